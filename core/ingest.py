@@ -1,0 +1,344 @@
+"""Ingest exported CSV/XLSX files into validated Parquet extracts.
+
+Each ingested file becomes one *batch*: ``extracts/<table>/<batch>.parquet``.
+Re-ingesting a batch of the same name replaces it. Every file of a call is
+read and validated before anything is written, and files are written under
+a temporary name and then moved into place with ``os.replace``, so a failed
+ingest leaves every existing extract byte-for-byte as it was.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import parsing
+from .parsing import CellError, FileFormatError
+from .paths import extracts_dir
+from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
+
+MAX_ERRORS_SHOWN = 30
+
+
+class IngestError(Exception):
+    """Raised with every problem found; nothing has been written when it is raised."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("\n".join(messages))
+
+
+@dataclass
+class ParsedFile:
+    path: Path
+    table: Table
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    encoding: str
+    errors: list[str] = field(default_factory=list)
+
+
+_ARROW_TYPES = {
+    "text": pa.string(), "int": pa.int64(), "money": pa.int64(), "rate": pa.float64(), "number": pa.float64(),
+    "date": pa.date32(), "year": pa.int32(), "quarter": pa.int32(), "bool": pa.bool_(),
+}
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    cols = list(table.columns) + [BATCH_COLUMN]
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.kind]) for c in cols])
+
+
+def _lookup(table: Table) -> dict[str, Column]:
+    names: dict[str, Column] = {}
+    for c in table.columns:
+        for key in (c.name, c.label, *c.aliases):
+            names.setdefault(parsing.normalise_header(key), c)
+    return names
+
+
+def resolve_table(path: Path, header: list[str], table_name: str | None) -> Table:
+    if table_name:
+        wanted = parsing.normalise_header(table_name)
+        for t in TABLES.values():
+            if wanted in {parsing.normalise_header(x) for x in (t.name, t.label, *t.aliases)}:
+                return t
+        raise FileFormatError(f"{path.name}: 알 수 없는 대상 표 '{table_name}'. 기대: {', '.join(TABLES)} 중 하나")
+    stem = parsing.normalise_header(path.stem)
+    for t in TABLES.values():
+        if stem == t.name or stem.startswith(t.name + "_") or stem.startswith(t.name + "-"):
+            return t
+    # Otherwise the table whose column names explain the most headers.
+    normalised = [parsing.normalise_header(h) for h in header if h]
+    best, best_score = None, 0.0
+    for t in TABLES.values():
+        lookup = _lookup(t)
+        hits = sum(1 for h in normalised if h in lookup)
+        required = [c for c in t.columns if c.required]
+        has_required = all(any(lookup.get(h) is c for h in normalised) for c in required)
+        score = hits / max(len(normalised), 1) + (1.0 if has_required else 0.0)
+        if score > best_score:
+            best, best_score = t, score
+    if best is None or best_score < 1.5:
+        raise FileFormatError(f"{path.name}: 1행: 열 이름으로 대상 표를 알아낼 수 없습니다. "
+                              f"기대: --table 로 {', '.join(TABLES)} 중 하나를 지정하거나 표의 열 이름 사용")
+    return best
+
+
+def map_header(path: Path, header: list[str], table: Table) -> list[Column]:
+    lookup = _lookup(table)
+    mapped: list[Column] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for idx, h in enumerate(header, start=1):
+        col = lookup.get(parsing.normalise_header(h))
+        letter = _column_letter(idx)
+        if col is None:
+            problems.append(f"{path.name}: 1행, {letter}열 '{h}': 알 수 없는 열입니다. 기대: {table.name} 표의 열 "
+                            f"({', '.join(c.label for c in table.columns)})")
+            continue
+        if col.name in seen:
+            problems.append(f"{path.name}: 1행, {letter}열 '{h}': '{seen[col.name]}'와 같은 열({col.label})이 두 번 있습니다. "
+                            "기대: 열마다 한 번")
+            continue
+        seen[col.name] = h
+        mapped.append(col)
+    for c in table.columns:
+        if c.required and c.name not in seen:
+            problems.append(f"{path.name}: 1행: 필수 열 '{c.label}'({c.name})이 없습니다. 기대: 열 이름 '{c.label}' 또는 '{c.name}'")
+    if problems:
+        raise IngestError(problems)
+    return mapped
+
+
+def _column_letter(idx: int) -> str:
+    s = ""
+    while idx:
+        idx, r = divmod(idx - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
+    path = Path(path)
+    if not path.exists():
+        raise IngestError([f"{path}: 파일이 없습니다."])
+    try:
+        header, rows, encoding = parsing.read_rows(path)
+        table = resolve_table(path, header, table_name)
+    except FileFormatError as e:
+        raise IngestError([str(e)]) from e
+    columns = map_header(path, header, table)
+    header_positions = {c.name: i for i, c in enumerate(columns)}
+    header_text = {c.name: header[i] for i, c in enumerate(columns)}
+    if not rows:
+        raise IngestError([f"{path.name}: 열 이름 행만 있고 데이터 행이 없습니다. 기대: 2행부터 데이터"])
+
+    errors: list[str] = []
+    records: list[dict] = []
+    row_numbers: list[int] = []
+    unit_col = header_positions.get("unit")
+    for line, cells in rows:
+        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):]):
+            errors.append(f"{path.name}: {line}행: 열 이름보다 많은 값({len(cells)}개)이 있습니다. 기대: {len(header)}개")
+            continue
+        record: dict = {}
+        unit = str(cells[unit_col]).strip() if unit_col is not None and unit_col < len(cells) else None
+        factor = MONEY_UNITS.get(unit) if unit else None
+        for col in table.columns:
+            pos = header_positions.get(col.name)
+            raw = cells[pos] if pos is not None and pos < len(cells) else None
+            try:
+                value = _parse_cell(col, raw, unit, factor)
+                if col.name == "non_budget" and not value:
+                    value = any(isinstance(cells[p], str) and cells[p].strip() in parsing.NON_BUDGET_TOKENS
+                                for p in range(len(cells)))
+                if value is None and col.required:
+                    raise CellError("값 (필수 열이 비어 있습니다)")
+                _check_range(col, value)
+            except CellError as e:
+                errors.append(f"{path.name}: {line}행, '{header_text.get(col.name, col.name)}'열: 기대: {e}")
+                value = None
+            record[col.name] = value
+        records.append(record)
+        row_numbers.append(line)
+        if len(errors) > 500:
+            break
+    frame = pd.DataFrame.from_records(records, columns=table.names)
+    parsed = ParsedFile(path, table, frame, row_numbers, encoding, errors)
+    parsed.errors.extend(_duplicate_key_errors(parsed))
+    return parsed
+
+
+def _parse_cell(col: Column, raw: object, unit: str | None, factor: int | None):
+    kind = col.kind
+    if kind == "text":
+        value = parsing.parse_text(raw)
+        if value is not None and col.choices and value not in col.choices:
+            raise CellError(f"{' / '.join(col.choices)} 중 하나 (받은 값: '{value}')")
+        return value
+    if kind == "money":
+        return parsing.parse_money(raw, unit, factor)
+    if kind == "int":
+        return parsing.parse_int(raw)
+    if kind == "rate":
+        return parsing.parse_rate(raw)
+    if kind == "number":
+        return parsing.parse_number(raw)
+    if kind == "date":
+        return parsing.parse_date(raw)
+    if kind in ("year", "quarter"):
+        return parsing.parse_year(raw) if kind == "year" else parsing.parse_int(raw)
+    if kind == "bool":
+        return parsing.parse_bool(raw)
+    raise AssertionError(kind)
+
+
+def _check_range(col: Column, value) -> None:
+    if value is None or isinstance(value, bool) or col.kind in ("text", "date"):
+        return
+    if col.min is not None and value < col.min or col.max is not None and value > col.max:
+        lo = f"{col.min:,.0f}" if col.min is not None else "-∞"
+        hi = f"{col.max:,.0f}" if col.max is not None else "∞"
+        raise CellError(f"{lo} 이상 {hi} 이하의 값 (받은 값: {value:,})")
+
+
+def _key_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    return frame[list(table.key)].astype("object").where(frame[list(table.key)].notna(), "∅").astype(str)
+
+
+def _duplicate_key_errors(parsed: ParsedFile) -> list[str]:
+    keys = _key_frame(parsed.frame, parsed.table)
+    dup = keys.duplicated(keep=False)
+    if not dup.any():
+        return []
+    errors = []
+    first_seen: dict[tuple, int] = {}
+    for i in range(len(keys)):
+        if not dup.iat[i]:
+            continue
+        key = tuple(keys.iloc[i])
+        if key in first_seen:
+            errors.append(f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
+                          f"{first_seen[key]}행과 같은 키 {key}. 기대: 키마다 한 행")
+        else:
+            first_seen[key] = parsed.row_numbers[i]
+    return errors
+
+
+def batch_name(path: Path, explicit: str | None = None) -> str:
+    name = explicit or path.stem
+    name = re.sub(r"[^\w.\-가-힣]", "_", name).strip("._")
+    if not name:
+        raise IngestError([f"{path.name}: 묶음 이름을 만들 수 없습니다. 기대: --batch 로 이름 지정"])
+    return name
+
+
+def _existing_keys(table: Table, batch: str, root: Path) -> pd.DataFrame | None:
+    folder = root / table.name
+    files = [p for p in sorted(folder.glob("*.parquet")) if p.stem != batch]
+    if not files:
+        return None
+    frames = [pq.read_table(p, columns=list(table.key) + ["batch"]).to_pandas() for p in files]
+    return pd.concat(frames, ignore_index=True)
+
+
+def ingest_files(paths: list[Path], table_name: str | None = None, batch: str | None = None,
+                 accept_total_differences: bool = False, root: Path | None = None) -> list[Path]:
+    """Validate every file, then write all of them; on any problem write nothing."""
+    root = Path(root) if root else extracts_dir()
+    if batch and len(paths) > 1:
+        raise IngestError(["--batch 는 파일 하나에만 쓸 수 있습니다."])
+    messages: list[str] = []
+    parsed_files: list[tuple[ParsedFile, str]] = []
+    for p in paths:
+        try:
+            parsed = parse_file(Path(p), table_name)
+        except IngestError as e:
+            messages.extend(e.messages)
+            continue
+        messages.extend(parsed.errors[:MAX_ERRORS_SHOWN])
+        if len(parsed.errors) > MAX_ERRORS_SHOWN:
+            messages.append(f"{parsed.path.name}: … 그 밖에 {len(parsed.errors) - MAX_ERRORS_SHOWN}개 오류")
+        if parsed.errors:
+            continue
+        name = batch_name(parsed.path, batch)
+        messages.extend(_cross_batch_errors(parsed, name, root))
+        if not accept_total_differences:
+            messages.extend(_total_errors(parsed))
+        parsed_files.append((parsed, name))
+    targets = [(pf.table.name, name) for pf, name in parsed_files]
+    if len(set(targets)) != len(targets):
+        messages.append("같은 표의 같은 묶음 이름으로 두 파일을 한 번에 적재할 수 없습니다.")
+    if messages:
+        raise IngestError(messages)
+    return write_batches([(pf.table, pf.frame, name) for pf, name in parsed_files], root)
+
+
+def _cross_batch_errors(parsed: ParsedFile, batch: str, root: Path) -> list[str]:
+    existing = _existing_keys(parsed.table, batch, root)
+    if existing is None or existing.empty:
+        return []
+    new_keys = _key_frame(parsed.frame, parsed.table)
+    old_keys = _key_frame(existing, parsed.table)
+    old_index = {tuple(r): b for r, b in zip(old_keys.itertuples(index=False), existing["batch"])}
+    errors = []
+    for i, row in enumerate(new_keys.itertuples(index=False)):
+        other = old_index.get(tuple(row))
+        if other is not None:
+            errors.append(f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
+                          f"이미 적재된 묶음 '{other}'에 같은 키 {tuple(row)}가 있습니다. "
+                          "기대: 새 키, 또는 같은 묶음 이름(--batch)으로 교체")
+            if len(errors) >= MAX_ERRORS_SHOWN:
+                break
+    return errors
+
+
+def _total_errors(parsed: ParsedFile) -> list[str]:
+    from .reconcile import differences_for_frame
+
+    diffs = differences_for_frame(parsed.table.name, parsed.frame)
+    if diffs.empty:
+        return []
+    lookup = {}
+    if "item_id" in parsed.frame:
+        lookup = {item: parsed.row_numbers[i] for i, item in enumerate(parsed.frame["item_id"])}
+    out = []
+    for d in diffs.itertuples(index=False):
+        row = lookup.get(d.item_id)
+        where = f"{row}행, " if row else ""
+        out.append(f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,} / "
+                   f"부분합 {d.computed_value:,} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
+                   "(공식 문서의 불일치를 그대로 보존하려면 --accept-total-differences)")
+    return out
+
+
+def write_batches(items: list[tuple[Table, pd.DataFrame, str]], root: Path | None = None) -> list[Path]:
+    """Write each frame to a temp file beside its target, then move all into place."""
+    root = Path(root) if root else extracts_dir()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for table, frame, batch in items:
+            folder = root / table.name
+            folder.mkdir(parents=True, exist_ok=True)
+            frame = frame.copy()
+            frame["batch"] = batch
+            arrow = pa.Table.from_pandas(frame[[*table.names, "batch"]], schema=arrow_schema(table),
+                                         preserve_index=False)
+            fd, tmp = tempfile.mkstemp(prefix=f".{batch}.", suffix=".parquet.tmp", dir=folder)
+            os.close(fd)
+            pq.write_table(arrow, tmp, compression="zstd")
+            staged.append((Path(tmp), folder / f"{batch}.parquet"))
+    except Exception:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in staged:
+        os.replace(tmp, final)
+    return [final for _, final in staged]

@@ -1,0 +1,288 @@
+"""Reading export files and turning Korean-formatted cells into typed values.
+
+Finance, training and call-center systems export CSV in UTF-8 (with or
+without BOM) or CP949/EUC-KR, and XLSX. Cells use thousands separators,
+'△' for minus, '-', '_', '—' or blank for "no value", '%' and '비예산'.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+MAX_CELL_CHARS = 2000
+NULL_TOKENS = {"", "-", "_", "—", "–", "‐", "−-", "ㅡ", "n/a", "N/A", "null", "NULL", "None", "nan"}
+NON_BUDGET_TOKENS = {"비예산", "비에산"}
+FORMULA_PREFIXES = ("=", "+", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    """A cell that does not hold what its column expects; the message says what was expected."""
+
+
+class FileFormatError(ValueError):
+    """A file that cannot be read as a table at all."""
+
+
+def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
+    """Return (text, encoding). UTF-8 is tried first, then CP949, then detection."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise FileFormatError(_decode_message(path, data[3:], e, "UTF-8 (BOM이 있으므로)")) from e
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf_err:
+        try:
+            return data.decode("cp949"), "cp949"
+        except UnicodeDecodeError:
+            pass
+        best = from_bytes(data).best()
+        if best is not None and best.encoding not in ("utf_8", "cp949", "euc_kr") and _mostly_korean_or_ascii(str(best)):
+            return str(best), best.encoding
+        raise FileFormatError(_decode_message(path, data, utf_err, "UTF-8 또는 CP949(EUC-KR)")) from utf_err
+
+
+def _mostly_korean_or_ascii(text: str) -> bool:
+    if not text:
+        return False
+    good = sum(1 for ch in text if ch.isascii() or "\uac00" <= ch <= "\ud7a3" or ch in "△▲·…–—‐")
+    return good / len(text) > 0.98
+
+
+def _decode_message(path: Path, data: bytes, err: UnicodeDecodeError, expected: str) -> str:
+    line = data.count(b"\n", 0, err.start) + 1
+    return (f"{path.name}: {line}행: 문자 인코딩을 읽을 수 없습니다 (바이트 위치 {err.start}). "
+            f"기대: {expected}로 저장된 파일. 한 파일 안에 인코딩이 섞여 있거나 텍스트 파일이 아닙니다.")
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], str]:
+    """Return (header, [(row_number, cells)], encoding) of a CSV or XLSX file.
+
+    Row numbers are as a spreadsheet shows them: the header is row 1.
+    """
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path)
+    if suffix not in (".csv", ".txt", ".tsv"):
+        raise FileFormatError(f"{path.name}: 지원하지 않는 파일 형식입니다. 기대: .csv 또는 .xlsx")
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileFormatError(f"{path.name}: 빈 파일입니다. 기대: 첫 행에 열 이름, 다음 행부터 데이터")
+    if b"\x00" in data[:4096]:
+        raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
+    text, encoding = decode_bytes(data, path)
+    sample = text[:4096]
+    delimiter = "\t" if suffix == ".tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[object]]] = []
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if header is None:
+                if not any(c.strip() for c in cells):
+                    continue
+                header = [c.strip() for c in cells]
+                continue
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((line, list(cells)))
+    except csv.Error as e:
+        raise FileFormatError(f"{path.name}: {reader.line_num}행: CSV 구문 오류 ({e}). 기대: 올바르게 닫힌 따옴표") from e
+    if header is None:
+        raise FileFormatError(f"{path.name}: 열 이름 행이 없습니다. 기대: 첫 행에 열 이름")
+    return header, rows, encoding
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], str]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise FileFormatError(f"{path.name}: XLSX 파일이 손상되었거나 잘렸습니다 ({type(e).__name__}). "
+                              "기대: Excel에서 다시 저장한 온전한 .xlsx") from e
+    try:
+        ws = wb.worksheets[0]
+        header: list[str] | None = None
+        rows: list[tuple[int, list[object]]] = []
+        for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            cells = ["" if v is None else v for v in values]
+            if header is None:
+                if not any(str(c).strip() for c in cells):
+                    continue
+                header = [str(c).strip() for c in cells]
+                continue
+            if not any(str(c).strip() for c in cells):
+                continue
+            rows.append((idx, cells))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
+        raise FileFormatError(f"{path.name}: XLSX 파일을 끝까지 읽을 수 없습니다 ({type(e).__name__}). "
+                              "기대: 온전한 .xlsx") from e
+    finally:
+        wb.close()
+    if header is None:
+        raise FileFormatError(f"{path.name}: 첫 시트에 열 이름 행이 없습니다. 기대: 첫 행에 열 이름")
+    while header and header[-1] == "":
+        header.pop()
+    return header, rows, "xlsx"
+
+
+def normalise_header(text: str) -> str:
+    return re.sub(r"\s+", "", str(text)).lower()
+
+
+def is_null(raw: object) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float) and raw != raw:
+        return True
+    return isinstance(raw, str) and raw.strip() in NULL_TOKENS
+
+
+def _clean_number_text(raw: str) -> tuple[str, bool]:
+    s = raw.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+    negative = False
+    if s[:1] in ("△", "▲", "-", "−"):
+        negative = True
+        s = s[1:]
+    if s.startswith("(") and s.endswith(")"):
+        negative = not negative
+        s = s[1:-1]
+    return s, negative
+
+
+def parse_decimal(raw: object, expected: str) -> Decimal | None:
+    if is_null(raw):
+        return None
+    if isinstance(raw, bool):
+        raise CellError(f"{expected} (받은 값: {raw!r})")
+    if isinstance(raw, (int,)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    s, negative = _clean_number_text(str(raw))
+    if s.endswith("%"):
+        s = s[:-1]
+    try:
+        value = Decimal(s)
+    except InvalidOperation:
+        raise CellError(f"{expected} (받은 값: {_show(raw)})") from None
+    if not value.is_finite():
+        raise CellError(f"{expected} (받은 값: {_show(raw)})")
+    return -value if negative else value
+
+
+def parse_int(raw: object) -> int | None:
+    value = parse_decimal(raw, "정수 (예: 1,234)")
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise CellError(f"정수 (받은 값: {_show(raw)})")
+    return int(value)
+
+
+def parse_money(raw: object, unit: str | None, factor: int | None) -> int | None:
+    if isinstance(raw, str) and raw.strip() in NON_BUDGET_TOKENS:
+        return None
+    value = parse_decimal(raw, "금액 숫자 (예: 1,234 또는 △567, 없음은 '-')")
+    if value is None:
+        return None
+    if factor is None:
+        raise CellError(f"금액의 단위가 원·천원·백만원·억원 중 하나 (unit 열의 값: {unit!r})")
+    won = value * factor
+    if won != won.to_integral_value():
+        raise CellError(f"{unit} 단위에서 원 미만이 생기지 않는 금액 (받은 값: {_show(raw)})")
+    return int(won)
+
+
+def parse_rate(raw: object) -> float | None:
+    value = parse_decimal(raw, "비율 숫자 (예: 68.5 또는 △18.8%)")
+    return None if value is None else float(value)
+
+
+def parse_number(raw: object) -> float | None:
+    value = parse_decimal(raw, "숫자 (예: 1,234.5)")
+    return None if value is None else float(value)
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?$"), 1),
+    (re.compile(r"^'?(\d{2})\.\s?(\d{1,2})\.\s?(\d{1,2})\.?$"), 2),
+    (re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"), 1),
+)
+
+
+def parse_date(raw: object) -> dt.date | None:
+    if is_null(raw):
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    s = str(raw).strip()
+    for pattern, kind in _DATE_PATTERNS:
+        m = pattern.match(s)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            if kind == 2:
+                y += 2000
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                break
+    raise CellError(f"날짜 YYYY-MM-DD (받은 값: {_show(raw)})")
+
+
+def parse_year(raw: object) -> int | None:
+    if is_null(raw):
+        return None
+    s = str(raw).strip().removesuffix("년").removesuffix("년도")
+    if isinstance(raw, float) and raw == int(raw):
+        s = str(int(raw))
+    if not re.fullmatch(r"\d{4}", s):
+        raise CellError(f"네 자리 연도 (예: 2024) (받은 값: {_show(raw)})")
+    return int(s)
+
+
+_TRUE = {"1", "true", "t", "y", "yes", "예", "참", "o", "합계", "계"}
+_FALSE = {"0", "false", "f", "n", "no", "아니오", "거짓", "x"}
+
+
+def parse_bool(raw: object) -> bool:
+    if is_null(raw):
+        return False
+    if isinstance(raw, bool):
+        return raw
+    s = str(raw).strip().lower()
+    if s in _TRUE:
+        return True
+    if s in _FALSE:
+        return False
+    raise CellError(f"참/거짓 (1 또는 0) (받은 값: {_show(raw)})")
+
+
+def parse_text(raw: object) -> str | None:
+    if raw is None:
+        return None
+    s = str(raw).strip()
+    if s == "":
+        return None
+    if len(s) > MAX_CELL_CHARS:
+        raise CellError(f"{MAX_CELL_CHARS}자 이하의 텍스트 (받은 값: {len(s):,}자)")
+    if any(ord(ch) < 32 and ch not in "\t\n" for ch in s):
+        raise CellError("제어 문자가 없는 텍스트")
+    return s
+
+
+def _show(raw: object) -> str:
+    s = repr(raw) if not isinstance(raw, str) else f"'{raw}'"
+    return s if len(s) <= 60 else s[:57] + "…'"

@@ -1,0 +1,255 @@
+"""Recompute every printed total and rate from its parts.
+
+The reports are kept as printed; where they contradict themselves, each
+difference becomes one row of the data-quality report. The checks are SQL
+over the tables (or views) named like the extracts, so they run on the
+built DuckDB file, on Parquet extracts, or on a single file being ingested.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from .schema import BUDGET_LINE, MONEY_UNITS, TABLES
+
+RESULT_COLUMNS = ["table_name", "doc_id", "source_section", "page", "item_id", "name", "check_name", "measure",
+                  "printed_value", "computed_value", "difference", "unit", "explanation"]
+
+_MONEY = [c for c in BUDGET_LINE.total_columns]
+_LABEL = {c.name: c.label for t in TABLES.values() for c in t.columns}
+_FACTOR_SQL = "CASE unit " + " ".join(f"WHEN '{u}' THEN {f}" for u, f in MONEY_UNITS.items()) + " ELSE 1 END"
+
+
+def _rate_ok(printed: str, exact: str) -> str:
+    """Printed rates are sometimes truncated, sometimes rounded to one decimal: both are accepted."""
+    return (f"(abs({printed} - round({exact}, 1)) < 0.001 OR abs({printed} - trunc(({exact}) * 10) / 10) < 0.001"
+            ")")
+
+
+def _budget_long() -> str:
+    cols = ", ".join(_MONEY)
+    return f"""
+        SELECT * FROM (
+            SELECT doc_id, source_section, page, unit, coalesce(fiscal_year, -1) AS fy,
+                   coalesce(parent_item_id, '') AS parent, item_id, name, is_total, {cols}
+            FROM budget_line) UNPIVOT INCLUDE NULLS (amount FOR measure IN ({cols}))
+    """
+
+
+def _budget_checks() -> list[str]:
+    long = _budget_long()
+    label_case = "CASE measure " + " ".join(f"WHEN '{m}' THEN '{_LABEL[m]}'" for m in _MONEY) + " END"
+    totals = f"""
+        WITH long AS ({long}),
+        parts AS (SELECT doc_id, source_section, fy, parent, measure, sum(amount) AS s
+                  FROM long WHERE NOT is_total GROUP BY ALL)
+        SELECT 'budget_line', t.doc_id, t.source_section, t.page, t.item_id, t.name, '합계 불일치',
+               {label_case.replace('measure', 't.measure')}, coalesce(t.amount, 0) / {_FACTOR_SQL.replace('unit', 't.unit')},
+               coalesce(p.s, 0) / {_FACTOR_SQL.replace('unit', 't.unit')}, NULL, t.unit,
+               '인쇄된 합계 행이 같은 표의 항목 합과 다름'
+        FROM long t LEFT JOIN parts p USING (doc_id, source_section, fy, parent, measure)
+        WHERE t.is_total AND coalesce(t.amount, 0) <> coalesce(p.s, 0)
+    """
+    # A parent item against the sum of its children, one comparison per table the children appear in.
+    hierarchy = f"""
+        WITH long AS ({long}),
+        kids AS (SELECT doc_id, fy, parent, source_section AS child_section, measure, sum(amount) AS s, count(*) AS n
+                 FROM long WHERE NOT is_total AND parent <> '' GROUP BY ALL)
+        SELECT 'budget_line', p.doc_id, p.source_section, p.page, p.item_id, p.name, '상위 항목 ≠ 하위 항목 합',
+               {label_case.replace('measure', 'p.measure')}, p.amount / {_FACTOR_SQL.replace('unit', 'p.unit')},
+               k.s / {_FACTOR_SQL.replace('unit', 'p.unit')}, NULL, p.unit,
+               '하위 항목(' || k.child_section || ', ' || k.n || '개)의 합과 다름'
+        FROM long p JOIN kids k ON k.doc_id = p.doc_id AND k.fy = p.fy AND k.parent = p.item_id
+                               AND k.measure = p.measure
+        WHERE NOT p.is_total AND p.amount IS NOT NULL AND k.s IS NOT NULL AND p.amount <> k.s
+    """
+    rate_rules = [
+        ("rate_committed_printed", "committed", "집행률 불일치", "원인행위액 ÷ 예산현액(없으면 본예산) × 100"),
+        ("rate_spent_printed", "spent", "지출률 불일치", "지출액 ÷ 예산현액(없으면 본예산) × 100"),
+    ]
+    rates = []
+    for rate_col, amount_col, label, why in rate_rules:
+        rates.append(f"""
+            SELECT 'budget_line', doc_id, source_section, page, item_id, name, '{label}', '{_LABEL[rate_col]}',
+                   {rate_col}, round(100.0 * coalesce({amount_col}, 0) / coalesce(budget_current, budget_original), 2),
+                   NULL, '%', '{why}'
+            FROM budget_line
+            WHERE {rate_col} IS NOT NULL AND coalesce(budget_current, budget_original, 0) <> 0
+              AND NOT {_rate_ok(rate_col, f"100.0 * coalesce({amount_col}, 0) / coalesce(budget_current, budget_original)")}
+        """)
+    change = f"""
+        SELECT 'budget_line', doc_id, source_section, page, item_id, name, '증감 불일치', '{_LABEL['change_printed']}',
+               change_printed / {_FACTOR_SQL}, (coalesce(budget_original, 0) - coalesce(prior_original, 0)) / {_FACTOR_SQL},
+               NULL, unit, '본예산 − 전년 본예산'
+        FROM budget_line
+        WHERE change_printed IS NOT NULL
+          AND change_printed <> coalesce(budget_original, 0) - coalesce(prior_original, 0)
+    """
+    change_rate = f"""
+        SELECT 'budget_line', doc_id, source_section, page, item_id, name, '증감율 불일치',
+               '{_LABEL['change_rate_printed']}', change_rate_printed,
+               round(100.0 * (coalesce(budget_original, 0) - prior_original) / prior_original, 2), NULL, '%',
+               '(본예산 − 전년 본예산) ÷ 전년 본예산 × 100'
+        FROM budget_line
+        WHERE change_rate_printed IS NOT NULL AND coalesce(prior_original, 0) <> 0
+          AND NOT {_rate_ok("change_rate_printed", "100.0 * (coalesce(budget_original, 0) - prior_original) / prior_original")}
+    """
+    multi_year = f"""
+        SELECT 'budget_line', doc_id, any_value(source_section), any_value(page), item_id, any_value(name),
+               '다년도 계 불일치', '{_LABEL['multi_year_total']}', any_value(multi_year_total) / any_value({_FACTOR_SQL}),
+               coalesce(sum(budget_original), 0) / any_value({_FACTOR_SQL}), NULL, any_value(unit),
+               '연차별 금액의 합과 다름'
+        FROM budget_line WHERE multi_year_total IS NOT NULL
+        GROUP BY doc_id, item_id
+        HAVING any_value(multi_year_total) <> coalesce(sum(budget_original), 0)
+    """
+    counterpart = []
+    for m in ("budget_original", "budget_current", "prior_final", "committed", "spent"):
+        counterpart.append(f"""
+            SELECT 'budget_line', a.doc_id, a.source_section, a.page, a.item_id, a.name, '표 간 불일치',
+                   '{_LABEL[m]}', a.{m} / {_FACTOR_SQL.replace('unit', 'a.unit')},
+                   b.{m} / {_FACTOR_SQL.replace('unit', 'a.unit')}, NULL, a.unit,
+                   '같은 사업의 다른 표(' || b.source_section || ' · ' || b.name || ') 값과 다름'
+            FROM budget_line a JOIN budget_line b ON b.doc_id = a.doc_id AND b.item_id = a.counterpart_item_id
+                 AND b.fiscal_year IS NOT DISTINCT FROM a.fiscal_year
+            WHERE a.{m} IS NOT NULL AND b.{m} IS NOT NULL AND a.{m} <> b.{m}
+        """)
+    return [totals, hierarchy, *rates, change, change_rate, multi_year, *counterpart]
+
+
+def _quarter_checks(with_budget: bool) -> list[str]:
+    checks = [f"""
+        WITH parts AS (SELECT doc_id, source_section, fiscal_year, quarter, sum(amount) AS s
+                       FROM quarterly_execution WHERE NOT is_total GROUP BY ALL)
+        SELECT 'quarterly_execution', q.doc_id, q.source_section, q.page, q.item_id, q.item_id, '분기 합계 불일치',
+               q.quarter || '분기', q.amount / {_FACTOR_SQL.replace('unit', 'q.unit')},
+               coalesce(p.s, 0) / {_FACTOR_SQL.replace('unit', 'q.unit')}, NULL, q.unit,
+               '인쇄된 계 행이 같은 표의 분기 금액 합과 다름'
+        FROM quarterly_execution q LEFT JOIN parts p USING (doc_id, source_section, fiscal_year, quarter)
+        WHERE q.is_total AND coalesce(q.amount, 0) <> coalesce(p.s, 0)
+    """]
+    if with_budget:
+        checks.append(f"""
+            WITH q AS (SELECT doc_id, source_section, item_id, fiscal_year, any_value(page) AS page,
+                              any_value(unit) AS unit, sum(coalesce(amount, 0)) AS s
+                       FROM quarterly_execution GROUP BY ALL),
+            b AS (SELECT doc_id, item_id, fiscal_year, any_value(name) AS name, max(budget_original) AS budget
+                  FROM budget_line WHERE budget_original IS NOT NULL GROUP BY ALL)
+            SELECT 'quarterly_execution', q.doc_id, q.source_section, q.page, q.item_id, b.name,
+                   '분기 합 ≠ 예산', '{_LABEL['budget_original']}', b.budget / {_FACTOR_SQL.replace('unit', 'q.unit')},
+                   q.s / {_FACTOR_SQL.replace('unit', 'q.unit')}, NULL, q.unit, '1~4분기 금액의 합이 예산액과 다름'
+            FROM q JOIN b USING (doc_id, item_id, fiscal_year)
+            WHERE q.s <> b.budget
+        """)
+        # A task page's 계 row against the same task's quarters in the summary table.
+        checks.append(f"""
+            WITH t AS (SELECT q.doc_id, q.fiscal_year, q.quarter, q.amount, q.unit, q.page, q.source_section,
+                              bl.parent_item_id AS task
+                       FROM quarterly_execution q
+                       JOIN budget_line bl ON bl.doc_id = q.doc_id AND bl.item_id = q.item_id
+                                          AND bl.fiscal_year IS NOT DISTINCT FROM q.fiscal_year
+                       WHERE q.is_total AND bl.is_total AND bl.parent_item_id IS NOT NULL)
+            SELECT 'quarterly_execution', t.doc_id, s.source_section, s.page, t.task, t.task, '분기 계획 표 간 불일치',
+                   t.quarter || '분기', s.amount / {_FACTOR_SQL.replace('unit', 's.unit')},
+                   t.amount / {_FACTOR_SQL.replace('unit', 't.unit')}, NULL, s.unit,
+                   '과제 쪽의 계(' || t.source_section || ')와 다름'
+            FROM t JOIN quarterly_execution s ON s.doc_id = t.doc_id AND s.item_id = t.task
+                   AND s.fiscal_year = t.fiscal_year AND s.quarter = t.quarter
+            WHERE coalesce(s.amount, 0) <> coalesce(t.amount, 0)
+        """)
+    return checks
+
+
+def _count_total_checks(table: str, group_cols: str, measures: tuple[str, ...], name_col: str) -> list[str]:
+    out = []
+    for m in measures:
+        out.append(f"""
+            WITH parts AS (SELECT doc_id, source_section, {group_cols}, sum({m}) AS s
+                           FROM {table} WHERE NOT is_total GROUP BY ALL)
+            SELECT '{table}', t.doc_id, t.source_section, t.page, NULL, t.{name_col}, '합계 불일치', '{_LABEL[m]}',
+                   t.{m}, coalesce(p.s, 0), NULL, t.unit, '인쇄된 합계 행이 항목 합과 다름'
+            FROM {table} t LEFT JOIN parts p USING (doc_id, source_section, {group_cols})
+            WHERE t.is_total AND t.{m} IS NOT NULL AND t.{m} <> coalesce(p.s, 0)
+        """)
+    return out
+
+
+def _headcount_checks() -> list[str]:
+    # A 소계 row sums its own staff group; any other total row sums every non-total row of the table.
+    out = []
+    for m in ("authorized", "current"):
+        out.append(f"""
+            SELECT 'headcount', t.doc_id, t.source_section, t.page, NULL, coalesce(t.staff_group || ' ', '') || t.grade,
+                   '합계 불일치', '{_LABEL[m]}', t.{m},
+                   (SELECT coalesce(sum(p.{m}), 0) FROM headcount p
+                     WHERE NOT p.is_total AND p.doc_id = t.doc_id AND p.source_section = t.source_section
+                       AND (t.grade NOT LIKE '%소계%' OR p.staff_group IS NOT DISTINCT FROM t.staff_group)) AS s,
+                   NULL, t.unit, '인쇄된 합계 행이 항목 합과 다름'
+            FROM headcount t
+            WHERE t.is_total AND t.{m} IS NOT NULL
+              AND t.{m} <> (SELECT coalesce(sum(p.{m}), 0) FROM headcount p
+                     WHERE NOT p.is_total AND p.doc_id = t.doc_id AND p.source_section = t.source_section
+                       AND (t.grade NOT LIKE '%소계%' OR p.staff_group IS NOT DISTINCT FROM t.staff_group))
+        """)
+    return out
+
+
+def _run(con: duckdb.DuckDBPyConnection, queries: list[str]) -> pd.DataFrame:
+    if not queries:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    sql = " UNION ALL ".join(f"({q})" for q in queries)
+    df = con.execute(f"SELECT * FROM ({sql}) AS d").df()
+    df.columns = RESULT_COLUMNS
+    df["difference"] = df["printed_value"] - df["computed_value"]
+    df = df.sort_values(["doc_id", "table_name", "source_section", "item_id", "check_name", "measure"],
+                        na_position="first", kind="stable").reset_index(drop=True)
+    return df
+
+
+def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return {r[0] for r in rows}
+
+
+def differences(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """All differences in the tables the connection has."""
+    present = _existing(con)
+    queries: list[str] = []
+    if "budget_line" in present:
+        queries += _budget_checks()
+    if "quarterly_execution" in present:
+        queries += _quarter_checks("budget_line" in present)
+    if "training_overview" in present:
+        queries += _count_total_checks("training_overview", "fiscal_year", ("courses", "trainees"), "target_group")
+    if "headcount" in present:
+        queries += _headcount_checks()
+    return _run(con, queries)
+
+
+def differences_for_frame(table_name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Differences within one table's rows alone (used to vet a file being ingested)."""
+    con = duckdb.connect()
+    try:
+        con.register(f"{table_name}_frame", frame)
+        con.execute(f"CREATE TABLE {table_name} AS SELECT * FROM {table_name}_frame")
+        return differences(con)
+    finally:
+        con.close()
+
+
+def format_report(df: pd.DataFrame) -> str:
+    if df.empty:
+        return "데이터 품질 점검: 모든 인쇄 합계와 비율이 부분의 합과 일치합니다."
+    lines = [f"데이터 품질 점검: 보고서 안의 불일치 {len(df)}건 (인쇄값은 그대로 보존)", ""]
+    for r in df.itertuples(index=False):
+        page = f" p.{int(r.page)}" if pd.notna(r.page) else ""
+        lines.append(f"- [{r.doc_id}{page}] {r.source_section} · {r.name} ({r.item_id if isinstance(r.item_id, str) else '-'}) · {r.check_name} · "
+                     f"{r.measure}: 인쇄 {_fmt(r.printed_value)} / 재계산 {_fmt(r.computed_value)} "
+                     f"(차이 {_fmt(r.difference)} {r.unit}) — {r.explanation}")
+    return "\n".join(lines)
+
+
+def _fmt(v) -> str:
+    if v is None or pd.isna(v):
+        return "-"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""One entry point that needs only python3: it creates .venv, installs requirements, then runs.
+
+  python3 run.py app     start the dashboard on the shipped data
+  python3 run.py test    run every test (installs Debian's chromium for the browser tests if missing)
+  python3 run.py bench   run the benchmark (arguments after 'bench' are passed on)
+  python3 run.py core …  run 'python -m core …' (ingest, build, check, seed)
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+
+
+def ensure_venv() -> None:
+    req = (ROOT / "requirements.txt").read_bytes()
+    stamp = VENV / ".requirements.sha256"
+    digest = hashlib.sha256(req).hexdigest()
+    if PY.exists() and stamp.exists() and stamp.read_text() == digest:
+        return
+    if not PY.exists():
+        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
+    subprocess.check_call([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check",
+                           "-r", str(ROOT / "requirements.txt")])
+    stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    if Path("/usr/bin/chromium").exists():
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        sys.exit("브라우저 테스트에 Debian의 chromium이 필요합니다: sudo apt-get install -y chromium fonts-noto-cjk")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.check_call(["apt-get", "update", "-qq"], env=env)
+    subprocess.check_call(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], env=env)
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test", "bench", "core"):
+        print(__doc__)
+        return 2
+    cmd, rest = sys.argv[1], sys.argv[2:]
+    ensure_venv()
+    os.chdir(ROOT)
+    if cmd == "app":
+        subprocess.check_call([str(PY), "-m", "core", "build"]) if not (ROOT / "datasets" / "dashboard.duckdb").exists() else None
+        return subprocess.call([str(PY), "-m", "streamlit", "run", "app.py", *rest])
+    if cmd == "test":
+        ensure_chromium()
+        return subprocess.call([str(PY), "-m", "pytest", *rest])
+    if cmd == "bench":
+        return subprocess.call([str(PY), "-m", "core.bench", *rest])
+    return subprocess.call([str(PY), "-m", "core", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
