@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -52,21 +53,36 @@ def cmd_check(_args: argparse.Namespace) -> int:
 
 
 def seed_extracts(root: Path | None = None) -> list[Path]:
-    """Re-create the shipped extracts from the transcribed reports and the call-center sample."""
+    """Re-create the shipped extracts from the transcribed reports and the call-center sample.
+
+    Everything is written into a fresh folder first; the old folder is swapped out only when
+    every file has passed validation.
+    """
+    import shutil
+
     from .ingest import write_batches
     from .sample_callcenter import generate
     from .schema import CALL_CENTER_DAILY
 
     root = Path(root) if root else extracts_dir()
-    written: list[Path] = []
-    docs = sorted(p for p in SEED_DIR.iterdir() if p.is_dir())
-    written += ingest_files([SEED_DIR / "source_document.csv"], batch="seed-documents", root=root)
-    for doc in docs:
-        for csv_file in sorted(doc.glob("*.csv")):
-            # The reports contradict themselves in places; those differences are kept and reported by `check`.
-            written += ingest_files([csv_file], batch=f"seed-{doc.name}", accept_total_differences=True, root=root)
-    written += write_batches([(CALL_CENTER_DAILY, generate(), "sample-callcenter")], root)
-    return written
+    staging = root.with_name(f"{root.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        ingest_files([SEED_DIR / "source_document.csv"], batch="seed-documents", root=staging)
+        for doc in sorted(p for p in SEED_DIR.iterdir() if p.is_dir()):
+            for csv_file in sorted(doc.glob("*.csv")):
+                # The reports contradict themselves in places; those differences are kept and reported by `check`.
+                ingest_files([csv_file], batch=f"seed-{doc.name}", accept_total_differences=True, root=staging)
+        write_batches([(CALL_CENTER_DAILY, generate(), "sample-callcenter")], staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    old = root.with_name(f"{root.name}.old-{os.getpid()}")
+    if root.exists():
+        os.replace(root, old)
+    os.replace(staging, root)
+    shutil.rmtree(old, ignore_errors=True)
+    return sorted(root.glob("*/*.parquet"))
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

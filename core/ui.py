@@ -1,0 +1,163 @@
+"""Widgets every page shares: the filter sidebar, URL sync, downloads and provenance notes.
+
+The filter lives in ``st.session_state`` (so it holds when the user moves to
+another page) and is mirrored into ``st.query_params`` on every run (so a
+copied link reproduces the view). URL values are only read when a session
+starts, and only values the data has are accepted.
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import streamlit as st
+
+from . import export, queries
+from .filters import DEFAULT_UNIT, UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters, describe, from_query_params, \
+    to_query_params, year_label
+
+PAGE_EXTRAS: dict[str, list[str]] = {"unit": list(UNIT_FACTORS)}
+_SAMPLE_NOTE = "⚠️ **예시 데이터**: 생성기로 만든 표본입니다. 실제 콜센터 실적이 아닙니다."
+
+
+def _options():
+    return queries.filter_options()
+
+
+def _initial_query_params() -> dict[str, list[str]]:
+    if "_qp0" not in st.session_state:
+        st.session_state["_qp0"] = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    return st.session_state["_qp0"]
+
+
+def sidebar_filters() -> Filters:
+    """Render 기관 → 부서 and 연도 in the sidebar and return the current filter."""
+    agencies, years, has_unknown = _options()
+    year_options = [YEAR_ALL, *reversed(years)] + ([YEAR_UNKNOWN] if has_unknown else [])
+    if "_filters_ready" not in st.session_state:
+        qp = _initial_query_params()
+        initial, notices = from_query_params(qp, agencies, years + ([YEAR_UNKNOWN] if has_unknown else []),
+                                             {k: v for k, v in PAGE_EXTRAS.items()})
+        st.session_state["f_agency"] = list(initial.agencies)
+        st.session_state["f_division"] = list(initial.divisions)
+        st.session_state["f_year"] = initial.year
+        st.session_state["_notices"] = notices
+        st.session_state["_filters_ready"] = True
+    for n in st.session_state.get("_notices", []):
+        st.warning(n, icon="⚠️")
+    with st.sidebar:
+        st.markdown("### 필터")
+        chosen = st.multiselect("기관", list(agencies), key="f_agency", placeholder="전체 기관")
+        division_options = sorted({d for a in (chosen or agencies) for d in agencies.get(a, [])})
+        st.session_state["f_division"] = [d for d in st.session_state.get("f_division", []) if d in division_options]
+        st.multiselect("부서", division_options, key="f_division", placeholder="전체 부서")
+        if st.session_state.get("f_year") not in year_options:
+            st.session_state["f_year"] = YEAR_ALL
+        st.selectbox("연도", year_options, key="f_year", format_func=year_label)
+    return Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
+                   st.session_state["f_year"])
+
+
+def page_choice(f: Filters, name: str, label: str, options: list[str], default: str | None = None,
+                widget: str = "selectbox", format_func=str, sidebar: bool = False) -> Filters:
+    """A page filter that also lives in the URL; returns the filter with it set."""
+    key = f"p_{name}"
+    if not options:
+        return f
+    if key not in st.session_state:
+        wanted = _initial_query_params().get(name, [])
+        if wanted and wanted[0] in options:
+            st.session_state[key] = wanted[0]
+        else:
+            if wanted:
+                st.warning(f"URL의 {label} 값 '{wanted[0][:40]}'은(는) 없는 값이라 무시했습니다.", icon="⚠️")
+            st.session_state[key] = default if default in options else options[0]
+    if st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else options[0]
+    host = st.sidebar if sidebar else st
+    if widget == "radio":
+        host.radio(label, options, key=key, format_func=format_func, horizontal=True)
+    elif widget == "segmented":
+        host.segmented_control(label, options, key=key, format_func=format_func)
+        if st.session_state[key] is None:
+            st.session_state[key] = default if default in options else options[0]
+    else:
+        host.selectbox(label, options, key=key, format_func=format_func)
+    return f.with_extra(name, st.session_state[key])
+
+
+def remembered(name: str) -> str | None:
+    """A page value kept across reruns, first taken from the URL (checked by the page before use)."""
+    key = f"p_{name}"
+    if key not in st.session_state:
+        wanted = _initial_query_params().get(name, [])
+        st.session_state[key] = wanted[0][:200] if wanted else None
+    return st.session_state[key]
+
+
+def remember(name: str, value: str | None) -> None:
+    st.session_state[f"p_{name}"] = value
+
+
+def unit_choice(f: Filters) -> tuple[Filters, str]:
+    f = page_choice(f, "unit", "금액 단위", list(UNIT_FACTORS), DEFAULT_UNIT, widget="segmented")
+    return f, f.get("unit", DEFAULT_UNIT)
+
+
+def sync_url(f: Filters) -> None:
+    wanted = to_query_params(f)
+    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def money_config(df: pd.DataFrame, unit: str) -> dict:
+    """Column formats: amounts with separators in the chosen unit, rates as progress bars."""
+    config = {}
+    for c in df.columns:
+        if c in queries.MONEY_COLS or c in ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)",
+                                            "금액", "누적 금액", "예산현액·추경"):
+            config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
+        elif c in ("집행률(%)", "달성률(%)", "누적 비율(%)"):
+            config[c] = st.column_config.ProgressColumn(c, format="%.1f%%", min_value=0, max_value=100)
+        elif c.endswith("(%)"):
+            config[c] = st.column_config.NumberColumn(c, format="%.1f")
+        elif c == "쪽수":
+            config[c] = st.column_config.NumberColumn(c, format="%d", help="보고서에 인쇄된 쪽수")
+        elif c == "출처":
+            config[c] = st.column_config.TextColumn(c, help="문서 번호 · 표 이름 (데이터 출처·품질 페이지 참고)")
+    return config
+
+
+def downloads(df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: str | None, sources: str,
+              key: str) -> None:
+    """CSV (UTF-8 BOM) and XLSX of exactly the table shown."""
+    meta = export.meta_block(describe(f), unit, as_of, sources)
+    safe_name = re.sub(r"[^\w가-힣.-]", "_", name)
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("⬇️ CSV", data=lambda: export.to_csv_bytes(df), file_name=f"{safe_name}.csv",
+                       mime="text/csv", key=f"csv_{key}", on_click="ignore")
+    c2.download_button("⬇️ Excel", data=lambda: export.to_xlsx_bytes([(name, df, meta)]),
+                       file_name=f"{safe_name}.xlsx", key=f"xlsx_{key}", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def as_of_caption(as_of, extra: str = "") -> None:
+    text = f"기준일: **{as_of}**" if as_of is not None and str(as_of) not in ("", "NaT", "None") else "기준일: 미상"
+    st.caption(text + (f" · {extra}" if extra else ""))
+
+
+def sample_notice() -> None:
+    st.warning(_SAMPLE_NOTE)
+
+
+def empty_state(f: Filters, what: str) -> None:
+    st.info(f"현재 필터({describe(f)})에 해당하는 {what} 데이터가 없습니다. 사이드바에서 기관·부서·연도를 바꿔 보세요.",
+            icon="ℹ️")
+
+
+def fmt_money(value, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return "-"
+    v = value / UNIT_FACTORS[unit]
+    return f"{v:,.0f} {unit}" if float(v).is_integer() else f"{v:,.1f} {unit}"

@@ -1,0 +1,65 @@
+"""과제별 예산: one budget table, drill-down into sub-items, unit switch, printed totals."""
+import plotly.express as px
+import streamlit as st
+
+from core import queries, ui
+
+st.title("💰 과제·세부사업별 예산")
+f = ui.sidebar_filters()
+tables = queries.budget_tables(f)
+if tables.empty:
+    ui.empty_state(f, "예산")
+    ui.sync_url(f)
+    st.stop()
+
+labels = [f"{r.doc_id} · {r.source_section}" for r in tables.itertuples()]
+f = ui.page_choice(f, "table", "예산 표", labels)
+doc_id, section = f.get("table").split(" · ", 1)
+f, unit = ui.unit_choice(f)
+item = ui.remembered("item")
+path = queries.budget_path(doc_id, item) if item else []
+if item and (not path or path[0]["source_section"] != section):
+    path = []  # the remembered item belongs to another table
+parent = path[-1]["item_id"] if path else None
+f = f.with_extra("item", parent)
+
+crumbs = ["전체"] + [p["name"] for p in path]
+st.caption("위치: " + " › ".join(crumbs))
+rows = queries.budget_items(f, doc_id, section, parent, unit)
+totals = queries.budget_printed_total(f, doc_id, section, parent, unit)
+table_row = tables.iloc[labels.index(f.get("table"))]
+ui.as_of_caption(table_row["as_of"], f"금액 단위 {unit} (보고서 인쇄 단위 {table_row['unit']}) · {f.year_label()}")
+
+if rows.empty:
+    ui.empty_state(f, "이 표의")
+else:
+    shown = rows.drop(columns=["하위 항목"])
+    event = st.dataframe(shown, column_config=ui.money_config(shown, unit), hide_index=True,
+                         on_select="rerun", selection_mode="single-row", key=f"budget_{doc_id}_{parent}")
+    selected = event.selection.rows if event and event.selection else []
+    if selected and rows["하위 항목"].iat[selected[0]]:
+        ui.remember("item", rows["항목 ID"].iat[selected[0]])
+        ui.sync_url(f.with_extra("item", rows["항목 ID"].iat[selected[0]]))
+        st.rerun()
+    if not totals.empty:
+        st.markdown("**인쇄된 합계 행** (보고서 그대로)")
+        st.dataframe(totals.drop(columns=["하위 항목"], errors="ignore"),
+                     column_config=ui.money_config(totals, unit), hide_index=True)
+    if rows["하위 항목"].any():
+        st.caption("하위 항목이 있는 행을 선택하면 세부 내역으로 들어갑니다.")
+    if path:
+        if st.button("⬆️ 상위로", key="budget_up"):
+            up = path[-2]["item_id"] if len(path) > 1 else None
+            ui.remember("item", up)
+            ui.sync_url(f.with_extra("item", up))
+            st.rerun()
+    ui.downloads(shown, f"예산_{doc_id}_{section}", f, unit, str(table_row["as_of"]), f"{doc_id} · {section}",
+                 key="budget")
+    chart = shown.melt(id_vars="사업명", value_vars=[c for c in ("본예산", "예산현액·추경", "집행액") if c in shown],
+                       var_name="구분", value_name="금액")
+    if chart["금액"].notna().any():
+        fig = px.bar(chart, x="금액", y="사업명", color="구분", barmode="group", orientation="h",
+                     labels={"금액": f"금액({unit})", "사업명": ""}, height=max(320, 38 * len(shown) + 120))
+        fig.update_layout(yaxis={"autorange": "reversed"}, legend_title_text="", margin={"l": 10, "r": 10})
+        st.plotly_chart(fig, width="stretch")
+ui.sync_url(f)

@@ -1,0 +1,66 @@
+"""콜센터·민원 지표: KPI cards vs the previous year, monthly trend, topics and channels, reported figures."""
+import plotly.express as px
+import streamlit as st
+
+from core import queries, ui
+
+st.title("☎️ 콜센터·민원 지표")
+f = ui.sidebar_filters()
+f, unit = ui.unit_choice(f)
+current, previous = queries.call_kpis(f)
+
+st.subheader("콜센터 운영 지표")
+if current is None:
+    ui.empty_state(f, "콜센터")
+else:
+    if current["is_sample"]:
+        ui.sample_notice()
+    ui.as_of_caption(current["last_day"], f"기간 {current['first_day']} ~ {current['last_day']}")
+    cards = [("인입", "inbound", "{:,.0f}건", False), ("응답률", "answer_rate", "{:.1f}%", False),
+             ("포기율", "abandon_rate", "{:.1f}%", True), ("20초 내 응답률", "service_level", "{:.1f}%", False),
+             ("평균 상담시간", "aht_seconds", "{:,.0f}초", True), ("직접처리율", "direct_rate", "{:.1f}%", False),
+             ("상담만족도", "satisfaction", "{:.2f}점", False)]
+    cols = st.columns(len(cards))
+    for col, (label, key, fmt, inverse) in zip(cols, cards):
+        delta = None
+        if previous is not None and current[key] is not None and previous[key] is not None:
+            delta = f"{current[key] - previous[key]:+,.1f} (전년 동기)"
+        col.metric(label, fmt.format(current[key]), delta, delta_color="inverse" if inverse else "normal")
+    monthly = queries.call_monthly(f)
+    fig = px.line(monthly, x="월", y=["answer_rate", "direct_rate", "service_level"], markers=True,
+                  labels={"value": "%", "variable": ""}, height=320)
+    fig.for_each_trace(lambda t: t.update(name={"answer_rate": "응답률", "direct_rate": "직접처리율",
+                                               "service_level": "20초 내 응답률"}[t.name]))
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(px.bar(monthly, x="월", y="inbound", labels={"inbound": "인입(건)"}, height=320,
+                           title="월별 인입"), width="stretch")
+    c2.plotly_chart(fig.update_layout(title="월별 응답률·직접처리율"), width="stretch")
+    tab_topic, tab_channel = st.tabs(["상담주제별", "채널별"])
+    for tab, by, name in ((tab_topic, "topic", "상담주제별"), (tab_channel, "channel", "채널별")):
+        with tab:
+            table = queries.call_breakdown(f, by).drop(columns=["is_sample", "first_day", "last_day"])
+            table = table.rename(columns={"inbound": "인입", "answered": "응답", "abandoned": "포기",
+                                          "answer_rate": "응답률(%)", "abandon_rate": "포기율(%)",
+                                          "service_level": "20초 내 응답률(%)", "aht_seconds": "평균 상담시간(초)",
+                                          "direct_rate": "직접처리율(%)", "satisfaction": "상담만족도(5점)"})
+            st.dataframe(table, hide_index=True, column_config={
+                "인입": st.column_config.NumberColumn(format="localized"),
+                "응답": st.column_config.NumberColumn(format="localized"),
+                "포기": st.column_config.NumberColumn(format="localized")})
+            ui.downloads(table, f"콜센터_{name}_예시데이터", f, None, str(current["last_day"]),
+                         "예시 데이터(생성기) — 실제 실적 아님", key=f"call_{by}")
+
+st.subheader("보고서에 인쇄된 민원·콜센터 수치")
+budget, indicators = queries.call_center_reported(f, unit)
+if budget.empty and indicators.empty:
+    ui.empty_state(f, "보고서의 민원·콜센터")
+if not budget.empty:
+    st.markdown("**예산·집행** (실제 보고서 값)")
+    st.dataframe(budget, column_config=ui.money_config(budget, unit), hide_index=True)
+    ui.downloads(budget, "민원_콜센터_예산", f, unit, str(budget["기준일"].max()), "000 보고서", key="call_budget")
+if not indicators.empty:
+    st.markdown("**지표·목표** (실제 보고서 값)")
+    st.dataframe(indicators, hide_index=True, column_config={"값": st.column_config.NumberColumn(format="localized")})
+    ui.downloads(indicators, "민원_지표", f, None, str(indicators["기준일"].max()), "000·003 보고서",
+                 key="call_ind")
+ui.sync_url(f)

@@ -1,0 +1,52 @@
+"""연수 목표 대비 실적: per 과제 and 세부사업, target vs actual, with last year's actual beside."""
+import plotly.express as px
+import streamlit as st
+
+from core import queries, ui
+
+st.title("🎓 연수 추진 목표 대비 실적")
+f = ui.sidebar_filters()
+categories = queries.training_categories(f)
+f = ui.page_choice(f, "category", "연수 구분", ["전체", *categories], "전체", widget="selectbox")
+category = None if f.get("category") == "전체" else f.get("category")
+
+tasks = queries.training_by_task(f, category)
+if tasks.empty:
+    ui.empty_state(f, "연수 목표")
+    ui.sync_url(f)
+    st.stop()
+as_of = tasks["기준일"].dropna().max()
+ui.as_of_caption(as_of, "실적은 기준일까지의 중간 실적입니다 · 달성률 = 실적 인원 ÷ 목표 인원"
+                 + (f" · 연수 구분 [{category}]의 계획·실적만 집계 (목표는 구분 없이 인쇄됨)" if category else ""))
+
+behind = tasks.dropna(subset=["달성률(%)"]).sort_values("달성률(%)")
+if not behind.empty:
+    fig = px.bar(behind, x="달성률(%)", y="과제명", orientation="h", color="달성률(%)",
+                 color_continuous_scale=["#c92a2a", "#f59f00", "#2b8a3e"], range_color=[0, 100],
+                 height=max(300, 30 * len(behind) + 100), labels={"과제명": ""})
+    fig.add_vline(x=50, line_dash="dot", annotation_text="연중 50%")
+    fig.update_layout(coloraxis_showscale=False, margin={"l": 10, "r": 10, "t": 30})
+    st.plotly_chart(fig, width="stretch")
+
+st.subheader("과제별 목표·실적")
+st.dataframe(tasks, column_config=ui.money_config(tasks, ""), hide_index=True)
+ui.downloads(tasks, "연수_과제별_목표대비실적", f, None, str(as_of), "002 · 과제별 추진 목표·실적", key="training_task")
+
+st.subheader("세부사업별 목표·실적")
+lines = queries.training_by_line(f, category)
+st.dataframe(lines, column_config=ui.money_config(lines, ""), hide_index=True)
+st.caption("계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다.")
+ui.downloads(lines, "연수_세부사업별_목표대비실적", f, None, str(as_of), "추진 목표·계획·실적", key="training_line")
+
+st.subheader("연수 구분별 계획 대비 실적")
+by_cat = queries.training_by_category(f)
+st.dataframe(by_cat, column_config=ui.money_config(by_cat, ""), hide_index=True)
+ui.downloads(by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), "추진 계획·실적", key="training_cat")
+
+overview = queries.training_overview_table(f)
+if not overview.empty:
+    st.subheader("연수·교육훈련 현황 (보고서 표)")
+    st.dataframe(overview, hide_index=True)
+    ui.downloads(overview, "연수_교육훈련_현황", f, None, str(overview["기준일"].max()), "002 · 2023년 연수·교육훈련 현황",
+                 key="training_overview")
+ui.sync_url(f)
