@@ -13,11 +13,11 @@ except BuildError as e:
     st.stop()
 
 pages = [
-    st.Page("pages/overview.py", title="개요", icon="📊", url_path="overview", default=True),
-    st.Page("pages/budget.py", title="과제별 예산", icon="💰", url_path="budget"),
-    st.Page("pages/quarterly.py", title="분기별 집행", icon="📅", url_path="quarterly"),
-    st.Page("pages/training.py", title="연수 목표 대비 실적", icon="🎓", url_path="training"),
-    st.Page("pages/callcenter.py", title="콜센터·민원 지표", icon="☎️", url_path="callcenter"),
-    st.Page("pages/sources.py", title="데이터 출처·품질", icon="🔎", url_path="sources"),
+    st.Page("views/overview.py", title="개요", icon="📊", url_path="overview", default=True),
+    st.Page("views/budget.py", title="과제별 예산", icon="💰", url_path="budget"),
+    st.Page("views/quarterly.py", title="분기별 집행", icon="📅", url_path="quarterly"),
+    st.Page("views/training.py", title="연수 목표 대비 실적", icon="🎓", url_path="training"),
+    st.Page("views/callcenter.py", title="콜센터·민원 지표", icon="☎️", url_path="callcenter"),
+    st.Page("views/sources.py", title="데이터 출처·품질", icon="🔎", url_path="sources"),
 ]
 st.navigation(pages).run()

@@ -40,7 +40,7 @@ def ensure_chromium() -> None:
         sys.exit("브라우저 테스트에 Debian의 chromium이 필요합니다: sudo apt-get install -y chromium fonts-noto-cjk")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.check_call(["apt-get", "update", "-qq"], env=env)
-    subprocess.check_call(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk"], env=env)
+    subprocess.check_call(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk", "fonts-noto-color-emoji"], env=env)
 
 
 def main() -> int:

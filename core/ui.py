@@ -124,6 +124,8 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
             config[c] = st.column_config.NumberColumn(c, format="%.1f")
         elif c == "쪽수":
             config[c] = st.column_config.NumberColumn(c, format="%d", help="보고서에 인쇄된 쪽수")
+        elif c.startswith("기준일"):
+            config[c] = st.column_config.DateColumn(c, format="YYYY-MM-DD")
         elif c == "출처":
             config[c] = st.column_config.TextColumn(c, help="문서 번호 · 표 이름 (데이터 출처·품질 페이지 참고)")
     return config
@@ -132,7 +134,7 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
 def downloads(df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: str | None, sources: str,
               key: str) -> None:
     """CSV (UTF-8 BOM) and XLSX of exactly the table shown."""
-    meta = export.meta_block(describe(f), unit, as_of, sources)
+    meta = export.meta_block(describe(f), unit, fmt_date(as_of), sources)
     safe_name = re.sub(r"[^\w가-힣.-]", "_", name)
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button("⬇️ CSV", data=lambda: export.to_csv_bytes(df), file_name=f"{safe_name}.csv",
@@ -142,8 +144,14 @@ def downloads(df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: 
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+def fmt_date(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or str(value) in ("", "NaT", "None", "nan"):
+        return "미상"
+    return str(pd.Timestamp(value).date())
+
+
 def as_of_caption(as_of, extra: str = "") -> None:
-    text = f"기준일: **{as_of}**" if as_of is not None and str(as_of) not in ("", "NaT", "None") else "기준일: 미상"
+    text = f"기준일: **{fmt_date(as_of)}**"
     st.caption(text + (f" · {extra}" if extra else ""))
 
 

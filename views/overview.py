@@ -18,9 +18,9 @@ if h.get("budget") is not None:
     if h.get("prior"):
         delta = f"{(h['budget'] - h['prior']) * 100 / h['prior']:+.1f}% (전년 대비)"
     c[0].metric("총 예산", ui.fmt_money(h["budget"], unit), delta, help=f"출처 문서 {h['budget_docs']}")
-    c[0].caption(f"기준일 {h['budget_as_of']}")
+    c[0].caption(f"기준일 {ui.fmt_date(h['budget_as_of'])}")
     c[1].metric("집행액", ui.fmt_money(h.get("committed"), unit))
-    c[1].caption(f"원인행위 기준 · 기준일 {h['budget_as_of']}")
+    c[1].caption(f"원인행위 기준 · 기준일 {ui.fmt_date(h['budget_as_of'])}")
     c[2].metric("집행률", "-" if h.get("execution_rate") is None else f"{h['execution_rate']:.1f}%")
     c[2].caption("집행 실적이 인쇄된 표만 · 집행액 ÷ 예산현액")
 else:
@@ -31,14 +31,14 @@ if h.get("training_rate") is not None:
     if h.get("training_prev_trainees"):
         delta = f"{h['training_trainees'] - h['training_prev_trainees']:+,}명 (전년 실적 대비)"
     c[3].metric("연수 목표 달성률", f"{h['training_rate']:.1f}%", delta)
-    c[3].caption(f"인원 기준 중간 실적 · 기준일 {h['training_as_of']}")
+    c[3].caption(f"인원 기준 중간 실적 · 기준일 {ui.fmt_date(h['training_as_of'])}")
 else:
     c[3].metric("연수 목표 달성률", "-")
     c[3].caption("필터에 목표·실적 데이터 없음")
 if h.get("answer_rate") is not None:
     delta = None if h.get("answer_rate_prev") is None else f"{h['answer_rate'] - h['answer_rate_prev']:+.1f}%p (전년 동기)"
     c[4].metric("콜센터 응답률", f"{h['answer_rate']:.1f}%", delta)
-    c[4].caption(("⚠️ 예시 데이터 · " if h.get("call_sample") else "") + f"기준일 {h['call_as_of']}")
+    c[4].caption(("⚠️ 예시 데이터 · " if h.get("call_sample") else "") + f"기준일 {ui.fmt_date(h['call_as_of'])}")
 else:
     c[4].metric("콜센터 응답률", "-")
     c[4].caption("필터에 콜센터 데이터 없음")
@@ -53,7 +53,7 @@ with left:
         st.plotly_chart(px.bar(totals, x="분기", y="금액", color="구분", height=240,
                                labels={"금액": f"금액({unit})"}).update_layout(margin={"t": 10}, legend_title_text=""),
                         width="stretch")
-    st.page_link("pages/quarterly.py", label="분기별 집행 보기", icon="📅")
+    st.page_link("views/quarterly.py", label="분기별 집행 보기", icon="📅")
     st.markdown("#### 연수 목표 대비 실적")
     tasks = queries.training_by_task(f).dropna(subset=["달성률(%)"])
     if tasks.empty:
@@ -61,7 +61,7 @@ with left:
     else:
         st.plotly_chart(px.bar(tasks.sort_values("달성률(%)").head(8), x="달성률(%)", y="과제명", orientation="h",
                                height=260, labels={"과제명": ""}).update_layout(margin={"t": 10}), width="stretch")
-    st.page_link("pages/training.py", label="연수 목표 대비 실적 보기", icon="🎓")
+    st.page_link("views/training.py", label="연수 목표 대비 실적 보기", icon="🎓")
 with right:
     st.markdown("#### 예산 (보고서별 주 예산표)")
     summary = queries.budget_summary(f)
@@ -73,7 +73,7 @@ with right:
         st.plotly_chart(px.bar(summary, x="연도", y="금액", color="doc_id", height=240,
                                labels={"금액": f"예산({unit})", "doc_id": "문서"}).update_layout(margin={"t": 10}),
                         width="stretch")
-    st.page_link("pages/budget.py", label="과제별 예산 보기", icon="💰")
+    st.page_link("views/budget.py", label="과제별 예산 보기", icon="💰")
     st.markdown("#### 콜센터 월별 인입")
     monthly = queries.call_monthly(f)
     if monthly.empty:
@@ -82,6 +82,6 @@ with right:
         st.caption("⚠️ 예시 데이터")
         st.plotly_chart(px.line(monthly, x="월", y="inbound", height=240, labels={"inbound": "인입(건)"})
                         .update_layout(margin={"t": 10}), width="stretch")
-    st.page_link("pages/callcenter.py", label="콜센터·민원 지표 보기", icon="☎️")
-st.page_link("pages/sources.py", label="데이터 출처·품질 (보고서 안의 불일치 목록)", icon="🔎")
+    st.page_link("views/callcenter.py", label="콜센터·민원 지표 보기", icon="☎️")
+st.page_link("views/sources.py", label="데이터 출처·품질 (보고서 안의 불일치 목록)", icon="🔎")
 ui.sync_url(f)
