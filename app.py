@@ -18,6 +18,7 @@ pages = [
     st.Page("views/quarterly.py", title="분기별 집행", icon="📅", url_path="quarterly"),
     st.Page("views/training.py", title="연수 목표 대비 실적", icon="🎓", url_path="training"),
     st.Page("views/callcenter.py", title="콜센터·민원 지표", icon="☎️", url_path="callcenter"),
+    st.Page("views/insights.py", title="점검·경보", icon="🚨", url_path="insights"),
     st.Page("views/sources.py", title="데이터 출처·품질", icon="🔎", url_path="sources"),
 ]
 st.navigation(pages).run()

@@ -54,8 +54,22 @@ def sidebar_filters() -> Filters:
         if st.session_state.get("f_year") not in year_options:
             st.session_state["f_year"] = YEAR_ALL
         st.selectbox("연도", year_options, key="f_year", format_func=year_label)
+        current = Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
+                          st.session_state["f_year"])
+        st.divider()
+        file_name = "부서브리핑_" + re.sub(r"[^\w가-힣.-]+", "_", describe(current))[:80] + ".xlsx"
+        st.download_button("📦 부서 브리핑 (Excel)", data=lambda: _briefing(current), key="briefing",
+                           file_name=file_name,
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           on_click="ignore", help="현재 필터의 모든 표와 경보를 시트별로 담은 통합 문서")
     return Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
                    st.session_state["f_year"])
+
+
+def _briefing(f: Filters) -> bytes:
+    from .briefing import briefing_xlsx
+
+    return briefing_xlsx(f, st.session_state.get("p_unit") or DEFAULT_UNIT)
 
 
 def page_choice(f: Filters, name: str, label: str, options: list[str], default: str | None = None,
@@ -117,6 +131,8 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     for c in df.columns:
         if c in queries.MONEY_COLS or c in ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)",
                                             "금액", "누적 금액", "예산현액·추경"):
+            config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
+        elif c in ("전년", "당해"):
             config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
         elif c in ("집행률(%)", "달성률(%)", "누적 비율(%)"):
             config[c] = st.column_config.ProgressColumn(c, format="%.1f%%", min_value=0, max_value=100)

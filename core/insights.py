@@ -1,0 +1,258 @@
+"""Warnings a table cannot give: execution lag, target projections, complaint surges, year-on-year moves.
+
+Each rule is stated in ``RULES`` in Korean; the same text is shown on screen and in the README,
+so what is flagged can always be explained.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+
+from .db import query
+from .filters import Filters, org_sql, where
+
+# Execution watch thresholds.
+PACE_FACTOR = 0.5  # flagged when the execution rate is below half of the elapsed share of the year
+Q4_SHARE_LIMIT = 40.0  # flagged when the plan leaves 40% or more of the budget to the 4th quarter
+# Training projection: flagged when the projected year-end attainment is below this.
+PROJECTION_LIMIT = 90.0
+# Complaint early warning: flagged when next month is expected at 1.3× this month or more.
+SURGE_RATIO = 1.3
+
+RULES = {
+    "집행 부진": f"기준일의 집행률이 그 해 경과 비율(기준일까지 지난 날 ÷ 365)의 {PACE_FACTOR:.0%} 미만",
+    "집행 없음": "예산이 있는데 기준일까지 집행액이 0",
+    "연말 집중": f"분기별 집행계획에서 4분기 금액이 예산의 {Q4_SHARE_LIMIT:.0f}% 이상",
+    "목표 미달 우려": (f"추진시기(월) 가운데 기준일까지 지난 비율만큼 실적이 쌓인다고 보고 연말 달성률을 추정해 "
+                   f"{PROJECTION_LIMIT:.0f}% 미만"),
+    "민원 급증 예상": (f"다음 달 예상 = 전년 같은 달 × 최근 3개월 추세(올해 ÷ 전년 같은 기간); "
+                  f"예상이 이번 달의 {SURGE_RATIO:.1f}배 이상"),
+}
+
+
+def elapsed_share(as_of: dt.date) -> float:
+    start = dt.date(as_of.year, 1, 1)
+    return min(1.0, ((as_of - start).days + 1) / 365.0)
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+# ---------------------------------------------------------------- 집행 점검
+
+def execution_watch(f: Filters) -> pd.DataFrame:
+    """Tasks whose execution lags the pace expected at their as-of date, most behind first."""
+    cond, params = where(f, "b")
+    lines = query(f"""
+        SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, b.as_of, b.fiscal_year,
+               coalesce(b.budget_current, b.budget_original) AS budget, b.committed
+        FROM budget_line b
+        WHERE NOT b.is_total AND b.committed IS NOT NULL AND b.as_of IS NOT NULL AND b.counterpart_item_id IS NULL
+          AND coalesce(b.budget_current, b.budget_original, 0) > 0
+          AND NOT EXISTS (SELECT 1 FROM budget_line c WHERE c.doc_id = b.doc_id AND c.parent_item_id = b.item_id)
+          AND {cond}
+        ORDER BY b.doc_id, b.rowid""", params)
+    alerts = []
+    for r in lines.itertuples(index=False):
+        as_of = _as_date(r.as_of)
+        pace = elapsed_share(as_of) * 100
+        rate = r.committed * 100 / r.budget
+        if r.committed == 0:
+            alerts.append(_alert(r, "집행 없음", pace - rate, rate, pace,
+                                 f"{as_of}까지 집행액이 없습니다 (예산 {r.budget // 1000:,}천원, 연중 {pace:.0f}% 경과)."))
+        elif rate < pace * PACE_FACTOR:
+            alerts.append(_alert(r, "집행 부진", pace - rate, rate, pace,
+                                 f"{as_of} 기준 집행률 {rate:.1f}%로, 연중 경과 {pace:.0f}%의 절반({pace * PACE_FACTOR:.0f}%)에 못 미칩니다."))
+    plans = query(f"""
+        SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, q.as_of, b.fiscal_year,
+               b.budget_original AS budget,
+               sum(q.amount) FILTER (WHERE q.quarter = 4) AS q4,
+               sum(q.amount) FILTER (WHERE q.status = '집행') AS actual
+        FROM budget_line b JOIN quarterly_execution q ON q.doc_id = b.doc_id AND q.item_id = b.item_id
+             AND q.fiscal_year = b.fiscal_year AND q.source_section = '주요업무별 예산 내역'
+        WHERE NOT b.is_total AND coalesce(b.budget_original, 0) > 0 AND {cond}
+        GROUP BY ALL ORDER BY b.item_id""", params)
+    for r in plans.itertuples(index=False):
+        as_of = _as_date(r.as_of)
+        pace = elapsed_share(as_of) * 100
+        rate = (r.actual or 0) * 100 / r.budget
+        q4_share = (r.q4 or 0) * 100 / r.budget
+        if not r.actual:
+            alerts.append(_alert(r, "집행 없음", pace - rate, rate, pace,
+                                 f"{as_of}까지 분기 집행액이 없습니다 (계획상 첫 집행이 하반기)."))
+        elif rate < pace * PACE_FACTOR:
+            alerts.append(_alert(r, "집행 부진", pace - rate, rate, pace,
+                                 f"{as_of}까지 집행 {rate:.1f}%로, 연중 경과 {pace:.0f}%의 절반에 못 미칩니다."))
+        if q4_share >= Q4_SHARE_LIMIT:
+            alerts.append(_alert(r, "연말 집중", q4_share - Q4_SHARE_LIMIT, rate, pace,
+                                 f"예산의 {q4_share:.1f}%를 4분기에 집행할 계획입니다 (연말 집중 집행 위험)."))
+    df = pd.DataFrame(alerts, columns=["점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처",
+                                       "쪽수", "기준일", "심각도"])
+    if df.empty:
+        return df
+    return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _alert(r, kind: str, severity: float, rate: float, pace: float, reason: str) -> dict:
+    return {"점검": kind, "사업명": r.name, "이유": reason, "집행률(%)": round(rate, 1), "경과 비율(%)": round(pace, 1),
+            "부서": r.division, "항목 ID": r.item_id, "출처": f"{r.doc_id} · {r.source_section}",
+            "쪽수": None if pd.isna(r.page) else int(r.page), "기준일": _as_date(r.as_of),
+            "심각도": round(severity, 1)}
+
+
+# ---------------------------------------------------------------- 목표 달성 전망
+
+_SEASONS = {"동계": [1, 2, 12], "하계": [7, 8], "상반기": list(range(1, 7)), "하반기": list(range(7, 13)),
+            "연중": list(range(1, 13)), "수시": list(range(1, 13))}
+
+
+def period_months(period: str | None) -> list[int]:
+    """Months named by a printed 추진시기 such as '1~8월', '4, 5, 7, 9월', '동계, 하계' or '연중'."""
+    if not period or not isinstance(period, str):
+        return list(range(1, 13))
+    months: set[int] = set()
+    for word, ms in _SEASONS.items():
+        if word in period:
+            months.update(ms)
+    for a, b in re.findall(r"(\d{1,2})\s*월?\s*[~\-–]\s*(\d{1,2})\s*월", period):
+        a, b = int(a), int(b)
+        if 1 <= a <= 12 and 1 <= b <= 12:
+            months.update(range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)])
+    stripped = re.sub(r"\d{1,2}\s*월?\s*[~\-–]\s*\d{1,2}\s*월", " ", period)
+    if "월" in stripped:
+        months.update(int(m) for m in re.findall(r"(\d{1,2})(?=\s*[,월])", stripped) if 1 <= int(m) <= 12)
+    return sorted(months) or list(range(1, 13))
+
+
+def window_elapsed(months: list[int], as_of: dt.date) -> float:
+    """Share of the training window's months that had ended or were under way at the as-of date."""
+    done = 0.0
+    for m in months:
+        if m < as_of.month:
+            done += 1
+        elif m == as_of.month:
+            done += as_of.day / 30.0
+    return min(1.0, done / len(months))
+
+
+def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
+    """Add a projected year-end attainment to training lines (from queries.training_by_line)."""
+    out = []
+    for r in lines.to_dict("records"):
+        target, actual, as_of = r.get("목표 인원"), r.get("실적 인원"), _as_date(r.get("기준일"))
+        measure = "인원"
+        if pd.isna(target) or pd.isna(actual):
+            target, actual, measure = r.get("목표 과정"), r.get("실적 과정"), "과정"
+        if pd.isna(target) or pd.isna(actual) or not target or as_of is None:
+            continue
+        share = window_elapsed(period_months(r.get("추진시기")), as_of)
+        attained = actual * 100 / target
+        if attained >= 100:
+            projected, verdict = attained, "이미 달성"
+        elif share == 0:
+            projected, verdict = None, "추진 시기 전"
+        else:
+            projected = min(attained / share, 999.0)
+            verdict = "미달 우려" if projected < PROJECTION_LIMIT else "달성 예상"
+        out.append({
+            "세부사업": r["세부사업"], "과제 ID": r["과제 ID"], "추진시기": r.get("추진시기"), "기준": measure,
+            "목표": int(target), "중간 실적": int(actual), "현재 달성률(%)": round(attained, 1),
+            "추진시기 경과(%)": round(share * 100, 1),
+            "연말 추정 달성률(%)": None if projected is None else round(projected, 1),
+            "판정": verdict, "기준일": as_of, "출처": r.get("출처"), "쪽수": r.get("쪽수"),
+        })
+    df = pd.DataFrame(out)
+    if df.empty:
+        return df
+    order = {"미달 우려": 0, "추진 시기 전": 1, "달성 예상": 2, "이미 달성": 3}
+    return df.sort_values(by=["판정", "연말 추정 달성률(%)"], key=lambda s: s.map(order) if s.name == "판정" else s,
+                          kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- 민원 조기경보
+
+def call_months(f: Filters) -> list[str]:
+    cond, params = org_sql(f)
+    df = query(f"""SELECT DISTINCT strftime(date_trunc('month', call_date), '%Y-%m') AS m FROM call_center_daily
+                   WHERE {cond} ORDER BY m""", params)
+    return df["m"].tolist()
+
+
+def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
+    """Per topic: next month's expected calls from the same month last year and the recent trend."""
+    cond, params = org_sql(f)
+    base = dt.date(int(base_month[:4]), int(base_month[5:7]), 1)
+    monthly = query(f"""
+        SELECT topic, date_trunc('month', call_date)::DATE AS month, sum(inbound) AS calls, bool_or(is_sample) AS is_sample
+        FROM call_center_daily
+        WHERE {cond} AND call_date >= ?::DATE - INTERVAL 15 MONTH AND call_date < ?::DATE + INTERVAL 1 MONTH
+        GROUP BY ALL""", [*params, base, base])
+    if monthly.empty:
+        return pd.DataFrame()
+    monthly["month"] = pd.to_datetime(monthly["month"]).dt.date
+    nxt = _shift(base, 1)
+    rows = []
+    for topic, g in monthly.groupby("topic"):
+        by_month = dict(zip(g["month"], g["calls"]))
+        this_month = by_month.get(base)
+        last_year_next = by_month.get(_shift(nxt, -12))
+        recent_months = [by_month.get(_shift(base, -k)) for k in range(3)]
+        last_year_months = [by_month.get(_shift(base, -12 - k)) for k in range(3)]
+        # A trend needs the full three months in both years; otherwise no forecast is made.
+        if not this_month or last_year_next is None or None in recent_months or None in last_year_months:
+            continue
+        recent, recent_ly = sum(recent_months), sum(last_year_months)
+        trend = recent / recent_ly
+        expected = last_year_next * trend
+        ratio = expected / this_month
+        rows.append({
+            "상담주제": topic, "이번 달": base.strftime("%Y-%m"), "이번 달 인입": int(this_month),
+            "예상 달": nxt.strftime("%Y-%m"), "전년 같은 달 인입": int(last_year_next),
+            "최근 3개월 추세(배)": round(trend, 2), "다음 달 예상 인입": int(round(expected)),
+            "이번 달 대비(배)": round(ratio, 2), "경보": "급증 예상" if ratio >= SURGE_RATIO else "",
+            "예시 데이터": bool(g["is_sample"].any()),
+        })
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    return df.sort_values("이번 달 대비(배)", ascending=False).reset_index(drop=True)
+
+
+def _shift(month: dt.date, k: int) -> dt.date:
+    idx = month.year * 12 + month.month - 1 + k
+    return dt.date(idx // 12, idx % 12 + 1, 1)
+
+
+# ---------------------------------------------------------------- 전년 대비
+
+def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Largest increases and decreases against the previous year, from printed prior-year columns
+    or, for multi-year plans, from the same item's previous year row."""
+    cond, params = where(f, "b")
+    df = query(f"""
+        WITH pairs AS (
+            SELECT b.doc_id, b.item_id, b.name, b.level, b.division, b.fiscal_year, b.source_section, b.page,
+                   b.budget_original AS amount, coalesce(b.prior_original, b.prior_final,
+                       (SELECT p.budget_original FROM budget_line p WHERE p.doc_id = b.doc_id AND p.item_id = b.item_id
+                          AND p.source_section = b.source_section AND p.fiscal_year = b.fiscal_year - 1)) AS prior
+            FROM budget_line b
+            WHERE NOT b.is_total AND b.budget_original IS NOT NULL AND {cond})
+        SELECT * FROM pairs WHERE prior IS NOT NULL AND amount <> prior""", params)
+    if df.empty:
+        empty = pd.DataFrame()
+        return empty, empty
+    df["증감"] = df["amount"] - df["prior"]
+    df["증감율(%)"] = (df["증감"] * 100 / df["prior"].where(df["prior"] != 0)).round(1)
+    shown = pd.DataFrame({
+        "사업명": df["name"], "구분": df["level"], "연도": df["fiscal_year"].astype("Int64"), "전년": df["prior"],
+        "당해": df["amount"], "증감": df["증감"], "증감율(%)": df["증감율(%)"], "부서": df["division"],
+        "출처": df["doc_id"] + " · " + df["source_section"], "쪽수": df["page"].astype("Int64"),
+    })
+    up = shown[shown["증감"] > 0].sort_values("증감", ascending=False).head(top).reset_index(drop=True)
+    down = shown[shown["증감"] < 0].sort_values("증감").head(top).reset_index(drop=True)
+    return up, down
