@@ -36,7 +36,7 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
             cover_rows.append((label, str(pd.Timestamp(df[col].dropna().max()).date())))
     docs = queries.source_documents()
     for d in docs.itertuples(index=False):
-        cover_rows.append((f"출처 {d.문서}", f"{d.제목} (기준일 {d.기준일 if pd.notna(d.기준일) else '미상'})"))
+        cover_rows.append((f"출처 {d.문서}", f"{d.제목} (기준일 {pd.Timestamp(d.기준일).date() if pd.notna(d.기준일) else '미상'})"))
     cover_rows.append(("", ""))
     cover_rows.append(("경보 요약", f"집행 점검 {len(watch)}건, 목표 미달 우려 "
                        f"{int((projection['판정'] == '미달 우려').sum()) if not projection.empty else 0}건, "

@@ -3,7 +3,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from core import queries, ui
+from core import insights, queries, ui
 
 st.title("📊 교육청 예산·성과 대시보드")
 f = ui.sidebar_filters()
@@ -42,6 +42,14 @@ if h.get("answer_rate") is not None:
 else:
     c[4].metric("콜센터 응답률", "-")
     c[4].caption("필터에 콜센터 데이터 없음")
+
+alerts = insights.execution_watch(f)
+if not alerts.empty:
+    with st.container(border=True):
+        st.markdown(f"#### 🚨 점검이 필요한 과제 {len(alerts)}건")
+        for r in alerts.head(5).to_dict("records"):
+            st.markdown(f"- **[{r['점검']}] {r['사업명']}** — {r['이유']}")
+        st.page_link("views/insights.py", label="점검·경보 전체 보기 (판정 규칙 포함)", icon="🚨")
 
 left, right = st.columns(2)
 with left:
