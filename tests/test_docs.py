@@ -1,0 +1,23 @@
+"""README must stay true: its data dictionary and alert rules come from the code."""
+from pathlib import Path
+
+from core import dictionary
+from core.insights import RULES
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_data_dictionary_matches_schema():
+    start, end = README.index(dictionary.BEGIN), README.index(dictionary.END) + len(dictionary.END)
+    assert README[start:end] == dictionary.render(), "run: python -m core.dictionary and paste into README.md"
+
+
+def test_readme_states_every_alert_rule():
+    for name, rule in RULES.items():
+        assert f"**{name}**: {rule}" in README
+
+
+def test_readme_names_the_two_commands_and_ci_runs_the_test_command():
+    assert "python3 run.py app" in README and "python3 run.py test" in README
+    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    assert "python3 run.py test" in ci
