@@ -50,7 +50,9 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     cond, params = where(f, "b")
     lines = query(f"""
         SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, b.as_of, b.fiscal_year,
-               coalesce(b.budget_current, b.budget_original) AS budget, b.committed
+               coalesce(b.budget_current, b.budget_original) AS budget, b.committed, b.parent_item_id,
+               (SELECT any_value(p.source_section) FROM budget_line p
+                 WHERE p.doc_id = b.doc_id AND p.item_id = b.parent_item_id) AS parent_section
         FROM budget_line b
         WHERE NOT b.is_total AND b.committed IS NOT NULL AND b.as_of IS NOT NULL AND b.counterpart_item_id IS NULL
           AND coalesce(b.budget_current, b.budget_original, 0) > 0
@@ -70,7 +72,7 @@ def execution_watch(f: Filters) -> pd.DataFrame:
                                  f"{as_of} 기준 집행률 {rate:.1f}%로, 연중 경과 {pace:.0f}%의 절반({pace * PACE_FACTOR:.0f}%)에 못 미칩니다."))
     plans = query(f"""
         SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, q.as_of, b.fiscal_year,
-               b.budget_original AS budget,
+               b.budget_original AS budget, NULL AS parent_item_id, NULL AS parent_section,
                sum(q.amount) FILTER (WHERE q.quarter = 4) AS q4,
                sum(q.amount) FILTER (WHERE q.status = '집행') AS actual
         FROM budget_line b JOIN quarterly_execution q ON q.doc_id = b.doc_id AND q.item_id = b.item_id
@@ -91,15 +93,28 @@ def execution_watch(f: Filters) -> pd.DataFrame:
         if q4_share >= Q4_SHARE_LIMIT:
             alerts.append(_alert(r, "연말 집중", q4_share - Q4_SHARE_LIMIT, rate, pace,
                                  f"예산의 {q4_share:.1f}%를 4분기에 집행할 계획입니다 (연말 집중 집행 위험)."))
-    df = pd.DataFrame(alerts, columns=["점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처",
+    df = pd.DataFrame(alerts, columns=["바로가기", "점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처",
                                        "쪽수", "기준일", "심각도"])
     if df.empty:
         return df
     return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _task_link(r) -> str:
+    """Relative URL of the page that shows this task, with the filter that finds it."""
+    from urllib.parse import urlencode
+
+    year = {} if pd.isna(r.fiscal_year) else {"year": int(r.fiscal_year)}
+    if r.source_section == "주요업무별 예산 내역":
+        return "quarterly?" + urlencode(year)
+    if isinstance(r.parent_section, str):
+        # A sub-item: open its parent's table drilled down to the parent.
+        return "budget?" + urlencode({**year, "table": f"{r.doc_id} · {r.parent_section}", "item": r.parent_item_id})
+    return "budget?" + urlencode({**year, "table": f"{r.doc_id} · {r.source_section}"})
+
+
 def _alert(r, kind: str, severity: float, rate: float, pace: float, reason: str) -> dict:
-    return {"점검": kind, "사업명": r.name, "이유": reason, "집행률(%)": round(rate, 1), "경과 비율(%)": round(pace, 1),
+    return {"바로가기": _task_link(r),"점검": kind, "사업명": r.name, "이유": reason, "집행률(%)": round(rate, 1), "경과 비율(%)": round(pace, 1),
             "부서": r.division, "항목 ID": r.item_id, "출처": f"{r.doc_id} · {r.source_section}",
             "쪽수": None if pd.isna(r.page) else int(r.page), "기준일": _as_date(r.as_of),
             "심각도": round(severity, 1)}

@@ -140,6 +140,8 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
             config[c] = st.column_config.NumberColumn(c, format="%.1f")
         elif c == "쪽수":
             config[c] = st.column_config.NumberColumn(c, format="%d", help="보고서에 인쇄된 쪽수")
+        elif c == "바로가기":
+            config[c] = st.column_config.LinkColumn(c, display_text="열기", help="이 과제를 보여 주는 페이지")
         elif c.startswith("기준일"):
             config[c] = st.column_config.DateColumn(c, format="YYYY-MM-DD")
         elif c == "출처":
