@@ -76,8 +76,13 @@ def page_choice(f: Filters, name: str, label: str, options: list[str], default: 
                 widget: str = "selectbox", format_func=str, sidebar: bool = False) -> Filters:
     """A page filter that also lives in the URL; returns the filter with it set."""
     key = f"p_{name}"
+    keep = f"_keep_{key}"
     if not options:
         return f
+    # Streamlit forgets a widget's value on pages that do not draw it; the copy under `keep` lets a
+    # choice made on one page (e.g. 금액 단위) hold when the user comes back through another page.
+    if key not in st.session_state and st.session_state.get(keep) in options:
+        st.session_state[key] = st.session_state[keep]
     if key not in st.session_state:
         wanted = _initial_query_params().get(name, [])
         if wanted and wanted[0] in options:
@@ -88,6 +93,7 @@ def page_choice(f: Filters, name: str, label: str, options: list[str], default: 
             st.session_state[key] = default if default in options else options[0]
     if st.session_state[key] not in options:
         st.session_state[key] = default if default in options else options[0]
+    st.session_state[key] = st.session_state[key]  # widget ids differ per page: carry the value to this page's widget
     host = st.sidebar if sidebar else st
     if widget == "radio":
         host.radio(label, options, key=key, format_func=format_func, horizontal=True)
@@ -97,6 +103,7 @@ def page_choice(f: Filters, name: str, label: str, options: list[str], default: 
             st.session_state[key] = default if default in options else options[0]
     else:
         host.selectbox(label, options, key=key, format_func=format_func)
+    st.session_state[keep] = st.session_state[key]
     return f.with_extra(name, st.session_state[key])
 
 
