@@ -29,9 +29,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_build(_args: argparse.Namespace) -> int:
+    import duckdb
+
     try:
         counts = build_mod.build()
-    except build_mod.BuildError as e:
+    except (build_mod.BuildError, duckdb.Error) as e:
         print(f"빌드 실패: 기존 {db_path()} 파일은 그대로입니다.\n{e}", file=sys.stderr)
         return 1
     print(f"빌드 완료: {db_path()}")

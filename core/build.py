@@ -62,11 +62,13 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
             for name, table in TABLES.items():
                 cols = ", ".join(f"{c.name} {c.dtype}" for c in table.columns) + ", batch VARCHAR"
                 con.execute(f"CREATE TABLE {name} ({cols})")
-                if files[name]:
-                    paths = [str(p) for p in files[name]]
-                    names = ", ".join([c.name for c in table.columns] + ["batch"])
-                    con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?, union_by_name = true)",
-                                [paths])
+                names = ", ".join([c.name for c in table.columns] + ["batch"])
+                for path in files[name]:
+                    try:
+                        con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [str(path)])
+                    except duckdb.Error as e:
+                        raise BuildError(f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 "
+                                         "파일을 지우고 다시 빌드하세요.") from e
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 dup = con.execute(
                     f"SELECT {', '.join(table.key)}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1 LIMIT 3"

@@ -43,16 +43,30 @@ def connection() -> tuple[tuple, duckdb.DuckDBPyConnection]:
         if _current is not None and _current[0] == key:
             return _current
         try:
-            con = duckdb.connect(str(path), read_only=True)
+            con = _open(path)
         except duckdb.Error:
             # A damaged file is rebuilt from the extracts; if that fails the BuildError names the cause.
             ensure_built(path)
             key = _file_key(path)
-            con = duckdb.connect(str(path), read_only=True)
+            con = _open(path)
         # The old connection is left to close when its last cursor is gone.
         _current = (key, con)
         _results.clear()
         return _current
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    """Attach the file to a fresh in-memory database.
+
+    duckdb.connect(path) returns the instance already open for that path in this process, which would
+    keep serving the replaced file; a new in-memory database attaching the path opens the new one.
+    """
+    con = duckdb.connect(":memory:")
+    literal = str(path).replace("'", "''")
+    con.execute(f"ATTACH '{literal}' AS dash (READ_ONLY)")
+    con.execute("USE dash")
+    con.execute("SELECT count(*) FROM build_info").fetchone()
+    return con
 
 
 def version() -> tuple:
@@ -71,6 +85,7 @@ def query(sql: str, params: list | tuple | None = None, cache: bool = True) -> p
                 return hit.copy()
     cur = con.cursor()
     try:
+        cur.execute("USE dash")
         df = cur.execute(sql, list(params or [])).df()
     finally:
         cur.close()

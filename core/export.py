@@ -34,7 +34,9 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    return safe_frame(df).to_csv(index=False).encode("utf-8-sig")
+    # CRLF rows: the csv writer then quotes any cell holding a CR or LF. With bare "\n" rows a cell's
+    # CR was written unquoted and Excel started a new row there, so "'\r=1+1" became a live "=1+1".
+    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -209,8 +209,17 @@ def _check_range(col: Column, value) -> None:
         raise CellError(f"{lo} 이상 {hi} 이하의 값 (받은 값: {value:,})")
 
 
+def _canonical(value) -> str:
+    """One text form per key value, whatever dtype pandas gave the column (2018, 2018.0 and '2018' agree)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "∅"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _key_frame(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
-    return frame[list(table.key)].astype("object").where(frame[list(table.key)].notna(), "∅").astype(str)
+    return pd.DataFrame({k: [_canonical(v) for v in frame[k].tolist()] for k in table.key}, index=frame.index)
 
 
 def _duplicate_key_errors(parsed: ParsedFile) -> list[str]:
@@ -270,6 +279,7 @@ def ingest_files(paths: list[Path], table_name: str | None = None, batch: str | 
             continue
         name = batch_name(parsed.path, batch)
         messages.extend(_cross_batch_errors(parsed, name, root))
+        messages.extend(_same_call_errors(parsed, [pf for pf, _ in parsed_files]))
         if not accept_total_differences:
             messages.extend(_total_errors(parsed))
         parsed_files.append((parsed, name))
@@ -300,6 +310,24 @@ def _cross_batch_errors(parsed: ParsedFile, batch: str, root: Path) -> list[str]
     return errors
 
 
+def _same_call_errors(parsed: ParsedFile, earlier: list[ParsedFile]) -> list[str]:
+    """Keys repeated between files of one ingest call would only fail later, at the build."""
+    errors = []
+    new_keys = [tuple(r) for r in _key_frame(parsed.frame, parsed.table).itertuples(index=False)]
+    for other in earlier:
+        if other.table is not parsed.table:
+            continue
+        seen = {tuple(r): other.row_numbers[i]
+                for i, r in enumerate(_key_frame(other.frame, other.table).itertuples(index=False))}
+        for i, key in enumerate(new_keys):
+            if key in seen:
+                errors.append(f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
+                              f"함께 적재하는 {other.path.name} {seen[key]}행과 같은 키 {key}. 기대: 파일마다 다른 키")
+                if len(errors) >= MAX_ERRORS_SHOWN:
+                    return errors
+    return errors
+
+
 def _total_errors(parsed: ParsedFile) -> list[str]:
     from .reconcile import differences_for_frame
 
@@ -313,8 +341,8 @@ def _total_errors(parsed: ParsedFile) -> list[str]:
     for d in diffs.itertuples(index=False):
         row = lookup.get(d.item_id)
         where = f"{row}행, " if row else ""
-        out.append(f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,} / "
-                   f"부분합 {d.computed_value:,} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
+        out.append(f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,.10g} / "
+                   f"부분합 {d.computed_value:,.10g} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
                    "(공식 문서의 불일치를 그대로 보존하려면 --accept-total-differences)")
     return out
 

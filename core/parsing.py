@@ -42,12 +42,13 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
     except UnicodeDecodeError as utf_err:
         try:
             return data.decode("cp949"), "cp949"
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as cp_err:
+            # Report where the encoding that read furthest broke: that is where the foreign line is.
+            worst = max((utf_err, cp_err), key=lambda e: e.start)
         best = from_bytes(data).best()
         if best is not None and best.encoding not in ("utf_8", "cp949", "euc_kr") and _mostly_korean_or_ascii(str(best)):
             return str(best), best.encoding
-        raise FileFormatError(_decode_message(path, data, utf_err, "UTF-8 또는 CP949(EUC-KR)")) from utf_err
+        raise FileFormatError(_decode_message(path, data, worst, "UTF-8 또는 CP949(EUC-KR)")) from utf_err
 
 
 def _mostly_korean_or_ascii(text: str) -> bool:
@@ -107,7 +108,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError) as e:
         raise FileFormatError(f"{path.name}: XLSX 파일이 손상되었거나 잘렸습니다 ({type(e).__name__}). "
                               "기대: Excel에서 다시 저장한 온전한 .xlsx") from e
     try:
@@ -124,7 +125,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
             if not any(str(c).strip() for c in cells):
                 continue
             rows.append((idx, cells))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, SyntaxError) as e:
         raise FileFormatError(f"{path.name}: XLSX 파일을 끝까지 읽을 수 없습니다 ({type(e).__name__}). "
                               "기대: 온전한 .xlsx") from e
     finally:

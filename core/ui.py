@@ -45,6 +45,10 @@ def sidebar_filters() -> Filters:
         st.session_state["_filters_ready"] = True
     for n in st.session_state.get("_notices", []):
         st.warning(n, icon="⚠️")
+    for key in ("f_agency", "f_division", "f_year"):
+        # Streamlit drops a widget's state when a page that does not draw it runs (page switch); restore it.
+        if key not in st.session_state and f"_keep_{key}" in st.session_state:
+            st.session_state[key] = st.session_state[f"_keep_{key}"]
     with st.sidebar:
         st.markdown("### 필터")
         chosen = st.multiselect("기관", list(agencies), key="f_agency", placeholder="전체 기관")
@@ -56,6 +60,8 @@ def sidebar_filters() -> Filters:
         st.selectbox("연도", year_options, key="f_year", format_func=year_label)
         current = Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
                           st.session_state["f_year"])
+        for key in ("f_agency", "f_division", "f_year"):
+            st.session_state[f"_keep_{key}"] = st.session_state[key]
         st.divider()
         file_name = "부서브리핑_" + re.sub(r"[^\w가-힣.-]+", "_", describe(current))[:80] + ".xlsx"
         st.download_button("📦 부서 브리핑 (Excel)", data=lambda: _briefing(current), key="briefing",

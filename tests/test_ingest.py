@@ -283,9 +283,6 @@ def test_binary_garbage_named_xlsx_is_refused(root, tmp_path):
     assert "기대" in message
 
 
-@pytest.mark.xfail(strict=True, raises=SyntaxError, reason=(
-    "core bug: parsing._read_xlsx does not catch xml.etree.ElementTree.ParseError (a SyntaxError) "
-    "when the zip is intact but a sheet's XML is cut off, so ingest crashes instead of raising IngestError"))
 def test_xlsx_with_cut_off_sheet_xml_is_refused(root, tmp_path):
     whole = _workbook(tmp_path / "whole.xlsx")
     path = tmp_path / "budget_line_cut_sheet.xlsx"
@@ -299,9 +296,6 @@ def test_xlsx_with_cut_off_sheet_xml_is_refused(root, tmp_path):
     assert "budget_line_cut_sheet.xlsx" in message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: parsing.decode_bytes reports the position of the UTF-8 error; in a mostly-CP949 file "
-    "that is row 1, not the pasted UTF-8 row (row 4) that stops CP949 decoding"))
 def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):
     message = refused([fixture("budget_line_mixed_encoding_cp949.csv", tmp_path)], root)
     assert "budget_line_mixed_encoding_cp949.csv: 4행" in message
@@ -340,10 +334,6 @@ def test_duplicate_key_against_shipped_batch_with_blank_year(root, tmp_path):
     assert "이미 적재된 묶음 'seed-001'" in message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: ingest._key_frame stringifies fiscal_year after pandas upcasts it to float when the existing "
-    "batches contain a NULL year ('2018.0' vs '2018'), so a duplicate of a shipped 000 row is not detected; "
-    "the file is written and the next build fails"))
 def test_duplicate_key_against_shipped_batch_with_year(root, tmp_path):
     path = tmp_path / "budget_line_dup000.csv"
     path.write_text("문서,출처 표·절,인쇄 단위,기관,부서,회계연도,항목 ID,구분,사업명,본예산\n"
@@ -382,9 +372,6 @@ def test_multi_file_ingest_of_good_files_writes_both_and_builds(root, tmp_path):
     assert counts["budget_line"] == shipped + 8
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "core bug: ingest_files checks each file's keys only against batches already on disk, not against the "
-    "other files of the same call, so two files with the same keys are both written and the build then fails"))
 def test_multi_file_ingest_refuses_the_same_keys_in_two_files(tmp_path):
     root = tmp_path / "extracts"
     root.mkdir()

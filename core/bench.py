@@ -1,0 +1,1037 @@
+"""Benchmark every page at a given data size against a pandas peer and bare DuckDB.
+
+    python -m core.bench --rows 1000000 --json bench-1m.json [--repeats 7] [--seed 7] [--keep DIR]
+    python -m core.bench --markdown BENCHMARKS.md bench-100k.json bench-1m.json bench-10m.json
+
+A run generates synthetic extracts (``core.scale``) into a temporary folder, times the normal
+build (``core.build.build``), then measures each page of the app with four methods, interleaved
+per repetition (the order rotates every repetition):
+
+(a) app      the real page through ``streamlit.testing.v1.AppTest`` on ``app.py`` with
+             DASHBOARD_DATA_DIR set: the sidebar 연도 filter (``f_year``) is switched between
+             the two latest years and ``at.run()`` is timed. Before each timed run the results
+             the page needs *for the new year* are dropped from ``core.db``'s result cache
+             (found by recording which cache entries each year's run reads), so every timed run
+             executes its SQL, while filter-independent results (the filter lists) stay cached
+             as they would in a running app: this is the first visit to that filter value.
+             Also reported: the same run with everything cached (``rerun_cached``) and with the
+             whole cache cleared (``rerun_cold``, filter lists included).
+(b) queries  the same ``core.queries``/``core.insights`` calls the page makes, with the result
+             cache cleared first (``query_ms``) and again with it warm (``query_cached_ms``).
+(c) pandas   a plain pandas peer: ``pandas.read_parquet`` of the needed columns of the same
+             extracts, then filter and aggregate in memory to the same figures, per filter
+             change (``pandas_ms``; ``pandas_compute_ms`` is the part after loading, i.e. a
+             peer that keeps the raw frames in memory).
+(d) bare     the exact SQL statements (b) ran, replayed with ``duckdb.connect(file,
+             read_only=True)`` and ``.df()``, no app code around them (``bare_ms``).
+
+(a)+(b), (c) and (d) run in three separate worker processes, so ``peak_rss_mb`` (``ru_maxrss``)
+is the peak of the app process (AppTest + queries) and of the pandas peer on their own.
+``streamlit_overhead_ms`` is the median AppTest rerun of a trivial script (a selectbox change
+and one line of text). Checks compare a few figures from (b) and (c) so the peer is known to
+compute the same aggregates. Times are medians and p95 (nearest rank) over the repetitions.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import math
+import os
+import pickle
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PAGES = ["overview", "budget", "quarterly", "training", "callcenter", "insights", "sources"]
+SUMMARY_SECTION = "주요업무별 예산 내역"
+UNIT = "천원"  # every page's default unit
+TARGETS = {"p95_page_ms": 250.0, "pandas_speedup": 20.0, "app_vs_bare": 2.0, "app_rss_mb": 1024.0,
+           "build_rows_per_s": 2_000_000.0, "growth_factor_of_rows": 1.0}
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 2)
+
+
+def median(xs: list[float]) -> float | None:
+    return round(statistics.median(xs), 2) if xs else None
+
+
+def p95(xs: list[float]) -> float | None:
+    """Nearest-rank 95th percentile (the maximum for fewer than 20 samples)."""
+    if not xs:
+        return None
+    s = sorted(xs)
+    return round(s[max(0, math.ceil(0.95 * len(s)) - 1)], 2)
+
+
+def _rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)  # Linux: KiB
+
+
+def _pack(obj) -> str:
+    return base64.b64encode(pickle.dumps(obj)).decode("ascii")
+
+
+def _unpack(text: str):
+    return pickle.loads(base64.b64decode(text.encode("ascii")))
+
+
+# ================================================================ (b) the page's own query calls
+
+def page_queries(page: str, year: str) -> dict:
+    """Call what the page calls for the filter 'year'; return a few figures to check the peer against."""
+    from . import insights, queries
+    from .filters import Filters
+
+    f = Filters(year=year).with_extra("unit", UNIT)
+    if page == "overview":
+        h = queries.headline(f)
+        alerts = insights.execution_watch(f)
+        queries.quarterly_totals(f, UNIT)
+        queries.training_by_task(f).dropna(subset=["달성률(%)"])
+        queries.budget_summary(f)
+        queries.call_monthly(f)
+        return {"budget_won": _num(h.get("budget")), "answer_rate": _num(h.get("answer_rate")), "alerts": len(alerts)}
+    if page == "budget":
+        tables = queries.budget_tables(f)
+        if tables.empty:
+            return {"tables": 0}
+        first = tables.iloc[0]
+        g = f.with_extra("table", f"{first['doc_id']} · {first['source_section']}").with_extra("item", None)
+        rows = queries.budget_items(g, first["doc_id"], first["source_section"], None, UNIT)
+        queries.budget_printed_total(g, first["doc_id"], first["source_section"], None, UNIT)
+        return {"tables": len(tables), "items": len(rows),
+                "budget_original": _num(rows["본예산"].astype("Float64").sum()) if "본예산" in rows else None}
+    if page == "quarterly":
+        tasks = queries.quarterly_tasks(f, UNIT)
+        queries.quarterly_totals(f, UNIT)
+        return {"tasks": len(tasks), "quarter_sum": _num(tasks["분기 합"].astype("Float64").sum()) if len(tasks) else 0}
+    if page == "training":
+        cats = queries.training_categories(f)
+        tasks = queries.training_by_task(f, None)
+        lines = queries.training_by_line(f, None)
+        queries.training_by_category(f)
+        queries.training_overview_table(f)
+        return {"categories": len(cats), "tasks": len(tasks), "lines": len(lines),
+                "actual_trainees": _num(tasks["실적 인원"].astype("Float64").sum()) if len(tasks) else 0}
+    if page == "callcenter":
+        current, _previous = queries.call_kpis(f)
+        monthly = queries.call_monthly(f)
+        queries.call_breakdown(f, "topic")
+        queries.call_breakdown(f, "channel")
+        queries.call_center_reported(f, UNIT)
+        return {"inbound": _num(None if current is None else current["inbound"]),
+                "answer_rate": _num(None if current is None else current["answer_rate"]), "months": len(monthly)}
+    if page == "insights":
+        watch = insights.execution_watch(f)
+        insights.target_projection(queries.training_by_line(f))
+        months = insights.call_months(f)
+        if months:
+            insights.complaint_early_warning(f.with_extra("month", months[-1]), months[-1])
+        up, _down = insights.year_on_year(f)
+        return {"alerts": len(watch), "months": len(months),
+                "yoy_up_max": _num(up["증감"].max()) if len(up) else None}
+    if page == "sources":
+        queries.build_time()
+        queries.source_documents()
+        counts = queries.table_row_counts()
+        queries.quality_report()
+        return {"rows": _num(counts["행수"].sum())}
+    raise KeyError(page)
+
+
+def _num(v):
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return float(v)
+
+
+# ================================================================ (c) the pandas peer
+
+class PandasPeer:
+    """What a plain pandas dashboard does: read the needed Parquet columns, filter and aggregate in memory."""
+
+    def __init__(self, extracts: Path):
+        self.extracts = Path(extracts)
+
+    def load(self, table: str, columns: list[str]):
+        import pandas as pd
+
+        return pd.read_parquet(self.extracts / table, columns=columns)
+
+    # ---------------------------------------------------------- shared pieces
+    BL = ["doc_id", "source_section", "fiscal_year", "item_id", "parent_item_id", "is_total", "budget_original",
+          "budget_current", "prior_original", "prior_final", "committed", "spent", "as_of", "name", "division", "page",
+          "counterpart_item_id", "task_no", "level", "unit", "non_budget"]
+    CC = ["agency", "call_date", "topic", "channel", "inbound", "answered", "abandoned", "answered_20s",
+          "handle_seconds", "resolved_direct", "satisfaction_responses", "satisfaction_sum", "is_sample"]
+
+    @staticmethod
+    def _kpis(df) -> dict:
+        s = df[["inbound", "answered", "abandoned", "answered_20s", "handle_seconds", "resolved_direct",
+                "satisfaction_responses", "satisfaction_sum"]].sum()
+        inbound = float(s["inbound"])
+        answered = float(s["answered"])
+        return {"inbound": inbound, "answer_rate": round(100.0 * answered / inbound, 1) if inbound else None,
+                "abandon_rate": round(100.0 * float(s["abandoned"]) / inbound, 1) if inbound else None,
+                "service_level": round(100.0 * float(s["answered_20s"]) / answered, 1) if answered else None,
+                "aht": round(float(s["handle_seconds"]) / answered) if answered else None,
+                "first": df["call_date"].min(), "last": df["call_date"].max()}
+
+    @staticmethod
+    def _group_kpis(df, by):
+        g = df.groupby(by, observed=True)[["inbound", "answered", "abandoned", "answered_20s", "handle_seconds",
+                                           "resolved_direct", "satisfaction_responses", "satisfaction_sum"]].sum()
+        g["answer_rate"] = (100.0 * g["answered"] / g["inbound"]).round(1)
+        g["service_level"] = (100.0 * g["answered_20s"] / g["answered"]).round(1)
+        g["direct_rate"] = (100.0 * g["resolved_direct"] / g["answered"]).round(1)
+        g["satisfaction"] = (g["satisfaction_sum"] / g["satisfaction_responses"]).round(2)
+        return g
+
+    def _calls_year(self, cc, year: int):
+        years = cc["call_date"].dt.year
+        return cc[years == year]
+
+    def _budget_summary(self, bl, year: int):
+        top = bl[bl["parent_item_id"].isna() & ~bl["is_total"]]
+        first_section = top.groupby("doc_id", sort=False)["source_section"].first()
+        t = top[top["fiscal_year"] == year]
+        t = t[t["source_section"].to_numpy() == first_section.reindex(t["doc_id"]).to_numpy()]
+        current = t["budget_current"].fillna(t["budget_original"])
+        frame = t.assign(current=current, with_exec=current.where(t["committed"].notna()),
+                         prior=t["prior_original"].fillna(t["prior_final"]))
+        return frame.groupby(["doc_id", "fiscal_year"]).agg(
+            budget_original=("budget_original", "sum"), budget_current=("current", "sum"),
+            committed=("committed", "sum"), with_exec=("with_exec", "sum"), prior=("prior", "sum"),
+            as_of=("as_of", "max"))
+
+    def _execution_watch(self, bl, qe, year: int) -> int:
+        import numpy as np
+
+        parents = bl[["doc_id", "parent_item_id"]].dropna().drop_duplicates()
+        parents.columns = ["doc_id", "item_id"]
+        budget = bl["budget_current"].fillna(bl["budget_original"])
+        cand = bl[~bl["is_total"] & bl["committed"].notna() & bl["as_of"].notna() & bl["counterpart_item_id"].isna()
+                  & (budget.fillna(0) > 0) & (bl["fiscal_year"] == year)]
+        cand = cand.assign(budget=budget[cand.index])
+        cand = cand.merge(parents.assign(has_children=True), on=["doc_id", "item_id"], how="left")
+        cand = cand[cand["has_children"].isna()]
+        as_of = cand["as_of"].astype("datetime64[s]")
+        pace = np.minimum(1.0, (as_of.dt.dayofyear) / 365.0) * 100
+        rate = cand["committed"].astype(float) * 100 / cand["budget"].astype(float)
+        n = int(((cand["committed"] == 0) | (rate < pace * 0.5)).sum())
+        q = qe[qe["source_section"] == SUMMARY_SECTION]
+        b = bl[~bl["is_total"] & (bl["budget_original"].fillna(0) > 0) & (bl["fiscal_year"] == year)]
+        plans = b[["doc_id", "item_id", "fiscal_year", "budget_original"]].merge(
+            q.assign(q4=q["amount"].where(q["quarter"] == 4), actual=q["amount"].where(q["status"] == "집행")),
+            on=["doc_id", "item_id", "fiscal_year"])
+        g = plans.groupby(["doc_id", "item_id", "fiscal_year"]).agg(
+            budget=("budget_original", "first"), q4=("q4", "sum"), actual=("actual", "sum"), as_of=("as_of", "first"))
+        pace = np.minimum(1.0, g["as_of"].astype("datetime64[s]").dt.dayofyear / 365.0) * 100
+        rate = g["actual"].astype(float) * 100 / g["budget"].astype(float)
+        share = g["q4"].astype(float) * 100 / g["budget"].astype(float)
+        n += int(((g["actual"] == 0) | (rate < pace * 0.5)).sum()) + int((share >= 40).sum())
+        return n
+
+    def _training_lines(self, tr):
+        lines = tr[tr["task_item_id"].notna()]
+        return lines.assign(gk=self._name_key(lines["group_name"]))
+
+    @staticmethod
+    def _name_key(s):
+        return (s.fillna("").str.replace(r"\([^)]*\)", "", regex=True)
+                .str.replace(r"[^0-9A-Za-z가-힣]", "", regex=True))
+
+    def _training_by_task(self, tt, tr, bl, year: int):
+        targets = tt[tt["task_item_id"].notna() & (tt["fiscal_year"] == year)].groupby(
+            ["doc_id", "task_item_id", "fiscal_year"], as_index=False).agg(
+            target_courses=("target_courses", "sum"), target_trainees=("target_trainees", "sum"))
+        lines = tr[tr["task_item_id"].notna()][["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
+        m = targets.merge(lines, on=["doc_id", "task_item_id"], how="left", suffixes=("", "_l"))
+        same = m["fiscal_year_l"] == m["fiscal_year"]
+        m["plan"] = m["trainees"].where((m["kind"] == "계획") & same)
+        m["actual"] = m["trainees"].where((m["kind"] == "실적") & same)
+        m["prev"] = m["trainees"].where((m["kind"] == "실적") & (m["fiscal_year_l"] == m["fiscal_year"] - 1))
+        out = m.groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False).agg(
+            target=("target_trainees", "first"), plan=("plan", "sum"), actual=("actual", "sum"), prev=("prev", "sum"))
+        names = bl[bl["source_section"] == SUMMARY_SECTION][["doc_id", "item_id", "name", "task_no"]]
+        out = out.merge(names, left_on=["doc_id", "task_item_id"], right_on=["doc_id", "item_id"], how="left")
+        out["rate"] = (out["actual"] * 100 / out["target"]).round(1)
+        return out
+
+    def _training_by_line(self, tt, tr, year: int):
+        t = tt[tt["fiscal_year"] == year]
+        t = t.assign(gk=self._name_key(t["target_name"]))
+        lines = self._training_lines(tr)[["doc_id", "task_item_id", "gk", "kind", "fiscal_year", "courses", "trainees"]]
+        m = t.merge(lines, on=["doc_id", "task_item_id", "gk"], how="left", suffixes=("", "_l"))
+        same = m["fiscal_year_l"] == m["fiscal_year"]
+        m["actual"] = m["trainees_l"].where((m["kind"] == "실적") & same) if "trainees_l" in m else m["trainees"]
+        m["plan"] = m["courses"].where((m["kind"] == "계획") & same)
+        return m.groupby(["doc_id", "source_section", "target_name"], sort=False, as_index=False).agg(
+            target=("target_trainees", "first"), actual=("actual", "sum"), plan=("plan", "sum"))
+
+    # ---------------------------------------------------------- pages
+    def run(self, page: str, year: int) -> tuple[float, float, dict]:
+        """(total seconds, compute seconds after loading, check figures)."""
+        t0 = time.perf_counter()
+        frames = self._load(page)
+        t1 = time.perf_counter()
+        checks = getattr(self, f"page_{page}")(frames, year)
+        t2 = time.perf_counter()
+        return t2 - t0, t2 - t1, checks
+
+    def _load(self, page: str) -> dict:
+        need = {
+            "overview": {"budget_line": self.BL, "quarterly_execution": None, "training_target": None,
+                         "training_result": None, "call_center_daily": self.CC},
+            "budget": {"budget_line": self.BL},
+            "quarterly": {"budget_line": self.BL, "quarterly_execution": None},
+            "training": {"budget_line": ["doc_id", "source_section", "item_id", "name", "task_no"],
+                         "training_target": None, "training_result": None, "training_overview": None},
+            "callcenter": {"call_center_daily": self.CC, "budget_line": self.BL, "indicator": None},
+            "insights": {"budget_line": self.BL, "quarterly_execution": None, "training_target": None,
+                         "training_result": None, "call_center_daily": ["call_date", "topic", "inbound", "is_sample"]},
+            "sources": {"source_document": None, **{t: None for t in ("budget_line", "quarterly_execution",
+                        "training_target", "training_result", "training_overview", "indicator", "headcount",
+                        "org_unit", "call_center_daily")}},
+        }[page]
+        from .schema import TABLES
+
+        out = {}
+        for table, cols in need.items():
+            if cols is None:
+                cols = [c.name for c in TABLES[table].columns]
+            if page == "sources" and table != "source_document":
+                have = {c.name for c in TABLES[table].columns}
+                cols = [c for c in ("doc_id", "as_of", "unit", "call_date") if c in have]
+            out[table] = self.load(table, cols)
+        return out
+
+    def page_overview(self, fr, year):
+        bl, qe, cc = fr["budget_line"], fr["quarterly_execution"], fr["call_center_daily"]
+        summary = self._budget_summary(bl, year)
+        self._training_by_task(fr["training_target"], fr["training_result"], bl, year)
+        calls = self._calls_year(cc, year)
+        kpis = self._kpis(calls)
+        alerts = self._execution_watch(bl, qe, year)
+        self._quarterly(bl, qe, year)
+        self._group_kpis(calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")), "month")
+        return {"budget_won": float(summary["budget_current"].sum()) if len(summary) else None,
+                "answer_rate": kpis["answer_rate"], "alerts": alerts}
+
+    def page_budget(self, fr, year):
+        bl = fr["budget_line"]
+        top = bl[bl["parent_item_id"].isna() & ~bl["is_total"] & (bl["fiscal_year"] == year)]
+        tables = top.groupby(["doc_id", "source_section"], sort=False).size()
+        if tables.empty:
+            return {"tables": 0}
+        doc, section = tables.index[0]
+        rows = top[(top["doc_id"] == doc) & (top["source_section"] == section)]
+        items = rows.groupby("item_id", sort=False).agg(
+            name=("name", "first"), bo=("budget_original", "sum"), bc=("budget_current", "sum"),
+            cm=("committed", "sum"), sp=("spent", "sum"), po=("prior_original", "sum"))
+        children = set(bl.loc[bl["doc_id"] == doc, "parent_item_id"].dropna())
+        items["has_children"] = items.index.isin(children)
+        items["rate"] = (items["cm"] * 100 / items["bc"]).round(1)
+        bl[(bl["doc_id"] == doc) & (bl["source_section"] == section) & bl["parent_item_id"].isna() & bl["is_total"]
+           & (bl["fiscal_year"] == year)]
+        return {"tables": len(tables), "items": len(items), "budget_original": float(items["bo"].sum()) / 1000}
+
+    def _quarterly(self, bl, qe, year: int):
+        q = qe[qe["source_section"] == SUMMARY_SECTION]
+        b = bl[~bl["is_total"] & (bl["fiscal_year"] == year)]
+        keys = q[["doc_id", "item_id"]].drop_duplicates()
+        tasks = b.merge(keys, on=["doc_id", "item_id"]).groupby(["doc_id", "item_id"], sort=False, as_index=False).agg(
+            name=("name", "first"), budget=("budget_original", "first"), fiscal_year=("fiscal_year", "first"))
+        wide = tasks.merge(q[["doc_id", "item_id", "fiscal_year", "quarter", "amount"]],
+                           on=["doc_id", "item_id", "fiscal_year"]).pivot_table(
+            index=["doc_id", "item_id"], columns="quarter", values="amount", aggfunc="sum", sort=False)
+        totals = wide.sum()
+        return wide, totals
+
+    def page_quarterly(self, fr, year):
+        wide, _totals = self._quarterly(fr["budget_line"], fr["quarterly_execution"], year)
+        return {"tasks": len(wide), "quarter_sum": float(wide.sum(axis=1).sum()) / 1000}
+
+    def page_training(self, fr, year):
+        tt, tr, bl = fr["training_target"], fr["training_result"], fr["budget_line"]
+        cats = tr.loc[tr["category"].notna() & (tr["fiscal_year"] == year), "category"].unique()
+        tasks = self._training_by_task(tt, tr, bl, year)
+        lines = self._training_by_line(tt, tr, year)
+        r = tr[tr["task_item_id"].notna() & (tr["fiscal_year"] == year)]
+        r.assign(plan=r["trainees"].where(r["kind"] == "계획"), actual=r["trainees"].where(r["kind"] == "실적")).groupby(
+            [r["category"].fillna("(구분 없음)"), "fiscal_year"])[["plan", "actual"]].sum()
+        ov = fr["training_overview"]
+        ov[ov["fiscal_year"] == year]
+        return {"categories": len(cats), "tasks": len(tasks), "lines": len(lines),
+                "actual_trainees": float(tasks["actual"].sum())}
+
+    def page_callcenter(self, fr, year):
+        import pandas as pd
+
+        cc, bl, ind = fr["call_center_daily"], fr["budget_line"], fr["indicator"]
+        calls = self._calls_year(cc, year)
+        kpis = self._kpis(calls)
+        if kpis["inbound"]:
+            first = pd.Timestamp(kpis["first"]) - pd.DateOffset(years=1)
+            last = pd.Timestamp(kpis["last"]) - pd.DateOffset(years=1)
+            dates = cc["call_date"].astype("datetime64[s]")
+            self._kpis(cc[(dates >= first) & (dates <= last)])
+        monthly = self._group_kpis(calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")),
+                                   "month")
+        self._group_kpis(calls, "topic").sort_values("inbound", ascending=False)
+        self._group_kpis(calls, "channel").sort_values("inbound", ascending=False)
+        b = bl[~bl["is_total"] & (bl["fiscal_year"] == year)]
+        b[b["name"].str.contains("콜센터|민원", regex=True, na=False)]
+        ind[(ind["fiscal_year"] == year) & (ind["indicator"].str.contains("민원|콜센터|공문|정보공개", regex=True)
+                                            | ind["source_section"].str.contains("민원|공문", regex=True)
+                                            | (ind["doc_id"] == "003"))]
+        return {"inbound": kpis["inbound"], "answer_rate": kpis["answer_rate"], "months": len(monthly)}
+
+    def page_insights(self, fr, year):
+        bl, qe, cc = fr["budget_line"], fr["quarterly_execution"], fr["call_center_daily"]
+        alerts = self._execution_watch(bl, qe, year)
+        self._training_by_line(fr["training_target"], fr["training_result"], year)
+        months = cc["call_date"].astype("datetime64[s]").dt.to_period("M")
+        distinct = months.drop_duplicates().sort_values()
+        if len(distinct):
+            base = distinct.iloc[-1]
+            window = cc[(months >= base - 15) & (months <= base)]
+            window.groupby([window["topic"], months[window.index]])["inbound"].sum().unstack()
+        # year on year: printed prior, else the same item's previous-year row
+        b = bl[~bl["is_total"] & bl["budget_original"].notna() & (bl["fiscal_year"] == year)]
+        prev = bl[bl["fiscal_year"] == year - 1][["doc_id", "item_id", "source_section", "budget_original"]]
+        b = b.merge(prev.rename(columns={"budget_original": "prev_row"}), on=["doc_id", "item_id", "source_section"],
+                    how="left")
+        prior = b["prior_original"].fillna(b["prior_final"]).fillna(b["prev_row"])
+        change = (b["budget_original"] - prior)[prior.notna() & (b["budget_original"] != prior)]
+        up = change[change > 0].nlargest(5)
+        change[change < 0].nsmallest(5)
+        return {"alerts": alerts, "months": len(distinct), "yoy_up_max": float(up.max()) if len(up) else None}
+
+    def page_sources(self, fr, year):
+        total = 0
+        for table, df in fr.items():
+            if table == "source_document":
+                continue
+            date = "call_date" if "call_date" in df else ("as_of" if "as_of" in df else None)
+            aggs = {"n": ("doc_id", "size")}
+            if date:
+                aggs.update(first=(date, "min"), last=(date, "max"))
+            g = df.groupby("doc_id").agg(**aggs)
+            total += int(g["n"].sum())
+        return {"rows": float(total)}
+
+
+# ================================================================ workers (one process each)
+
+def _make_recorder():
+    """A stand-in for core.db's result cache that records which entries a run reads or writes."""
+    from collections import OrderedDict
+
+    class Recording(OrderedDict):
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            self.seen: set | None = None
+            self.added: list | None = None
+
+        def get(self, key, default=None):
+            if self.seen is not None:
+                self.seen.add(key)
+            return super().get(key, default)
+
+        def __setitem__(self, key, value):
+            if self.seen is not None:
+                self.seen.add(key)
+            if self.added is not None and key not in self:
+                self.added.append(key)
+            super().__setitem__(key, value)
+
+    return Recording
+
+
+def _worker_app(data_dir: Path, proto) -> None:
+    os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DASHBOARD_DB", None)
+    os.chdir(PROJECT_DIR)
+    from streamlit.testing.v1 import AppTest
+
+    from . import db
+
+    db.reset()
+    rec = _make_recorder()()
+    db._results = rec
+    tests: dict[str, AppTest] = {}
+    current: dict[str, str] = {}
+    per_year: dict[tuple[str, str], set] = {}
+
+    def run(at: AppTest) -> float:
+        t = time.perf_counter()
+        at.run(timeout=1800)
+        took = time.perf_counter() - t
+        if at.exception:
+            raise RuntimeError(f"page raised: {[e.value for e in at.exception][:2]}")
+        return took
+
+    def set_year(page: str, year: str) -> float:
+        at = tests[page]
+        at.selectbox(key="f_year").set_value(year)
+        took = run(at)
+        current[page] = year
+        return took
+
+    def handle(msg: dict) -> dict:
+        cmd = msg["cmd"]
+        if cmd == "years":
+            from . import queries
+
+            _agencies, years, _unknown = queries.filter_options()
+            return {"years": years}
+        if cmd == "filter_options":
+            from . import queries
+
+            saved = list(rec.items())
+            rec.clear()
+            t = time.perf_counter()
+            queries.filter_options()
+            took = time.perf_counter() - t
+            rec.clear()
+            rec.update(saved)
+            return {"ms": _ms(took)}
+        if cmd == "setup":
+            page, years = msg["page"], msg["years"]
+            at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=1800)
+            at.query_params["year"] = years[0]  # a shared link with a year: the session starts filtered
+            first = run(at)  # the entry page (overview)
+            at.switch_page(f"views/{page}.py")
+            first_page = run(at)
+            tests[page] = at
+            current[page] = years[0]
+            warm = []
+            for y in years[1:]:
+                rec.seen = set()
+                warm.append(set_year(page, y))
+                per_year[(page, y)] = rec.seen
+                rec.seen = None
+            return {"first_run_ms": _ms(first_page), "entry_run_ms": _ms(first), "warm_ms": [_ms(w) for w in warm]}
+        if cmd == "rerun":
+            page, year, mode, other = msg["page"], msg["year"], msg["mode"], msg["other"]
+            if current[page] == year:
+                set_year(page, other)  # untimed: a timed run always changes the filter
+            if mode == "first":
+                mine = per_year[(page, year)] - per_year[(page, other)]
+                for k in mine:
+                    rec.pop(k, None)
+            elif mode == "cold":
+                saved = list(rec.items())
+                rec.clear()
+                took = set_year(page, year)
+                rec.update(saved)  # other pages' measurements expect the cache as it was
+                return {"ms": _ms(took)}
+            return {"ms": _ms(set_year(page, year))}
+        if cmd == "queries":
+            page, year = msg["page"], msg["year"]
+            saved = list(rec.items())
+            rec.clear()
+            rec.added = []
+            t = time.perf_counter()
+            checks = page_queries(page, year)
+            cold = time.perf_counter() - t
+            added = rec.added
+            rec.added = None
+            t = time.perf_counter()
+            page_queries(page, year)
+            cached = time.perf_counter() - t
+            rec.clear()
+            rec.update(saved)
+            out = {"ms": _ms(cold), "cached_ms": _ms(cached), "checks": checks, "n_queries": len(added)}
+            if msg.get("capture"):
+                # (file version, sql, frozen params) → (sql, params) as core.db passed them to DuckDB
+                out["sqls"] = _pack([(k[1], [list(p) if isinstance(p, tuple) else p for p in k[2]]) for k in added])
+            return out
+        if cmd == "overhead":
+            script = ("import streamlit as st\n"
+                      "y = st.sidebar.selectbox('연도', ['2023', '2024'], key='f_year')\n"
+                      "st.write(f'연도 {y}')\n")
+            at = AppTest.from_string(script, default_timeout=60)
+            at.run()
+            times = []
+            for i in range(msg.get("repeats", 20)):
+                at.selectbox(key="f_year").set_value(["2023", "2024"][i % 2])
+                t = time.perf_counter()
+                at.run()
+                times.append(_ms(time.perf_counter() - t))
+            return {"ms": times}
+        raise KeyError(cmd)
+
+    _serve(handle, proto)
+
+
+def _worker_pandas(data_dir: Path, proto) -> None:
+    peer = PandasPeer(data_dir / "extracts")
+
+    def handle(msg: dict) -> dict:
+        if msg["cmd"] == "page":
+            total, compute, checks = peer.run(msg["page"], int(msg["year"]))
+            return {"ms": _ms(total), "compute_ms": _ms(compute), "checks": checks}
+        raise KeyError(msg["cmd"])
+
+    _serve(handle, proto)
+
+
+def _worker_bare(data_dir: Path, proto) -> None:
+    import duckdb
+
+    con = duckdb.connect(str(data_dir / "dashboard.duckdb"), read_only=True)
+    sqls: dict[tuple[str, str], list] = {}
+
+    def handle(msg: dict) -> dict:
+        if msg["cmd"] == "sqls":
+            sqls[(msg["page"], msg["year"])] = _unpack(msg["sqls"])
+            return {}
+        if msg["cmd"] == "run":
+            t = time.perf_counter()
+            for sql, params in sqls[(msg["page"], msg["year"])]:
+                cur = con.cursor()
+                try:
+                    cur.execute(sql, params).df()
+                finally:
+                    cur.close()
+            return {"ms": _ms(time.perf_counter() - t)}
+        raise KeyError(msg["cmd"])
+
+    _serve(handle, proto)
+
+
+def _serve(handle, proto) -> None:
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if msg["cmd"] == "exit":
+            break
+        try:
+            out = handle(msg) if msg["cmd"] != "rss" else {}
+            out["rss_mb"] = _rss_mb()
+            out["ok"] = True
+        except Exception as e:  # reported to the parent, which stops the run
+            import traceback
+
+            out = {"ok": False, "error": f"{type(e).__name__}: {e}", "trace": traceback.format_exc()[-3000:]}
+        proto.write(json.dumps(out, ensure_ascii=False, default=str) + "\n")
+        proto.flush()
+
+
+class Worker:
+    def __init__(self, kind: str, data_dir: Path, log: Path):
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env.pop("DASHBOARD_DB", None)
+        self.kind = kind
+        self.log = log
+        self._log = open(log, "w")
+        self.proc = subprocess.Popen([sys.executable, "-m", "core.bench", "--worker", kind, "--data", str(data_dir)],
+                                     cwd=PROJECT_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self._log, text=True, encoding="utf-8")
+
+    def ask(self, **msg) -> dict:
+        self.proc.stdin.write(json.dumps(msg, ensure_ascii=False) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.kind} worker died; see {self.log}:\n{self.log.read_text()[-3000:]}")
+        out = json.loads(line)
+        if not out.get("ok"):
+            raise RuntimeError(f"{self.kind} worker: {out.get('error')}\n{out.get('trace', '')}")
+        return out
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.write(json.dumps({"cmd": "exit"}) + "\n")
+            self.proc.stdin.flush()
+            self.proc.wait(timeout=60)
+        except Exception:
+            self.proc.kill()
+        self._log.close()
+
+
+# ================================================================ the run
+
+def machine() -> dict:
+    mem_kb = 0
+    cpu = platform.processor()
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import duckdb
+    import pandas as pd
+    import streamlit
+
+    return {"cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
+            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
+            "streamlit": streamlit.__version__, "platform": platform.platform()}
+
+
+def _checks_match(a: dict, b: dict) -> bool:
+    for k, v in a.items():
+        w = b.get(k)
+        if v is None or w is None:
+            if (v is None) != (w is None):
+                return False
+            continue
+        if abs(float(v) - float(w)) > 1e-6 * max(1.0, abs(float(v))) + 0.051:
+            return False
+    return True
+
+
+def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None = None,
+                  pages: list[str] | None = None, log=print) -> dict:
+    from . import scale
+    from .build import build
+
+    pages = pages or PAGES
+    work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict = {"rows": rows, "seed": seed, "repeats": repeats, "machine": machine(),
+                    "started": dt.datetime.now().replace(microsecond=0).isoformat()}
+    workers: list[Worker] = []
+    try:
+        t = time.perf_counter()
+        counts = scale.generate(rows, work, seed)
+        result["gen_s"] = round(time.perf_counter() - t, 2)
+        result["counts"] = counts
+        result["rows"] = sum(counts.values())
+        log(f"생성 {result['rows']:,}행 {result['gen_s']}초")
+        target = work / "dashboard.duckdb"
+        target.unlink(missing_ok=True)
+        t = time.perf_counter()
+        build(root=work / "extracts", target=target)
+        build_s = time.perf_counter() - t
+        result["build_s"] = round(build_s, 2)
+        result["build_rows_per_s"] = round(result["rows"] / build_s)
+        result["db_mb"] = round(target.stat().st_size / 1e6, 1)
+        log(f"빌드 {build_s:.1f}초 ({result['build_rows_per_s']:,}행/초), 파일 {result['db_mb']} MB")
+
+        app = Worker("app", work, work / "app-worker.log")
+        pandas_w = Worker("pandas", work, work / "pandas-worker.log")
+        bare = Worker("bare", work, work / "bare-worker.log")
+        workers = [app, pandas_w, bare]
+        years = app.ask(cmd="years")["years"]
+        if len(years) < 3:
+            raise RuntimeError(f"벤치마크에는 연도가 셋 이상 필요합니다: {years}")
+        year_a, year_b, warm_year = years[-1], years[-2], years[-3]
+        result["years"] = [year_a, year_b]
+        overhead = app.ask(cmd="overhead", repeats=max(20, 2 * repeats))["ms"]
+        result["streamlit_overhead_ms"] = median(overhead)
+        result["streamlit_overhead_ms_p95"] = p95(overhead)
+        result["filter_options_ms"] = app.ask(cmd="filter_options")["ms"]
+
+        samples = {p: {k: [] for k in ("rerun", "rerun_cached", "rerun_cold", "query", "query_cached", "pandas",
+                                       "pandas_compute", "bare")} for p in pages}
+        info: dict[str, dict] = {p: {} for p in pages}
+        for page in pages:
+            setup = app.ask(cmd="setup", page=page, years=[warm_year, year_a, year_b])
+            info[page].update(first_run_ms=setup["first_run_ms"])
+            for y in (year_a, year_b):
+                q = app.ask(cmd="queries", page=page, year=y, capture=True)
+                bare.ask(cmd="sqls", page=page, year=y, sqls=q["sqls"])
+                info[page][f"n_queries_{y}"] = q["n_queries"]
+                info[page][f"checks_app_{y}"] = q["checks"]
+            for y in (year_a, year_b):  # warm the peer's page cache and the bare connection too
+                info[page][f"checks_pandas_{y}"] = pandas_w.ask(cmd="page", page=page, year=y)["checks"]
+                bare.ask(cmd="run", page=page, year=y)
+            log(f"  준비 {page}: 첫 실행 {setup['first_run_ms']:.0f} ms, 예열 {setup['warm_ms']}")
+
+        def step_app(page, y, other):
+            samples[page]["rerun"].append(app.ask(cmd="rerun", page=page, year=y, other=other, mode="first")["ms"])
+            samples[page]["rerun_cached"].append(
+                app.ask(cmd="rerun", page=page, year=other, other=y, mode="cached")["ms"])
+            samples[page]["rerun_cold"].append(app.ask(cmd="rerun", page=page, year=y, other=other, mode="cold")["ms"])
+
+        def step_queries(page, y, other):
+            q = app.ask(cmd="queries", page=page, year=y)
+            samples[page]["query"].append(q["ms"])
+            samples[page]["query_cached"].append(q["cached_ms"])
+
+        def step_pandas(page, y, other):
+            r = pandas_w.ask(cmd="page", page=page, year=y)
+            samples[page]["pandas"].append(r["ms"])
+            samples[page]["pandas_compute"].append(r["compute_ms"])
+
+        def step_bare(page, y, other):
+            samples[page]["bare"].append(bare.ask(cmd="run", page=page, year=y)["ms"])
+
+        steps = [step_app, step_queries, step_pandas, step_bare]
+        for rep in range(repeats):
+            y, other = (year_a, year_b) if rep % 2 == 0 else (year_b, year_a)
+            order = steps[rep % 4:] + steps[:rep % 4]
+            for page in pages:
+                for step in order:
+                    step(page, y, other)
+            log(f"  반복 {rep + 1}/{repeats}: " + ", ".join(f"{p} {samples[p]['rerun'][-1]:.0f}" for p in pages))
+
+        result["pages"] = {}
+        for page in pages:
+            s = samples[page]
+            out = {"rerun_ms_median": median(s["rerun"]), "rerun_ms_p95": p95(s["rerun"]),
+                   "rerun_cached_ms_median": median(s["rerun_cached"]), "rerun_cold_ms_median": median(s["rerun_cold"]),
+                   "query_ms_median": median(s["query"]), "query_ms_p95": p95(s["query"]),
+                   "query_cached_ms_median": median(s["query_cached"]),
+                   "pandas_ms_median": median(s["pandas"]), "pandas_ms_p95": p95(s["pandas"]),
+                   "pandas_compute_ms_median": median(s["pandas_compute"]),
+                   "bare_ms_median": median(s["bare"]), "bare_ms_p95": p95(s["bare"]),
+                   "samples": s}
+            out.update(info[page])
+            checks_ok = all(_checks_match(info[page][f"checks_app_{y}"], info[page][f"checks_pandas_{y}"])
+                            for y in (year_a, year_b))
+            out["peer_checks_match"] = checks_ok
+            result["pages"][page] = out
+        result["peak_rss_mb"] = {"app": app.ask(cmd="rss")["rss_mb"], "pandas": pandas_w.ask(cmd="rss")["rss_mb"],
+                                 "bare": bare.ask(cmd="rss")["rss_mb"]}
+        result["finished"] = dt.datetime.now().replace(microsecond=0).isoformat()
+        result["targets"] = evaluate(result)
+        return result
+    finally:
+        for w in workers:
+            w.close()
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def evaluate(r: dict) -> dict:
+    """Each target against this run (growth is judged in the report, across runs)."""
+    out: dict = {}
+    overhead = r.get("streamlit_overhead_ms") or 0.0
+    for page, p in r.get("pages", {}).items():
+        speedup = (p["pandas_ms_median"] / p["query_ms_median"]) if p.get("query_ms_median") else None
+        bound = TARGETS["app_vs_bare"] * ((p.get("bare_ms_median") or 0.0) + overhead)
+        out[page] = {"p95_le_250ms": p["rerun_ms_p95"] is not None and p["rerun_ms_p95"] <= TARGETS["p95_page_ms"],
+                     "pandas_speedup": None if speedup is None else round(speedup, 1),
+                     "pandas_speedup_ge_20": speedup is not None and speedup >= TARGETS["pandas_speedup"],
+                     "app_within_2x_bare_plus_overhead": p["rerun_ms_median"] <= bound,
+                     "app_bound_ms": round(bound, 1)}
+    out["app_rss_le_1GiB"] = r.get("peak_rss_mb", {}).get("app", 1e9) <= TARGETS["app_rss_mb"]
+    out["build_ge_2M_rows_per_s"] = r.get("build_rows_per_s", 0) >= TARGETS["build_rows_per_s"]
+    return out
+
+
+# ================================================================ BENCHMARKS.md
+
+def _fmt(v, digits: int = 0) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return "✅" if v else "❌"
+    return f"{v:,.{digits}f}"
+
+
+def _size(rows: int) -> str:
+    if rows >= 1_000_000:
+        return f"{rows / 1_000_000:g}M"
+    if rows >= 1_000:
+        return f"{rows / 1_000:g}k"
+    return str(rows)
+
+
+def markdown(results: list[dict], notes: str = "") -> str:
+    results = sorted(results, key=lambda r: r["rows"])
+    m = results[-1]["machine"] if results else machine()
+    lines = ["# Benchmarks", "",
+             "Generated by `python -m core.bench --markdown BENCHMARKS.md <json…>` from the JSON files of "
+             "`python -m core.bench --rows N --json FILE`. Figures are milliseconds unless marked.", "",
+             "## Method", "",
+             "- **Data**: `python -m core.scale` writes synthetic extracts in the project's schema "
+             "(17 시도교육청 + up to 176 교육지원청, ten fiscal years 2015–2024, 세부사업 → 과제 → monthly execution "
+             "lines, quarterly plans, training targets/results, and daily call-center rows by topic × channel × "
+             "agency, which are about half of all rows). The normal `core.build.build` turns them into DuckDB; "
+             "`build_s` is that call, reconciliation and derived tables included.",
+             "- **(a) page run** (`rerun`): the real page through `streamlit.testing.v1.AppTest` on `app.py` with "
+             "`DASHBOARD_DATA_DIR` set. The sidebar 연도 filter is switched between the two latest years and "
+             "`at.run()` is timed. Before each timed run the cached results that this page needs *for the new "
+             "year* are dropped from `core.db`'s result cache, so each timed run executes its SQL (first visit "
+             "to that filter value), while filter-independent results such as the filter lists stay cached, as "
+             "in a running app. `cached` is the same switch with everything cached; `cold` clears the whole cache.",
+             "- **(b) queries**: the same `core.queries`/`core.insights` calls the page makes, cache cleared first.",
+             "- **(c) pandas peer**: `pandas.read_parquet` of the needed columns of the same extracts, then "
+             "filter/aggregate in memory to the same figures, per filter change (`compute` = the part after "
+             "loading, i.e. a peer that keeps its raw frames in memory). A few figures (e.g. inbound calls, "
+             "number of tasks, budget sums) are compared with (b) — the `peer =` column.",
+             "- **(d) bare DuckDB**: the exact SQL statements (b) executed, replayed on "
+             "`duckdb.connect(file, read_only=True)` with `.df()`, nothing else.",
+             "- (a)–(d) are interleaved per repetition (order rotated each repetition); (a)+(b), (c) and (d) run in "
+             "separate processes, so peak memory (`ru_maxrss`) is the app's and the peer's own. "
+             "`Streamlit overhead` is the median AppTest rerun of a trivial script (a selectbox change and one "
+             "line of text). p95 is nearest-rank, i.e. the slowest run when there are fewer than 20 repetitions.",
+             "", "## Machine", "",
+             f"- {m.get('cores')} cores ({m.get('cpu')}), {m.get('memory_gb')} GiB memory, {m.get('platform')}",
+             f"- Python {m.get('python')}, DuckDB {m.get('duckdb')}, pandas {m.get('pandas')}, "
+             f"Streamlit {m.get('streamlit')}", ""]
+    lines += ["## Summary", "",
+              "| rows | generate s | build s | build rows/s | DB MB | Streamlit overhead | peak RSS app MB | "
+              "peak RSS pandas MB | repeats |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        rss = r.get("peak_rss_mb", {})
+        lines.append(f"| {r['rows']:,} | {_fmt(r.get('gen_s'), 1)} | {_fmt(r.get('build_s'), 1)} | "
+                     f"{_fmt(r.get('build_rows_per_s'))} | {_fmt(r.get('db_mb'), 1)} | "
+                     f"{_fmt(r.get('streamlit_overhead_ms'), 1)} | {_fmt(rss.get('app'))} | {_fmt(rss.get('pandas'))} | "
+                     f"{r.get('repeats')} |")
+    for r in results:
+        lines += ["", f"## {_size(r['rows'])} rows ({r['rows']:,})", "",
+                  f"Years switched: {' ↔ '.join(r.get('years', []))}. Rows: " +
+                  ", ".join(f"{k} {v:,}" for k, v in sorted(r.get("counts", {}).items(), key=lambda kv: -kv[1])) + ".",
+                  "", "| page | run median | run p95 | run cached | run cold | queries | queries cached | pandas | "
+                  "pandas compute | bare DuckDB | pandas ÷ queries | run ÷ (bare + overhead) | peer = |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
+        for page, p in r["pages"].items():
+            speed = p["pandas_ms_median"] / p["query_ms_median"] if p.get("query_ms_median") else None
+            ratio = p["rerun_ms_median"] / ((p.get("bare_ms_median") or 0) + (r.get("streamlit_overhead_ms") or 0))
+            lines.append(f"| {page} | {_fmt(p['rerun_ms_median'])} | {_fmt(p['rerun_ms_p95'])} | "
+                         f"{_fmt(p.get('rerun_cached_ms_median'))} | {_fmt(p.get('rerun_cold_ms_median'))} | "
+                         f"{_fmt(p['query_ms_median'], 1)} | {_fmt(p.get('query_cached_ms_median'), 1)} | "
+                         f"{_fmt(p['pandas_ms_median'])} | {_fmt(p.get('pandas_compute_ms_median'))} | "
+                         f"{_fmt(p['bare_ms_median'], 1)} | {_fmt(speed, 1)}× | {_fmt(ratio, 2)} | "
+                         f"{_fmt(p.get('peer_checks_match'))} |")
+    by_size = {r["rows"]: r for r in results}
+    small = [n for n in by_size if 900_000 <= n <= 1_100_000]
+    large = [n for n in by_size if 9_000_000 <= n <= 11_000_000]
+    if small and large:
+        a, b = by_size[small[0]], by_size[large[0]]
+        factor = b["rows"] / a["rows"]
+        lines += ["", "## Growth 1M → 10M", "",
+                  f"Rows grow {factor:.1f}×. Linear growth would multiply each time by {factor:.1f}; the target is "
+                  "no worse than that.", "",
+                  "| page | run 1M | run 10M | × | queries 1M | queries 10M | × | bare 1M | bare 10M | × |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for page in b["pages"]:
+            pa_, pb = a["pages"].get(page), b["pages"][page]
+            if not pa_:
+                continue
+            cells = []
+            for k in ("rerun_ms_median", "query_ms_median", "bare_ms_median"):
+                x, y = pa_.get(k), pb.get(k)
+                cells += [_fmt(x, 1), _fmt(y, 1), _fmt(y / x if x else None, 2) + "×"]
+            lines.append(f"| {page} | " + " | ".join(cells) + " |")
+        lines.append(f"| build s | {_fmt(a['build_s'], 1)} | {_fmt(b['build_s'], 1)} | "
+                     f"{_fmt(b['build_s'] / a['build_s'], 2)}× | | | | | | |")
+    if results:
+        lines += ["", "## Targets", "", _targets_table(results[-1], by_size)]
+    lines += ["", "## Notes", "", "<!-- notes:start -->", notes.strip() or "(none)", "<!-- notes:end -->", ""]
+    return "\n".join(lines)
+
+
+def _targets_table(r: dict, by_size: dict) -> str:
+    t = r.get("targets") or evaluate(r)
+    pages = r["pages"]
+    rows = [f"Judged on the largest run ({r['rows']:,} rows).", "",
+            "| target | result | met |", "|---|---|:-:|"]
+    worst = max(pages, key=lambda p: pages[p]["rerun_ms_p95"])
+    rows.append(f"| p95 page run ≤ 250 ms after a filter change | worst {worst} {pages[worst]['rerun_ms_p95']:,.0f} ms; "
+                + ", ".join(f"{p} {v['rerun_ms_p95']:,.0f}" for p, v in pages.items())
+                + f" | {_fmt(all(t[p]['p95_le_250ms'] for p in pages))} |")
+    rows.append("| queries ≥ 20× faster than the pandas peer | "
+                + ", ".join(f"{p} {t[p]['pandas_speedup']}×" for p in pages)
+                + f" | {_fmt(all(t[p]['pandas_speedup_ge_20'] for p in pages))} |")
+    rows.append("| page run ≤ 2 × (bare DuckDB + Streamlit overhead) | "
+                + ", ".join(f"{p} {pages[p]['rerun_ms_median']:,.0f}/{t[p]['app_bound_ms']:,.0f}" for p in pages)
+                + f" | {_fmt(all(t[p]['app_within_2x_bare_plus_overhead'] for p in pages))} |")
+    rows.append(f"| peak app memory ≤ 1 GiB | {r['peak_rss_mb']['app']:,.0f} MB | {_fmt(t['app_rss_le_1GiB'])} |")
+    rows.append(f"| build ≥ 2M rows/s | {r['build_rows_per_s']:,} rows/s | {_fmt(t['build_ge_2M_rows_per_s'])} |")
+    small = [n for n in by_size if 900_000 <= n <= 1_100_000]
+    if small and r["rows"] >= 9_000_000:
+        a = by_size[small[0]]
+        factor = r["rows"] / a["rows"]
+        growth = {p: pages[p]["rerun_ms_median"] / a["pages"][p]["rerun_ms_median"] for p in pages if p in a["pages"]}
+        ok = all(g <= factor * TARGETS["growth_factor_of_rows"] for g in growth.values())
+        rows.append("| growth 1M→10M no worse than linear (page run) | "
+                    + ", ".join(f"{p} {g:.2f}×" for p, g in growth.items()) + f" (rows {factor:.1f}×) | {_fmt(ok)} |")
+    return "\n".join(rows)
+
+
+def write_markdown(path: Path, json_files: list[Path]) -> str:
+    results = [json.loads(Path(f).read_text(encoding="utf-8")) for f in json_files]
+    notes = ""
+    if Path(path).exists():
+        old = Path(path).read_text(encoding="utf-8")
+        found = re.search(r"<!-- notes:start -->\n(.*?)\n<!-- notes:end -->", old, flags=re.S)
+        if found and found.group(1).strip() != "(none)":
+            notes = found.group(1)
+    text = markdown(results, notes)
+    Path(path).write_text(text, encoding="utf-8")
+    return text
+
+
+# ================================================================ command line
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core.bench", description="페이지별 성능 벤치마크")
+    parser.add_argument("--rows", type=int, help="생성할 전체 행 수")
+    parser.add_argument("--json", type=Path, help="결과 JSON 파일")
+    parser.add_argument("--repeats", type=int, default=7, help="페이지마다 측정 반복 횟수 (기본 7)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", type=Path, help="데이터 폴더를 지우지 않고 여기에 둠")
+    parser.add_argument("--pages", help="쉼표로 구분한 페이지만 (기본: 전부)")
+    parser.add_argument("--markdown", type=Path, help="JSON 파일들로 BENCHMARKS.md를 씀")
+    parser.add_argument("files", nargs="*", type=Path, help="--markdown 에 쓸 JSON 파일들")
+    parser.add_argument("--worker", choices=["app", "pandas", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        proto = os.fdopen(os.dup(1), "w", encoding="utf-8")
+        os.dup2(2, 1)  # anything else the libraries print goes to the worker's log, not the protocol
+        sys.stdout = sys.stderr
+        {"app": _worker_app, "pandas": _worker_pandas, "bare": _worker_bare}[args.worker](args.data, proto)
+        return 0
+    if args.markdown and not args.rows:
+        if not args.files:
+            parser.error("--markdown 에는 JSON 파일이 필요합니다")
+        write_markdown(args.markdown, args.files)
+        print(f"{args.markdown} 작성 ({len(args.files)}개 결과)")
+        return 0
+    if not args.rows or not args.json:
+        parser.error("--rows 와 --json 이 필요합니다 (또는 --markdown FILE JSON…)")
+    started = time.perf_counter()
+    result = run_benchmark(args.rows, args.repeats, args.seed, args.keep,
+                           args.pages.split(",") if args.pages else None,
+                           log=lambda s: print(s, flush=True))
+    result["total_s"] = round(time.perf_counter() - started, 1)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(f"\n{'page':<11} {'run med':>9} {'run p95':>9} {'queries':>9} {'pandas':>9} {'bare':>9}")
+    for page, p in result["pages"].items():
+        print(f"{page:<11} {p['rerun_ms_median']:>9.0f} {p['rerun_ms_p95']:>9.0f} {p['query_ms_median']:>9.1f} "
+              f"{p['pandas_ms_median']:>9.0f} {p['bare_ms_median']:>9.1f}"
+              + ("" if p["peer_checks_match"] else "  (peer figures differ)"))
+    print(f"Streamlit overhead {result['streamlit_overhead_ms']} ms · build {result['build_s']} s "
+          f"({result['build_rows_per_s']:,} rows/s) · peak RSS app {result['peak_rss_mb']['app']} MB, "
+          f"pandas {result['peak_rss_mb']['pandas']} MB · total {result['total_s']} s → {args.json}")
+    if args.markdown:
+        write_markdown(args.markdown, [*args.files, args.json])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

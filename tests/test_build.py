@@ -1,0 +1,281 @@
+"""Building the DuckDB file from the Parquet extracts.
+
+The build must produce every table, refuse corrupt extracts with a BuildError
+naming the file while leaving the previous database byte-for-byte in place,
+and replace the file atomically so that a reader holding the old file keeps
+working. `python -m core seed` must re-create exactly the shipped extracts.
+Everything is written under tmp folders; datasets/ is only read.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from core import reconcile
+from core.build import SCHEMA_VERSION, BuildError, build
+from core.ingest import ingest_files
+from core.schema import TABLES
+
+PROJECT = Path(__file__).resolve().parents[1]
+SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DERIVED = {"org_tree", "budget_line_division", "data_quality", "build_info"}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parquet_rows(root: Path, table: str) -> int:
+    return sum(pq.read_metadata(p).num_rows for p in (root / table).glob("*.parquet"))
+
+
+def cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
+    env.pop("DASHBOARD_DB", None)
+    return subprocess.run([sys.executable, "-m", "core", *args], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """tmp/data/extracts = a copy of the shipped extracts; tmp/data/dashboard.duckdb is built by the tests."""
+    data = tmp_path / "data"
+    shutil.copytree(SHIPPED_EXTRACTS, data / "extracts")
+    return data
+
+
+# ---------------------------------------------------------------- a good build
+
+def test_build_produces_every_table(tmp_path):
+    target = tmp_path / "d.duckdb"
+    counts = build(root=SHIPPED_EXTRACTS, target=target)
+    assert set(counts) == set(TABLES)
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert present == set(TABLES) | DERIVED
+        for name, table in TABLES.items():
+            # Every row of every extract, nothing more.
+            assert counts[name] == parquet_rows(SHIPPED_EXTRACTS, name), name
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == counts[name], name
+            cols = [r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [name]).fetchall()]
+            assert cols == table.names + ["batch"], name
+        for name in ("source_document", "org_unit", "budget_line", "indicator", "headcount", "call_center_daily"):
+            assert counts[name] > 0, name
+        assert con.execute("SELECT schema_version, extracts_dir FROM build_info").fetchall() == \
+            [(SCHEMA_VERSION, str(SHIPPED_EXTRACTS))]
+        # The stored quality report is the reconciliation of the built tables.
+        assert con.execute("SELECT count(*) FROM data_quality").fetchone()[0] == len(reconcile.differences(con))
+        # Every division named in budget_line appears in the filter tree.
+        missing = con.execute("SELECT DISTINCT agency, division FROM budget_line_division "
+                              "EXCEPT SELECT agency, division FROM org_tree").fetchall()
+        assert missing == []
+    finally:
+        con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.duckdb"], "temporary build files left behind"
+
+
+def test_rebuild_is_deterministic_in_content(tmp_path):
+    a, b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    build(root=SHIPPED_EXTRACTS, target=a)
+    build(root=SHIPPED_EXTRACTS, target=b)
+    ca, cb = duckdb.connect(str(a), read_only=True), duckdb.connect(str(b), read_only=True)
+    try:
+        for name, table in TABLES.items():
+            order = ", ".join(table.key) + ", batch"
+            fa = ca.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
+            fb = cb.execute(f"SELECT * FROM {name} ORDER BY {order}").df()
+            pd.testing.assert_frame_equal(fa, fb, check_exact=True)
+    finally:
+        ca.close()
+        cb.close()
+
+
+# ---------------------------------------------------------------- a failed build
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(bytes(range(256)) * 40)
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _drop_column(path: Path) -> None:
+    table = pq.read_table(path)
+    pq.write_table(table.drop(["budget_original"]), path)
+
+
+CORRUPTIONS = [
+    pytest.param(_truncate, "손상된 추출 파일", id="truncated"),
+    pytest.param(_garbage, "손상된 추출 파일", id="garbage"),
+    pytest.param(_empty, "손상된 추출 파일", id="empty"),
+    pytest.param(_drop_column, "열 ['budget_original']이 없습니다", id="missing-column"),
+]
+
+
+@pytest.mark.parametrize("corrupt, expected", CORRUPTIONS)
+def test_failed_build_names_the_file_and_keeps_the_old_database(data_dir, corrupt, expected):
+    root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    build(root=root, target=target)
+    before = sha256(target)
+    bad = root / "budget_line" / "seed-000.parquet"
+    good_copy = bad.read_bytes()
+    corrupt(bad)
+    with pytest.raises(BuildError) as info:
+        build(root=root, target=target)
+    assert str(bad) in str(info.value)
+    assert expected in str(info.value)
+    assert sha256(target) == before
+    assert sorted(p.name for p in data_dir.iterdir()) == ["dashboard.duckdb", "extracts"]
+    # Once the extract is whole again the build goes through.
+    bad.write_bytes(good_copy)
+    build(root=root, target=target)
+
+
+def test_cli_build_failure_exits_non_zero_and_keeps_the_old_database(data_dir):
+    assert cli(["build"], data_dir).returncode == 0
+    target = data_dir / "dashboard.duckdb"
+    before = sha256(target)
+    bad = data_dir / "extracts" / "indicator" / "seed-004.parquet"
+    _truncate(bad)
+    result = cli(["build"], data_dir)
+    assert result.returncode == 1
+    assert "빌드 실패" in result.stderr
+    assert str(bad) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sha256(target) == before
+
+
+def _damage_data_pages(path: Path) -> None:
+    """Overwrite the column data but keep the footer, so the schema still reads."""
+    data = bytearray(path.read_bytes())
+    footer = struct.unpack("<I", data[-8:-4])[0]
+    for i in range(4, len(data) - 8 - footer):
+        data[i] = 0xAB
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_data_pages_keep_the_old_database(data_dir):
+    root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    build(root=root, target=target)
+    before = sha256(target)
+    _damage_data_pages(root / "budget_line" / "seed-004.parquet")
+    with pytest.raises(Exception):
+        build(root=root, target=target)
+    assert sha256(target) == before
+    assert sorted(p.name for p in data_dir.iterdir()) == ["dashboard.duckdb", "extracts"]
+
+
+def test_damaged_data_pages_raise_build_error_naming_the_file(data_dir):
+    root = data_dir / "extracts"
+    bad = root / "budget_line" / "seed-004.parquet"
+    _damage_data_pages(bad)
+    with pytest.raises(BuildError) as info:
+        build(root=root, target=data_dir / "dashboard.duckdb")
+    assert str(bad) in str(info.value)
+
+
+# ---------------------------------------------------------------- readers during a rebuild
+
+READ_IN_OTHER_PROCESS = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*) FROM budget_line WHERE doc_id = 'T01'").fetchone()[0])
+print(con.execute("SELECT count(*) FROM budget_line").fetchone()[0])
+"""
+
+
+def test_reader_keeps_old_file_while_rebuild_replaces_it(data_dir, tmp_path):
+    root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    build(root=root, target=target)
+    old_total = parquet_rows(root, "budget_line")
+    old_inode = target.stat().st_ino
+
+    reader = duckdb.connect(str(target), read_only=True)
+    try:
+        assert reader.execute("SELECT count(*) FROM budget_line").fetchone()[0] == old_total
+        quality_before = reader.execute("SELECT * FROM data_quality").df()
+
+        # New data arrives and the file is rebuilt under the open reader.
+        src = tmp_path / "budget_line_valid.csv"
+        shutil.copyfile(FIXTURES / "budget_line_valid.csv", src)
+        ingest_files([src], root=root)
+        counts = build(root=root, target=target)
+        assert counts["budget_line"] == old_total + 4
+        assert target.stat().st_ino != old_inode, "the file was rewritten in place instead of replaced"
+
+        # The open reader still works and still sees the old version, consistently.
+        assert reader.execute("SELECT count(*) FROM budget_line").fetchone()[0] == old_total
+        assert reader.execute("SELECT count(*) FROM budget_line WHERE doc_id = 'T01'").fetchone()[0] == 0
+        pd.testing.assert_frame_equal(reader.execute("SELECT * FROM data_quality").df(), quality_before)
+
+        # A fresh connection (another process, as the dashboard and the CLI are) sees the new data.
+        out = subprocess.run([sys.executable, "-c", READ_IN_OTHER_PROCESS, str(target)], capture_output=True,
+                             text=True, timeout=120, cwd=PROJECT)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == ["4", str(old_total + 4)]
+    finally:
+        reader.close()
+
+    # Once the old reader is closed, a new connection in this process sees the new file too.
+    fresh = duckdb.connect(str(target), read_only=True)
+    try:
+        assert fresh.execute("SELECT count(*) FROM budget_line WHERE doc_id = 'T01'").fetchone()[0] == 4
+    finally:
+        fresh.close()
+    assert sorted(p.name for p in data_dir.iterdir()) == ["dashboard.duckdb", "extracts"]
+
+
+def test_dashboard_connection_sees_a_rebuild(data_dir, tmp_path, monkeypatch):
+    db = pytest.importorskip("core.db")
+    root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    build(root=root, target=target)
+    monkeypatch.setenv("DASHBOARD_DB", str(target))
+    db.reset()
+    try:
+        sql = "SELECT count(*) AS n FROM budget_line WHERE doc_id = 'T01'"
+        assert int(db.query(sql, cache=False)["n"].iloc[0]) == 0
+        src = tmp_path / "budget_line_valid.csv"
+        shutil.copyfile(FIXTURES / "budget_line_valid.csv", src)
+        ingest_files([src], root=root)
+        build(root=root, target=target)
+        assert int(db.query(sql, cache=False)["n"].iloc[0]) == 4
+    finally:
+        db.reset()
+
+
+# ---------------------------------------------------------------- python -m core seed
+
+def test_seed_recreates_the_shipped_extracts(tmp_path):
+    data = tmp_path / "data"
+    result = cli(["seed"], data)
+    assert result.returncode == 0, result.stderr
+    made = sorted(p.relative_to(data / "extracts") for p in (data / "extracts").rglob("*.parquet"))
+    shipped = sorted(p.relative_to(SHIPPED_EXTRACTS) for p in SHIPPED_EXTRACTS.rglob("*.parquet"))
+    assert made == shipped
+    for rel in shipped:
+        new, old = pq.read_table(data / "extracts" / rel), pq.read_table(SHIPPED_EXTRACTS / rel)
+        assert new.schema.equals(old.schema, check_metadata=False), rel
+        pd.testing.assert_frame_equal(new.to_pandas(), old.to_pandas(), check_exact=True, obj=str(rel))
+    # seed also built the database, in the tmp data folder.
+    assert (data / "dashboard.duckdb").exists()
+    assert not list((data / "extracts").rglob("*.tmp"))
