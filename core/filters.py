@@ -126,12 +126,15 @@ def to_query_params(f: Filters) -> dict[str, list[str]]:
     return out
 
 
+EXTRA_LABELS = {"unit": "금액 단위", "table": "예산 표", "item": "항목", "category": "연수 구분", "month": "기준 월"}
+
+
 def describe(f: Filters) -> str:
     org = ", ".join(f.agencies) if f.agencies else "전체 기관"
     if f.divisions:
         org += " / " + ", ".join(f.divisions)
     parts = [org, f.year_label()]
-    parts += [f"{k}={v}" for k, v in f.extra]
+    parts += [f"{EXTRA_LABELS.get(k, k)}: {v}" for k, v in f.extra if v is not None]
     return " · ".join(parts)
 
 

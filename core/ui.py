@@ -49,6 +49,9 @@ def sidebar_filters() -> Filters:
         # Streamlit drops a widget's state when a page that does not draw it runs (page switch); restore it.
         if key not in st.session_state and f"_keep_{key}" in st.session_state:
             st.session_state[key] = st.session_state[f"_keep_{key}"]
+        if key in st.session_state:
+            # Widgets get a new id on each page; assigning the value again makes the new widget take it.
+            st.session_state[key] = st.session_state[key]
     with st.sidebar:
         st.markdown("### 필터")
         chosen = st.multiselect("기관", list(agencies), key="f_agency", placeholder="전체 기관")
@@ -144,7 +147,7 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     for c in df.columns:
         if c in queries.MONEY_COLS or c in ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)",
                                             "금액", "누적 금액", "예산현액·추경"):
-            config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
+            config[c] = st.column_config.NumberColumn(f"{c} ({unit})" if unit else c, format="localized")
         elif c in ("전년", "당해"):
             config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
         elif c in ("집행률(%)", "달성률(%)", "누적 비율(%)"):
@@ -160,6 +163,21 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
         elif c == "출처":
             config[c] = st.column_config.TextColumn(c, help="문서 번호 · 표 이름 (데이터 출처·품질 페이지 참고)")
     return config
+
+
+def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None = None, **kwargs):
+    """st.dataframe with the project's column formats; empty cells show blank instead of 'None'.
+
+    Only the displayed copy turns nullable integers into floats (exact below 2**53); downloads keep integers.
+    """
+    shown = df.copy()
+    for c in shown.columns:
+        if isinstance(shown[c].dtype, pd.Int64Dtype) or str(shown[c].dtype) in ("Int32", "Int64"):
+            shown[c] = shown[c].astype("float64")
+    config = money_config(shown, unit or "")
+    config.update(column_config or {})
+    kwargs.setdefault("hide_index", True)
+    return st.dataframe(shown, column_config=config, **kwargs)
 
 
 def downloads(df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: str | None, sources: str,

@@ -34,8 +34,7 @@ if rows.empty:
     ui.empty_state(f, "이 표의")
 else:
     shown = rows.drop(columns=["하위 항목"])
-    event = st.dataframe(shown, column_config=ui.money_config(shown, unit), hide_index=True,
-                         on_select="rerun", selection_mode="single-row", key=f"budget_{doc_id}_{parent}")
+    event = ui.table(shown, unit, on_select="rerun", selection_mode="single-row", key=f"budget_{doc_id}_{parent}")
     selected = event.selection.rows if event and event.selection else []
     if selected and rows["하위 항목"].iat[selected[0]]:
         ui.remember("item", rows["항목 ID"].iat[selected[0]])
@@ -43,8 +42,7 @@ else:
         st.rerun()
     if not totals.empty:
         st.markdown("**인쇄된 합계 행** (보고서 그대로)")
-        st.dataframe(totals.drop(columns=["하위 항목"], errors="ignore"),
-                     column_config=ui.money_config(totals, unit), hide_index=True)
+        ui.table(totals.drop(columns=["하위 항목"], errors="ignore"), unit)
     if rows["하위 항목"].any():
         st.caption("하위 항목이 있는 행을 선택하면 세부 내역으로 들어갑니다.")
     if path:
@@ -60,6 +58,6 @@ else:
     if chart["금액"].notna().any():
         fig = px.bar(chart, x="금액", y="사업명", color="구분", barmode="group", orientation="h",
                      labels={"금액": f"금액({unit})", "사업명": ""}, height=max(320, 38 * len(shown) + 120))
-        fig.update_layout(yaxis={"autorange": "reversed"}, legend_title_text="", margin={"l": 10, "r": 10})
+        fig.update_layout(xaxis_tickformat=",~f", yaxis={"autorange": "reversed"}, legend_title_text="", margin={"l": 10, "r": 10})
         st.plotly_chart(fig, width="stretch")
 ui.sync_url(f)

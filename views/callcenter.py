@@ -15,17 +15,21 @@ if current is None:
 else:
     if current["is_sample"]:
         ui.sample_notice()
-    ui.as_of_caption(current["last_day"], f"기간 {current['first_day']} ~ {current['last_day']}")
-    cards = [("인입", "inbound", "{:,.0f}건", False), ("응답률", "answer_rate", "{:.1f}%", False),
-             ("포기율", "abandon_rate", "{:.1f}%", True), ("20초 내 응답률", "service_level", "{:.1f}%", False),
-             ("평균 상담시간", "aht_seconds", "{:,.0f}초", True), ("직접처리율", "direct_rate", "{:.1f}%", False),
-             ("상담만족도", "satisfaction", "{:.2f}점", False)]
-    cols = st.columns(len(cards))
-    for col, (label, key, fmt, inverse) in zip(cols, cards):
+    ui.as_of_caption(current["last_day"], f"기간 {ui.fmt_date(current['first_day'])} ~ {ui.fmt_date(current['last_day'])}")
+    cards = [("인입", "inbound", "{:,.0f}건", "{:+,.0f}건", False), ("응답률", "answer_rate", "{:.1f}%", "{:+.1f}%p", False),
+             ("포기율", "abandon_rate", "{:.1f}%", "{:+.1f}%p", True),
+             ("20초 내 응답률", "service_level", "{:.1f}%", "{:+.1f}%p", False),
+             ("평균 상담시간", "aht_seconds", "{:,.0f}초", "{:+,.0f}초", True),
+             ("직접처리율", "direct_rate", "{:.1f}%", "{:+.1f}%p", False),
+             ("상담만족도", "satisfaction", "{:.2f}점", "{:+.2f}점", False)]
+    cols = st.columns(4) + st.columns(3)
+    for col, (label, key, fmt, delta_fmt, inverse) in zip(cols, cards):
         delta = None
-        if previous is not None and current[key] is not None and previous[key] is not None:
-            delta = f"{current[key] - previous[key]:+,.1f} (전년 동기)"
-        col.metric(label, fmt.format(current[key]), delta, delta_color="inverse" if inverse else "normal")
+        if f.year_int and previous is not None and current[key] is not None and previous[key] is not None:
+            delta = delta_fmt.format(current[key] - previous[key]) + " (전년 동기)"
+        col.metric(label, fmt.format(current[key]), delta, delta_color="inverse" if inverse else "normal", border=True)
+    if not f.year_int:
+        st.caption("연도를 하나 고르면 전년 같은 기간과 비교한 증감이 함께 보입니다.")
     monthly = queries.call_monthly(f)
     fig = px.line(monthly, x="월", y=["answer_rate", "direct_rate", "service_level"], markers=True,
                   labels={"value": "%", "variable": ""}, height=320)
@@ -43,7 +47,7 @@ else:
                                           "answer_rate": "응답률(%)", "abandon_rate": "포기율(%)",
                                           "service_level": "20초 내 응답률(%)", "aht_seconds": "평균 상담시간(초)",
                                           "direct_rate": "직접처리율(%)", "satisfaction": "상담만족도(5점)"})
-            st.dataframe(table, hide_index=True, column_config={
+            ui.table(table, column_config={
                 "인입": st.column_config.NumberColumn(format="localized"),
                 "응답": st.column_config.NumberColumn(format="localized"),
                 "포기": st.column_config.NumberColumn(format="localized")})
@@ -56,11 +60,11 @@ if budget.empty and indicators.empty:
     ui.empty_state(f, "보고서의 민원·콜센터")
 if not budget.empty:
     st.markdown("**예산·집행** (실제 보고서 값)")
-    st.dataframe(budget, column_config=ui.money_config(budget, unit), hide_index=True)
+    ui.table(budget, unit)
     ui.downloads(budget, "민원_콜센터_예산", f, unit, str(budget["기준일"].max()), "000 보고서", key="call_budget")
 if not indicators.empty:
     st.markdown("**지표·목표** (실제 보고서 값)")
-    st.dataframe(indicators, hide_index=True, column_config={"값": st.column_config.NumberColumn(format="localized")})
+    ui.table(indicators, column_config={"값": st.column_config.NumberColumn(format="localized")})
     ui.downloads(indicators, "민원_지표", f, None, str(indicators["기준일"].max()), "000·003 보고서",
                  key="call_ind")
 ui.sync_url(f)

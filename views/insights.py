@@ -15,7 +15,7 @@ watch = insights.execution_watch(f)
 if watch.empty:
     st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
 else:
-    st.dataframe(watch, hide_index=True, column_config=ui.money_config(watch, unit))
+    ui.table(watch, unit)
     ui.downloads(watch, "집행_점검", f, None, watch["기준일"].max(), "000·002 보고서", key="watch")
     st.page_link("views/budget.py", label="과제별 예산에서 보기", icon="💰")
     st.page_link("views/quarterly.py", label="분기별 집행에서 보기", icon="📅")
@@ -26,7 +26,7 @@ projection = insights.target_projection(queries.training_by_line(f))
 if projection.empty:
     ui.empty_state(f, "목표·중간 실적")
 else:
-    st.dataframe(projection, hide_index=True, column_config=ui.money_config(projection, unit))
+    ui.table(projection, unit)
     ui.downloads(projection, "목표_달성_전망", f, None, projection["기준일"].max(), "002 보고서 (추정치)", key="projection")
 
 st.subheader("민원 조기경보")
@@ -41,7 +41,7 @@ else:
     else:
         if warning["예시 데이터"].any():
             ui.sample_notice()
-        st.dataframe(warning, hide_index=True)
+        ui.table(warning)
         ui.downloads(warning, "민원_조기경보_예시데이터", f, None, None, "예시 데이터(생성기)", key="warning")
 
 st.subheader("전년 대비 증감")
@@ -54,6 +54,6 @@ else:
         with col:
             st.markdown(f"**{title}**")
             shown = queries.to_unit(df, ["전년", "당해", "증감"], unit)
-            st.dataframe(shown, hide_index=True, column_config=ui.money_config(shown, unit))
+            ui.table(shown, unit)
             ui.downloads(shown, title, f, unit, None, "보고서의 전년 열", key=key)
 ui.sync_url(f)

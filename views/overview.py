@@ -12,7 +12,7 @@ h = queries.headline(f)
 
 year_text = f"{h['year']}년" if h.get("year") else "연도 미상"
 st.caption(f"예산 카드는 필터 안에서 가장 최근 연도({year_text})의 각 보고서 주 예산표 기준입니다 · 금액 단위 {unit}")
-c = st.columns(5)
+c = st.columns(3) + st.columns(2)
 if h.get("budget") is not None:
     delta = None
     if h.get("prior"):
@@ -59,7 +59,7 @@ with left:
         st.caption("필터에 분기별 집행 데이터가 없습니다.")
     else:
         st.plotly_chart(px.bar(totals, x="분기", y="금액", color="구분", height=240,
-                               labels={"금액": f"금액({unit})"}).update_layout(margin={"t": 10}, legend_title_text=""),
+                               labels={"금액": f"금액({unit})"}).update_layout(yaxis_tickformat=",~f", margin={"t": 10}, legend_title_text=""),
                         width="stretch")
     st.page_link("views/quarterly.py", label="분기별 집행 보기", icon="📅")
     st.markdown("#### 연수 목표 대비 실적")
@@ -68,7 +68,7 @@ with left:
         st.caption("필터에 연수 목표·실적 데이터가 없습니다.")
     else:
         st.plotly_chart(px.bar(tasks.sort_values("달성률(%)").head(8), x="달성률(%)", y="과제명", orientation="h",
-                               height=260, labels={"과제명": ""}).update_layout(margin={"t": 10}), width="stretch")
+                               height=260, labels={"과제명": ""}).update_layout(yaxis_tickformat=",~f", margin={"t": 10}), width="stretch")
     st.page_link("views/training.py", label="연수 목표 대비 실적 보기", icon="🎓")
 with right:
     st.markdown("#### 예산 (보고서별 주 예산표)")
@@ -79,7 +79,7 @@ with right:
         summary = summary.assign(연도=summary["fiscal_year"].map(lambda y: "연도 미상" if pd.isna(y) else f"{int(y)}"),
                                  금액=summary["budget_current"] / ui.UNIT_FACTORS[unit])
         st.plotly_chart(px.bar(summary, x="연도", y="금액", color="doc_id", height=240,
-                               labels={"금액": f"예산({unit})", "doc_id": "문서"}).update_layout(margin={"t": 10}),
+                               labels={"금액": f"예산({unit})", "doc_id": "문서"}).update_layout(yaxis_tickformat=",~f", margin={"t": 10}),
                         width="stretch")
     st.page_link("views/budget.py", label="과제별 예산 보기", icon="💰")
     st.markdown("#### 콜센터 월별 인입")
@@ -89,7 +89,7 @@ with right:
     else:
         st.caption("⚠️ 예시 데이터")
         st.plotly_chart(px.line(monthly, x="월", y="inbound", height=240, labels={"inbound": "인입(건)"})
-                        .update_layout(margin={"t": 10}), width="stretch")
+                        .update_layout(yaxis_tickformat=",~f", margin={"t": 10}), width="stretch")
     st.page_link("views/callcenter.py", label="콜센터·민원 지표 보기", icon="☎️")
 st.page_link("views/sources.py", label="데이터 출처·품질 (보고서 안의 불일치 목록)", icon="🔎")
 ui.sync_url(f)

@@ -26,15 +26,15 @@ with c1:
                 marker_color="rgba(31,95,168,0.25)", marker_line={"color": "#1f5fa8", "width": 1.5})
     fig.add_scatter(x=totals["분기"], y=totals["누적 비율(%)"], name="누적 비율(%)", yaxis="y2", mode="lines+markers",
                     line={"color": "#d9480f"})
-    fig.update_layout(yaxis={"title": f"금액({unit})"}, yaxis2={"title": "누적(%)", "overlaying": "y", "side": "right",
-                      "range": [0, 105]}, legend={"orientation": "h"}, height=360, margin={"t": 30})
+    fig.update_layout(yaxis={"title": f"금액({unit})", "tickformat": ",~f"}, yaxis2={"title": "누적(%)", "overlaying": "y", "side": "right",
+                      "range": [0, 105], "tickvals": [0, 25, 50, 75, 100]}, legend={"orientation": "h"}, height=360, margin={"t": 30})
     st.plotly_chart(fig, width="stretch")
 with c2:
-    st.dataframe(totals, column_config=ui.money_config(totals, unit), hide_index=True)
+    ui.table(totals, unit)
 
 st.subheader("과제별 분기 금액")
 shown = tasks.drop(columns=["구분"])
-event = st.dataframe(shown, column_config=ui.money_config(shown, unit), hide_index=True, on_select="rerun",
+event = ui.table(shown, unit, on_select="rerun",
                      selection_mode="single-row", key="quarter_tasks")
 gap = tasks["차이"].fillna(0) != 0
 if gap.any():
@@ -54,7 +54,7 @@ if selected:
         st.info("이 과제는 세부 집행계획 표가 없습니다.")
     else:
         subs = subs.drop(columns=["구분"])
-        st.dataframe(subs, column_config=ui.money_config(subs, unit), hide_index=True)
+        ui.table(subs, unit)
         ui.downloads(subs, f"분기별_세부_{task['항목 ID']}", f, unit, str(as_of), f"{doc_id} · 과제별 예산 집행 계획",
                      key="quarterly_sub")
 else:

@@ -9,11 +9,11 @@ st.caption(f"데이터 파일 빌드 시각: {queries.build_time()} · 모든 �
 
 st.subheader("출처 문서")
 docs = queries.source_documents()
-st.dataframe(docs, hide_index=True)
+ui.table(docs)
 
 st.subheader("표별 행 수·기준일·단위")
 counts = queries.table_row_counts()
-st.dataframe(counts, hide_index=True)
+ui.table(counts)
 ui.downloads(counts, "표별_행수", f, None, None, "전체", key="counts")
 
 st.subheader("합계·비율 재계산 결과")
@@ -22,7 +22,7 @@ if quality.empty:
     st.success("인쇄된 모든 합계와 비율이 부분의 합과 일치합니다.")
 else:
     st.warning(f"보고서 안에서 서로 맞지 않는 값 {len(quality)}건. 대시보드는 인쇄값을 그대로 보여 주고, 차이는 여기에 기록합니다.")
-    st.dataframe(quality, hide_index=True,
+    ui.table(quality,
                  column_config={"인쇄값": st.column_config.NumberColumn(format="localized"),
                                 "재계산값": st.column_config.NumberColumn(format="localized"),
                                 "차이": st.column_config.NumberColumn(format="localized")})

@@ -29,24 +29,24 @@ if not behind.empty:
     st.plotly_chart(fig, width="stretch")
 
 st.subheader("과제별 목표·실적")
-st.dataframe(tasks, column_config=ui.money_config(tasks, ""), hide_index=True)
+ui.table(tasks, "")
 ui.downloads(tasks, "연수_과제별_목표대비실적", f, None, str(as_of), "002 · 과제별 추진 목표·실적", key="training_task")
 
 st.subheader("세부사업별 목표·실적")
 lines = queries.training_by_line(f, category)
-st.dataframe(lines, column_config=ui.money_config(lines, ""), hide_index=True)
+ui.table(lines, "")
 st.caption("계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다.")
 ui.downloads(lines, "연수_세부사업별_목표대비실적", f, None, str(as_of), "추진 목표·계획·실적", key="training_line")
 
 st.subheader("연수 구분별 계획 대비 실적")
 by_cat = queries.training_by_category(f)
-st.dataframe(by_cat, column_config=ui.money_config(by_cat, ""), hide_index=True)
+ui.table(by_cat, "")
 ui.downloads(by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), "추진 계획·실적", key="training_cat")
 
 overview = queries.training_overview_table(f)
 if not overview.empty:
     st.subheader("연수·교육훈련 현황 (보고서 표)")
-    st.dataframe(overview, hide_index=True)
+    ui.table(overview)
     ui.downloads(overview, "연수_교육훈련_현황", f, None, str(overview["기준일"].max()), "002 · 2023년 연수·교육훈련 현황",
                  key="training_overview")
 ui.sync_url(f)

@@ -1,0 +1,389 @@
+"""The real server in a real browser: every page renders, filters reach the URL, links reproduce a view,
+and the downloads carry what the screen shows.
+
+The server runs ``streamlit run app.py`` on a free port with ``DASHBOARD_DATA_DIR`` pointing at a
+copy of the extracts. Screenshots go to ``test-artifacts/screenshots/<page>.png`` (git-ignored).
+
+Streamlit draws tables on a canvas (glide-data-grid); the grid also keeps an accessible
+``<table role="grid">`` with the raw cell values of the visible columns, which is what we read.
+Expected figures are the printed ones (000: 지방공무원인사관리 본예산 435,445 천원; overview 총 예산
+2018 = 000 예산현액 총계 47,744,891 + 004 2018 투자계획 16,033 백만원 = 63,777,891 천원;
+all years → latest year 2024 = 002 예산 계 14,872,545 천원).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import openpyxl
+import pytest
+
+from conftest import PROJECT_DIR, app_pages, dashboard_env
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DOWNLOADS = ARTIFACTS / "downloads"
+VIEWPORT = {"width": 1400, "height": 900}
+BUDGET_TABLE = "000 · 2018년 본예산 사업별 내역"
+PAGES = app_pages()
+
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"{CHROMIUM} is not installed", allow_module_level=True)
+
+
+# ---------------------------------------------------------------- fixtures
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(dashboard_data, tmp_path_factory):
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=PROJECT_DIR, env=dashboard_env(dashboard_data), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer on {base}:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+        # an uncaught exception in a page is only visible in the server log (showErrorDetails = "none")
+        text = log_path.read_text(errors="replace")
+        server_errors = [line for line in text.splitlines() if "Traceback" in line or "Uncaught app" in line]
+        print(f"\nstreamlit log: {log_path} ({len(server_errors)} error lines)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def shared_page(browser):
+    """One browser context for the module (cached assets); every page.goto starts a new Streamlit session."""
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="ko-KR")
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def page(shared_page):
+    shared_page.set_viewport_size(VIEWPORT)
+    return shared_page
+
+
+# ---------------------------------------------------------------- helpers
+
+def url_for(base: str, url_path: str, query: dict[str, str] | None = None) -> str:
+    # The default page lives at "/" (st.navigation ignores its url_path; /overview answers "Page not found").
+    path = "" if url_path == "overview" else url_path
+    return f"{base}/{path}" + (("?" + urlencode(query, quote_via=quote)) if query else "")
+
+
+def settle(pg, timeout: float = 90) -> None:
+    """Wait until the script run is over: no skeletons, no running indicator, main text unchanged for ~0.75 s."""
+    deadline = time.monotonic() + timeout
+    last, stable = None, 0
+    while time.monotonic() < deadline:
+        state = pg.evaluate("""() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return [main ? main.innerText : '',
+                    document.querySelectorAll('[data-testid="stSkeleton"]').length,
+                    document.querySelectorAll('[data-testid="stStatusWidget"] button, [data-testid="stAppRunningIcon"]').length];
+        }""")
+        stable = stable + 1 if state == last and state[1] == 0 and state[2] == 0 and state[0] else 0
+        if stable >= 3:
+            return
+        last = state
+        pg.wait_for_timeout(250)
+    raise AssertionError(f"{pg.url} did not settle: skeletons={last and last[1]}, running={last and last[2]}, "
+                         f"text={(last or [''])[0][-300:]!r}")
+
+
+def assert_no_exception(pg) -> None:
+    assert pg.locator('[data-testid="stException"]').count() == 0, pg.locator('[data-testid="stMain"]').inner_text()
+    assert pg.get_by_text("Page not found").count() == 0
+
+
+def page_title(url_path: str) -> str:
+    """The st.title text of a page script, without its leading emoji."""
+    text = (PROJECT_DIR / PAGES[url_path]).read_text(encoding="utf-8")
+    title = re.search(r"st\.title\(\s*[\"'](.+?)[\"']", text).group(1)
+    return title.split(" ", 1)[1] if " " in title and not title[0].isalnum() else title
+
+
+def open_page(pg, base: str, url_path: str, query: dict[str, str] | None = None) -> None:
+    pg.goto(url_for(base, url_path, query))
+    pg.get_by_role("heading", name=page_title(url_path)).wait_for(timeout=60_000)
+    settle(pg)
+    assert_no_exception(pg)
+
+
+def nav_title(url_path: str) -> str:
+    """The st.Page title shown in the sidebar navigation."""
+    text = (PROJECT_DIR / "app.py").read_text(encoding="utf-8")
+    for call in re.finditer(r"st\.Page\((.*?)\)", text, flags=re.S):
+        if re.search(rf"url_path\s*=\s*[\"']{url_path}[\"']", call.group(1)):
+            return re.search(r"title\s*=\s*[\"']([^\"']+)[\"']", call.group(1)).group(1)
+    raise KeyError(url_path)
+
+
+def go_to(pg, url_path: str) -> None:
+    """Move to another page with the sidebar navigation (same session, no reload)."""
+    pg.locator('[data-testid="stSidebarNav"] a').filter(has_text=nav_title(url_path)).first.click()
+    pg.get_by_role("heading", name=page_title(url_path)).wait_for(timeout=60_000)
+    settle(pg)
+    assert_no_exception(pg)
+
+
+def full_screenshot(pg, path: Path) -> None:
+    """Streamlit scrolls inside stMain, so Playwright's full_page alone shows one viewport: grow it first."""
+    height = pg.evaluate("""() => Math.max(
+        document.querySelector('[data-testid="stMain"]')?.scrollHeight || 0,
+        document.querySelector('[data-testid="stSidebarContent"]')?.scrollHeight || 0)""")
+    pg.set_viewport_size({"width": VIEWPORT["width"], "height": min(max(height, VIEWPORT["height"]), 15_000)})
+    pg.wait_for_timeout(800)  # charts and grids re-layout to the new size
+    pg.screenshot(path=str(path), full_page=True)
+    pg.set_viewport_size(VIEWPORT)
+
+
+def grid_rows(pg, nth: int = 0) -> list[dict[str, str]]:
+    """Rows of the nth st.dataframe as {column header: cell text}, read from the grid's accessible table."""
+    frame = pg.locator('[data-testid="stDataFrame"]').nth(nth)
+    frame.locator('table[role="grid"] tbody tr').first.wait_for(state="attached")
+    return frame.evaluate("""e => {
+        const t = e.querySelector('table[role="grid"]');
+        const heads = [...t.querySelectorAll('thead th')].map(th => th.textContent.trim());
+        return [...t.querySelectorAll('tbody tr')].map(tr => Object.fromEntries(
+            [...tr.querySelectorAll('td')].map((td, i) => [heads[i], td.textContent.trim()])));
+    }""")
+
+
+def grid_row(pg, name: str, nth: int = 0) -> dict[str, str]:
+    rows = [r for r in grid_rows(pg, nth) if r.get("사업명") == name]
+    assert len(rows) == 1, f"{len(rows)} rows named {name!r}"
+    return rows[0]
+
+
+def cell(row: dict[str, str], column: str) -> str:
+    """A cell by column name; headers of amounts carry the unit, e.g. '본예산 (천원)'."""
+    for k, v in row.items():
+        if k == column or k.startswith(column + " ("):
+            return v
+    raise KeyError(f"{column} not in {list(row)}")
+
+
+def metric_value(pg, label: str) -> str:
+    m = pg.locator('[data-testid="stMetric"]').filter(has=pg.get_by_text(label, exact=True))
+    return m.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def sidebar_select(pg, label: str, option: str) -> None:
+    box = pg.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+    box.click()
+    pg.get_by_role("option", name=option, exact=True).click()
+
+
+def main_select_value(pg, label: str) -> str:
+    return pg.locator('[data-testid="stMain"]').get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def sidebar_select_value(pg, label: str) -> str:
+    return pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True).input_value()
+
+
+def checked_unit(pg) -> str:
+    return pg.get_by_role("radiogroup", name="금액 단위").get_by_role("radio", checked=True).inner_text().strip()
+
+
+# ---------------------------------------------------------------- tests
+
+def test_every_page_renders_and_is_screenshotted(server, page):
+    """Open the app at / and visit every page through the sidebar navigation, as a user does."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for i, url_path in enumerate(PAGES):
+        if i == 0:
+            open_page(page, server, url_path)
+        else:
+            go_to(page, url_path)
+        assert page.url.split("?")[0].rstrip("/").endswith("" if url_path == "overview" else "/" + url_path)
+        full_screenshot(page, SCREENSHOTS / f"{url_path}.png")
+        assert (SCREENSHOTS / f"{url_path}.png").stat().st_size > 10_000
+        assert_no_exception(page)
+
+
+def test_sidebar_year_changes_url_and_figures(server, page):
+    open_page(page, server, "overview")
+    assert metric_value(page, "총 예산") == "14,872,545 천원"  # latest year 2024: 002 예산 계
+    sidebar_select(page, "연도", "2018년")
+    page.wait_for_url(re.compile(r"[?&]year=2018(&|$)"))
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
+                 .some(e => e.innerText.includes('63,777,891'))""")
+    settle(page)
+    assert metric_value(page, "총 예산") == "63,777,891 천원"  # 000 47,744,891 + 004 16,033 백만원
+    assert sidebar_select_value(page, "연도") == "2018년"
+
+    # the unit control rewrites the figure and the URL
+    page.get_by_role("radiogroup", name="금액 단위").get_by_role("radio", name="백만원").click()
+    page.wait_for_url(re.compile(r"unit=%EB%B0%B1%EB%A7%8C%EC%9B%90"))
+    settle(page)
+    assert metric_value(page, "총 예산") == "63,777.9 백만원"
+    assert_no_exception(page)
+
+
+def test_copied_url_reproduces_the_view_and_downloads_match(server, browser, page):
+    # 1) the view the user is looking at, and its URL
+    open_page(page, server, "budget")
+    sidebar_select(page, "연도", "2018년")
+    page.wait_for_url(re.compile(r"[?&]year=2018(&|$)"))
+    settle(page)
+    copied = page.url
+    assert "year=2018" in copied and "unit=" in copied and "table=" in copied
+    assert main_select_value(page, "예산 표") == BUDGET_TABLE
+    row = grid_row(page, "지방공무원인사관리")
+    assert cell(row, "본예산") == "435445" and cell(row, "전년 최종예산") == "473263" and cell(row, "집행액") == "73837"
+
+    # 2) the copied link in a fresh browser context (a new session with no state), then a typed link
+    #    for the same table in 백만원 in that context
+    typed = url_for(server, "budget", {"year": "2018", "unit": "백만원", "table": BUDGET_TABLE})
+    ctx = browser.new_context(viewport=VIEWPORT, locale="ko-KR")
+    try:
+        other = ctx.new_page()
+        for link, unit, figure in ((copied, "천원", "435445"), (typed, "백만원", "435.445")):
+            other.goto(link)
+            other.get_by_role("heading", name=page_title("budget")).wait_for(timeout=60_000)
+            settle(other)
+            assert_no_exception(other)
+            assert other.locator('[data-testid="stAlert"]').filter(has_text="무시").count() == 0
+            assert sidebar_select_value(other, "연도") == "2018년"
+            assert main_select_value(other, "예산 표") == BUDGET_TABLE
+            assert checked_unit(other) == unit
+            assert cell(grid_row(other, "지방공무원인사관리"), "본예산") == figure
+    finally:
+        ctx.close()
+
+    # 3) downloads of the table on screen
+    screen = cell(grid_row(page, "지방공무원인사관리"), "본예산")
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    main = page.locator('[data-testid="stMain"]')
+    with page.expect_download() as got:
+        main.get_by_role("button", name="⬇️ CSV").first.click()
+    csv_path = DOWNLOADS / got.value.suggested_filename
+    got.value.save_as(csv_path)
+    assert csv_path.suffix == ".csv"
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with the UTF-8 BOM (Excel on Korean Windows)"
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {"사업명", "본예산", "집행률(%)", "출처"} <= set(rows[0])
+    hit = [r for r in rows if r["사업명"] == "지방공무원인사관리"]
+    assert len(hit) == 1 and hit[0]["본예산"] == "435445" == screen
+    assert hit[0]["집행률(%)"] == "17.0"
+    assert len(rows) == 11  # the 11 세부사업 printed in the table, without the 총계 row
+
+    with page.expect_download() as got:
+        main.get_by_role("button", name="⬇️ Excel").first.click()
+    xlsx_path = DOWNLOADS / got.value.suggested_filename
+    got.value.save_as(xlsx_path)
+    assert xlsx_path.suffix == ".xlsx"
+    ws = openpyxl.load_workbook(xlsx_path).worksheets[0]
+    header_row = next(r for r in range(1, 30) if ws.cell(r, 1).value == "항목 ID" or ws.cell(r, 2).value == "사업명")
+    meta = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, header_row) if ws.cell(r, 1).value}
+    assert {"필터", "금액 단위", "기준일", "출처"} <= set(meta)
+    assert meta["금액 단위"] == "천원"
+    assert "2018년" in meta["필터"]
+    assert meta["기준일"].startswith("2018-07-09")
+    assert BUDGET_TABLE in meta["출처"]
+    assert ws.freeze_panes == f"A{header_row + 1}"
+    header = [c.value for c in ws[header_row]]
+    name_col, budget_col = header.index("사업명") + 1, header.index("본예산") + 1
+    values = {ws.cell(r, name_col).value: ws.cell(r, budget_col).value for r in range(header_row + 1, ws.max_row + 1)}
+    assert values["지방공무원인사관리"] == 435_445
+    assert all(isinstance(v, (int, float)) for v in values.values() if v is not None), values
+    assert values["교직원단체관리"] is None  # printed as "_" (no amount), not 0 and not a string
+
+    # 4) the unit control changes the figure on screen and the URL
+    page.get_by_role("radiogroup", name="금액 단위").get_by_role("radio", name="백만원").click()
+    page.wait_for_url(re.compile(r"unit=%EB%B0%B1%EB%A7%8C%EC%9B%90"))
+    settle(page)
+    assert cell(grid_row(page, "지방공무원인사관리"), "본예산") == "435.445"
+
+
+def test_moving_between_pages_keeps_unit_and_does_not_crash(server, page):
+    open_page(page, server, "budget", {"unit": "백만원"})
+    assert checked_unit(page) == "백만원"
+    for target in ("quarterly", "callcenter", "overview"):
+        go_to(page, target)
+        assert checked_unit(page) == "백만원"
+        assert "unit=%EB%B0%B1%EB%A7%8C%EC%9B%90" in page.url
+
+
+def test_sidebar_year_survives_moving_to_another_page(server, page):
+    open_page(page, server, "budget", {"year": "2018"})
+    go_to(page, "quarterly")
+    assert sidebar_select_value(page, "연도") == "2018년"
+    assert "year=2018" in page.url
+
+
+def test_site_root_serves_the_overview(server, page):
+    # Streamlit serves the default page at "/" (its url_path is not routed), so links use the root.
+    page.goto(f"{server}/?year=2018")
+    page.get_by_role("heading", name=page_title("overview")).wait_for(timeout=60_000)
+    assert page.get_by_text("Page not found").count() == 0
+    assert sidebar_select_value(page, "연도") == "2018년"
+
+
+def test_hostile_url_shows_notice_not_error(server, page):
+    open_page(page, server, "budget", {"year": "2018; DROP TABLE budget_line", "agency": "<script>alert(1)</script>"})
+    alerts = page.locator('[data-testid="stAlert"]').filter(has_text="무시")
+    assert alerts.count() >= 2
+    texts = " ".join(alerts.all_inner_texts())
+    assert "2018; DROP TABLE budget_line" in texts and "<script>" in texts  # shown as text, not markup
+    assert page.locator("script", has_text="alert(1)").count() == 0
+    assert sidebar_select_value(page, "연도") == "전체 연도"
+    assert "DROP" not in page.url and "script" not in page.url
+    assert len(grid_rows(page)) > 0
