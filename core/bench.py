@@ -75,6 +75,14 @@ def p95(xs: list[float]) -> float | None:
     return round(s[max(0, math.ceil(0.95 * len(s)) - 1)], 2)
 
 
+def _load() -> list[float]:
+    """1-, 5- and 15-minute load average: above the core count, other work shared the machine."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return []
+
+
 def _rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0, 1)  # Linux: KiB
 
@@ -715,7 +723,7 @@ def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None 
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     result: dict = {"rows": rows, "seed": seed, "repeats": repeats, "machine": machine(),
-                    "started": dt.datetime.now().replace(microsecond=0).isoformat()}
+                    "started": dt.datetime.now().replace(microsecond=0).isoformat(), "load_avg": {"start": _load()}}
     workers: list[Worker] = []
     try:
         t = time.perf_counter()
@@ -784,13 +792,16 @@ def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None 
             samples[page]["bare"].append(bare.ask(cmd="run", page=page, year=y)["ms"])
 
         steps = [step_app, step_queries, step_pandas, step_bare]
+        loads: list[float] = []
         for rep in range(repeats):
             y, other = (year_a, year_b) if rep % 2 == 0 else (year_b, year_a)
             order = steps[rep % 4:] + steps[:rep % 4]
             for page in pages:
                 for step in order:
                     step(page, y, other)
-            log(f"  반복 {rep + 1}/{repeats}: " + ", ".join(f"{p} {samples[p]['rerun'][-1]:.0f}" for p in pages))
+            loads.append(_load()[0])
+            log(f"  반복 {rep + 1}/{repeats} (부하 {loads[-1]}): "
+                + ", ".join(f"{p} {samples[p]['rerun'][-1]:.0f}" for p in pages))
 
         result["pages"] = {}
         for page in pages:
@@ -811,6 +822,7 @@ def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None 
         result["peak_rss_mb"] = {"app": app.ask(cmd="rss")["rss_mb"], "pandas": pandas_w.ask(cmd="rss")["rss_mb"],
                                  "bare": bare.ask(cmd="rss")["rss_mb"]}
         result["finished"] = dt.datetime.now().replace(microsecond=0).isoformat()
+        result["load_avg"].update(per_repetition=loads, end=_load())
         result["targets"] = evaluate(result)
         return result
     finally:

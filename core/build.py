@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from . import reconcile
+from . import derived, reconcile
 from .ingest import arrow_schema
 from .paths import db_path, extracts_dir
 from .schema import TABLES
@@ -118,6 +118,8 @@ def _create_derived(con: duckdb.DuckDBPyConnection) -> None:
         FROM budget_line, unnest(string_split(coalesce(budget_line.division, ''), ';')) AS d(division)
         WHERE trim(d.division) <> ''
     """)
+    # Lookup tables and pre-aggregates the queries read at scale (see core/derived.py).
+    derived.create_all(con)
 
 
 def ensure_built(target: Path | None = None) -> Path:

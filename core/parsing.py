@@ -82,12 +82,14 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], st
     text, encoding = decode_bytes(data, path)
     sample = text[:4096]
     delimiter = "\t" if suffix == ".tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote left open would otherwise swallow every later line into one cell, silently.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[object]]] = []
     header: list[str] | None = None
+    line = 0
     try:
-        for cells in reader:
-            line = reader.line_num
+        # Count records, not physical lines: a quoted line break stays inside one spreadsheet row.
+        for line, cells in enumerate(reader, start=1):
             if header is None:
                 if not any(c.strip() for c in cells):
                     continue
@@ -96,8 +98,8 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], st
             if not any(c.strip() for c in cells):
                 continue
             rows.append((line, list(cells)))
-    except csv.Error as e:
-        raise FileFormatError(f"{path.name}: {reader.line_num}행: CSV 구문 오류 ({e}). 기대: 올바르게 닫힌 따옴표") from e
+    except csv.Error as e:  # the record that failed is the one after the last record read
+        raise FileFormatError(f"{path.name}: {line + 1}행: CSV 구문 오류 ({e}). 기대: 올바르게 닫힌 따옴표") from e
     if header is None:
         raise FileFormatError(f"{path.name}: 열 이름 행이 없습니다. 기대: 첫 행에 열 이름")
     return header, rows, encoding

@@ -5,12 +5,56 @@ pages only lay them out. Amounts leave here in the unit the user chose.
 """
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
 
 from .db import query
+from .derived import DERIVED
 from .filters import UNIT_FACTORS, YEAR_ALL, Filters, org_sql, where, year_sql
 
 PROVENANCE_COLS = ["출처", "쪽수", "기준일"]
+
+
+# ---------------------------------------------------------------- derived tables and fast filters
+
+def _tables() -> set[str]:
+    """Tables in the current file (cached per file version like every other result)."""
+    return set(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")["table_name"])
+
+
+def _src(name: str) -> str:
+    """A derived table (core/derived.py) by name; for a file built before it existed, its SELECT inlined."""
+    return name if name in _tables() else f"({DERIVED[name]})"
+
+
+def _org_sql(f: Filters, alias: str = "") -> tuple[str, list]:
+    """filters.org_sql, with the 부서 part looked up in division_part instead of split row by row.
+
+    division_part holds every stored 부서 text with its untrimmed ';'-parts, so the rows matched are
+    exactly those list_has_any(string_split(coalesce(division, ''), ';'), chosen) matches.
+    """
+    if not f.divisions or "division_part" not in _tables():
+        return org_sql(f, alias)
+    a = f"{alias}." if alias else ""
+    parts, params = [], []
+    if f.agencies:
+        parts.append(f"{a}agency IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(f.agencies))
+    parts.append(f"coalesce({a}division, '') IN (SELECT raw FROM division_part "
+                 "WHERE part IN (SELECT unnest(?::VARCHAR[])))")
+    params.append(list(f.divisions))
+    return " AND ".join(parts), params
+
+
+def _where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, list]:
+    """filters.where with the fast 부서 lookup."""
+    o_sql, o_params = _org_sql(f, alias)
+    if year_col is None:
+        return o_sql, o_params
+    y_sql, y_params = year_sql(f, alias, year_col)
+    return f"({o_sql}) AND ({y_sql})", o_params + y_params
 
 
 # ---------------------------------------------------------------- options and coverage
@@ -21,11 +65,11 @@ def filter_options() -> tuple[dict[str, list[str]], list[str], bool]:
     agencies: dict[str, list[str]] = {}
     for a, d in org.itertuples(index=False):
         agencies.setdefault(a, []).append(d)
-    years = query("""
+    years = query(f"""
         SELECT DISTINCT y FROM (
             SELECT fiscal_year AS y FROM budget_line UNION ALL SELECT fiscal_year FROM training_target
             UNION ALL SELECT fiscal_year FROM training_result UNION ALL SELECT fiscal_year FROM quarterly_execution
-            UNION ALL SELECT DISTINCT year(call_date) FROM call_center_daily)
+            UNION ALL SELECT DISTINCT year(month) FROM {_src('call_center_month')})
         WHERE y IS NOT NULL ORDER BY y""")
     unknown = query("SELECT count(*) AS n FROM budget_line WHERE fiscal_year IS NULL")["n"].iat[0] > 0
     return agencies, [str(int(y)) for y in years["y"]], bool(unknown)
@@ -122,7 +166,7 @@ def _rate(numer: pd.Series, denom: pd.Series) -> pd.Series:
 
 def budget_tables(f: Filters) -> pd.DataFrame:
     """Top-level budget tables (a report's 사업별 or 과제별 table) that have rows for the filter."""
-    cond, params = where(f)
+    cond, params = _where(f)
     return query(f"""
         SELECT doc_id, source_section, any_value(unit) AS unit, max(as_of) AS as_of, min(rowid) AS first_row,
                count(DISTINCT item_id) AS items
@@ -141,8 +185,8 @@ def _budget_select(cond: str) -> str:
                any_value(b.doc_id) AS doc_id, any_value(b.source_section) AS section, any_value(b.page) AS page,
                any_value(b.unit) AS unit, max(b.as_of) AS as_of, min(b.rowid) AS ord,
                bool_or(b.is_total) AS is_total,
-               EXISTS (SELECT 1 FROM budget_line c WHERE c.doc_id = any_value(b.doc_id)
-                       AND c.parent_item_id = b.item_id) AS has_children
+               EXISTS (SELECT 1 FROM {_src('budget_parent')} c WHERE c.doc_id = any_value(b.doc_id)
+                       AND c.item_id = b.item_id) AS has_children
         FROM budget_line b WHERE {cond}
         GROUP BY b.item_id ORDER BY ord"""
 
@@ -179,7 +223,7 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
 def budget_items(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None,
                  unit: str = "천원") -> pd.DataFrame:
     """Rows of one budget table (parent None) or the children of one item, with derived 증감·집행률."""
-    cond, params = where(f, "b")
+    cond, params = _where(f, "b")
     if parent_item_id is None:
         cond = f"b.doc_id = ? AND b.source_section = ? AND b.parent_item_id IS NULL AND NOT b.is_total AND {cond}"
         params = [doc_id, section, *params]
@@ -227,11 +271,9 @@ def budget_summary(f: Filters) -> pd.DataFrame:
     Only top-level, non-total rows of each document's first table are counted, so that a report
     that prints the same money by 세부사업 and by 과제 is not counted twice.
     """
-    cond, params = where(f, "b")
+    cond, params = _where(f, "b")
     return query(f"""
-        WITH first_table AS (
-            SELECT doc_id, arg_min(source_section, rowid) AS section FROM budget_line
-            WHERE parent_item_id IS NULL AND NOT is_total GROUP BY doc_id)
+        WITH first_table AS (SELECT doc_id, section FROM {_src('budget_first_table')})
         SELECT b.doc_id, b.fiscal_year, sum(b.budget_original) AS budget_original,
                sum(coalesce(b.budget_current, b.budget_original)) AS budget_current,
                sum(b.committed) AS committed,
@@ -251,7 +293,7 @@ SUMMARY_SECTION = "주요업무별 예산 내역"
 
 def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
     """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget."""
-    cond, params = where(f, "b")
+    cond, params = _where(f, "b")
     raw = query(f"""
         WITH tasks AS (
             SELECT b.doc_id, b.item_id, any_value(b.task_no) AS task_no, any_value(b.name) AS name,
@@ -280,27 +322,58 @@ def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> 
 
 
 def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """One row per item (in order of first appearance) with its four quarters, as the rows of ``raw``
+    give them; where an item has the same quarter twice, the later row counts (as a dict would keep it)."""
     if raw.empty:
         return pd.DataFrame(columns=["항목 ID", "사업명", "예산액", "1분기", "2분기", "3분기", "4분기", "분기 합",
                                      "차이", "집행액(기준일)", "집행률(%)", "부서", "쪽수", "기준일"])
-    rows = []
-    for item_id, g in raw.groupby("item_id", sort=False):
-        first = g.iloc[0]
-        amounts = {int(q): a for q, a in zip(g["quarter"], g["amount"])}
-        status = {int(q): s for q, s in zip(g["quarter"], g["status"])}
-        actual = sum(a for q, a in amounts.items() if status.get(q) == "집행" and pd.notna(a))
-        total = sum(a for a in amounts.values() if pd.notna(a))
-        budget = first["budget"]
-        rows.append({
-            "항목 ID": item_id, "번호": first["task_no"], "사업명": first["name"], "예산액": budget,
-            **{f"{q}분기": amounts.get(q) for q in range(1, 5)},
-            "분기 합": total, "차이": (total - budget) if pd.notna(budget) else None,
-            "집행액(기준일)": actual,
-            "집행률(%)": round(actual * 100 / budget, 1) if pd.notna(budget) and budget else None,
-            "구분": " / ".join(f"{q}분기 {'실적' if status.get(q) == '집행' else '계획'}" for q in range(1, 5)),
-            "부서": first["division"], "쪽수": first["page"], "기준일": first["as_of"],
-        })
-    df = pd.DataFrame(rows)
+    codes, keys = pd.factorize(raw["item_id"], sort=False)  # codes follow first appearance, like groupby(sort=False)
+    n = len(keys)
+    rows_of = np.flatnonzero(codes >= 0)
+    _, first_at = np.unique(codes[rows_of], return_index=True)
+    first = rows_of[first_at]  # each item's first row
+    quarter = (raw["quarter"].to_numpy(dtype=np.int64) if pd.api.types.is_integer_dtype(raw["quarter"].dtype)
+               and not raw["quarter"].hasnans else np.asarray([int(q) for q in raw["quarter"]], dtype=np.int64))
+    pairs = pd.DataFrame({"g": codes, "q": quarter})
+    last = np.flatnonzero((~pairs.duplicated(["g", "q"], keep="last")).to_numpy() & (codes >= 0))
+    g, q = codes[last], quarter[last]
+    amount = raw["amount"].iloc[last].reset_index(drop=True)
+    executed = (raw["status"].iloc[last] == "집행").fillna(False).to_numpy(dtype=bool)
+    present = amount.notna().to_numpy()
+    values = amount.to_numpy(dtype=object)
+    by_quarter = {}
+    for k in range(1, 5):
+        column = np.full(n, None, dtype=object)
+        column[g[q == k]] = values[q == k]
+        by_quarter[k] = column.tolist()
+    counted = pd.Series(amount.where(present, 0))
+    total = counted.groupby(g).sum().reindex(range(n), fill_value=0)
+    actual = counted.where(executed, 0).groupby(g).sum().reindex(range(n), fill_value=0)
+    done = np.zeros((n, 5), dtype=bool)
+    done[g[(q >= 1) & (q <= 4)], q[(q >= 1) & (q <= 4)]] = executed[(q >= 1) & (q <= 4)]
+    labels = [" / ".join(f"{k}분기 {'실적' if d[k] else '계획'}" for k in range(1, 5)) for d in done.tolist()]
+    budget = raw["budget"].iloc[first].tolist()
+    total_l, actual_l = total.tolist(), actual.tolist()
+    has_budget = raw["budget"].iloc[first].notna().to_numpy()
+    rate = [None] * n
+    ok = np.flatnonzero(has_budget)
+    if len(ok):
+        b = raw["budget"].iloc[first[ok]].to_numpy()
+        a = actual.to_numpy()[ok]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = a * 100 / b
+        for i, (bv, r) in enumerate(zip(b, ratio)):
+            if bv:
+                rate[ok[i]] = round(r, 1)
+    columns = {
+        "항목 ID": keys.tolist(), "번호": raw["task_no"].iloc[first].tolist(), "사업명": raw["name"].iloc[first].tolist(),
+        "예산액": budget, **{f"{k}분기": by_quarter[k] for k in range(1, 5)},
+        "분기 합": total_l, "차이": [(t - bv) if hb else None for t, bv, hb in zip(total_l, budget, has_budget)],
+        "집행액(기준일)": actual_l, "집행률(%)": rate, "구분": labels,
+        "부서": raw["division"].iloc[first].tolist(), "쪽수": raw["page"].iloc[first].tolist(),
+        "기준일": raw["as_of"].iloc[first].tolist(),
+    }
+    df = pd.DataFrame(columns)
     df["쪽수"] = df["쪽수"].astype("Int64")
     return to_unit(df, ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"], unit)
 
@@ -327,16 +400,21 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
 
 # ---------------------------------------------------------------- call center
 
-def _call_where(f: Filters) -> tuple[str, list]:
-    o_sql, o_params = org_sql(f)
+def _call_where(f: Filters, date_col: str = "call_date") -> tuple[str, list]:
+    """The filter on call-center rows; the year as a date range (same rows as year(date) = y, and the
+    date-ordered tables can skip other years' row groups)."""
+    o_sql, o_params = _org_sql(f)
     if f.year == YEAR_ALL:
         return o_sql, o_params
     if not f.year.isdigit():
         return "FALSE", []
-    return f"({o_sql}) AND year(call_date) = ?", o_params + [int(f.year)]
+    y = int(f.year)
+    return (f"({o_sql}) AND {date_col} >= ? AND {date_col} < ?",
+            o_params + [dt.date(y, 1, 1), dt.date(y + 1, 1, 1)])
 
 
-_KPI_SQL = """
+def _kpi_sql(first: str = "call_date", last: str = "call_date") -> str:
+    return f"""
     sum(inbound) AS inbound, sum(answered) AS answered, sum(abandoned) AS abandoned,
     round(100.0 * sum(answered) / nullif(sum(inbound), 0), 1) AS answer_rate,
     round(100.0 * sum(abandoned) / nullif(sum(inbound), 0), 1) AS abandon_rate,
@@ -344,19 +422,26 @@ _KPI_SQL = """
     round(sum(handle_seconds) / nullif(sum(answered), 0), 0) AS aht_seconds,
     round(100.0 * sum(resolved_direct) / nullif(sum(answered), 0), 1) AS direct_rate,
     round(sum(satisfaction_sum) / nullif(sum(satisfaction_responses), 0), 2) AS satisfaction,
-    bool_or(is_sample) AS is_sample, min(call_date) AS first_day, max(call_date) AS last_day
+    bool_or(is_sample) AS is_sample, min({first}) AS first_day, max({last}) AS last_day
 """
+
+
+_KPI_SQL = _kpi_sql()
+# The call-center KPIs read the pre-aggregates in core/derived.py: call_center_day (per agency, 부서 and
+# day) and call_center_month (per agency, 부서, month, topic and channel). Their sums are the same
+# HUGEINTs the raw sums give, so every figure and type is unchanged.
 
 
 def call_kpis(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
     """KPIs for the filter and for the same span one year earlier (None where there is no data)."""
     cond, params = _call_where(f)
-    cur = query(f"SELECT {_KPI_SQL} FROM call_center_daily WHERE {cond}", params)
+    days = _src("call_center_day")
+    cur = query(f"SELECT {_KPI_SQL} FROM {days} WHERE {cond}", params)
     if cur.empty or pd.isna(cur["inbound"].iat[0]):
         return None, None
     first, last = cur["first_day"].iat[0], cur["last_day"].iat[0]
-    o_sql, o_params = org_sql(f)
-    prev = query(f"""SELECT {_KPI_SQL} FROM call_center_daily
+    o_sql, o_params = _org_sql(f)
+    prev = query(f"""SELECT {_KPI_SQL} FROM {days}
                      WHERE ({o_sql}) AND call_date BETWEEN (?::DATE - INTERVAL 1 YEAR) AND (?::DATE - INTERVAL 1 YEAR)""",
                  o_params + [first, last])
     prev_row = None if prev.empty or pd.isna(prev["inbound"].iat[0]) else prev.iloc[0]
@@ -367,19 +452,19 @@ def call_monthly(f: Filters) -> pd.DataFrame:
     cond, params = _call_where(f)
     return query(f"""
         SELECT strftime(date_trunc('month', call_date), '%Y-%m') AS 월, {_KPI_SQL}
-        FROM call_center_daily WHERE {cond} GROUP BY 1 ORDER BY 1""", params)
+        FROM {_src('call_center_day')} WHERE {cond} GROUP BY 1 ORDER BY 1""", params)
 
 
 def call_breakdown(f: Filters, by: str) -> pd.DataFrame:
     column = {"topic": "topic", "channel": "channel"}[by]  # a checked identifier, never user text
-    cond, params = _call_where(f)
-    return query(f"""SELECT {column} AS 구분, {_KPI_SQL} FROM call_center_daily WHERE {cond}
-                     GROUP BY 1 ORDER BY inbound DESC""", params)
+    cond, params = _call_where(f, "month")
+    return query(f"""SELECT {column} AS 구분, {_kpi_sql('first_day', 'last_day')} FROM {_src('call_center_month')}
+                     WHERE {cond} GROUP BY 1 ORDER BY inbound DESC""", params)
 
 
 def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figures the reports print about the call center and civil service: budget lines and indicators."""
-    cond, params = where(f, "b")
+    cond, params = _where(f, "b")
     budget = query(f"""
         SELECT b.name, b.budget_original, b.budget_current, b.prior_final, b.committed, b.spent,
                b.rate_committed_printed, b.rate_spent_printed, b.doc_id, b.source_section, b.page, b.as_of, b.fiscal_year
@@ -394,7 +479,7 @@ def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame
         "출처": budget["doc_id"] + " · " + budget["source_section"], "쪽수": budget["page"].astype("Int64"),
         "기준일": budget["as_of"]})
     budget_df = to_unit(budget_df, ["본예산", "예산현액·추경", "전년 최종예산", "집행액", "지출액"], unit)
-    i_cond, i_params = where(f, "i")
+    i_cond, i_params = _where(f, "i")
     ind = query(f"""
         SELECT i.indicator AS 지표, i.fiscal_year AS 연도, i.kind AS 구분, i.value AS 값, i.unit AS 단위,
                i.agency AS 기관, i.doc_id || ' · ' || i.source_section AS 출처, i.page AS 쪽수, i.as_of AS 기준일,
@@ -418,28 +503,28 @@ _NAME_KEY = "regexp_replace(regexp_replace(coalesce({x}, ''), '\\([^)]*\\)', '',
 
 
 def training_categories(f: Filters) -> list[str]:
-    cond, params = where(f)
+    cond, params = _where(f)
     df = query(f"SELECT DISTINCT category FROM training_result WHERE category IS NOT NULL AND {cond} ORDER BY 1",
                params)
     return df["category"].tolist()
 
 
 def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, list]:
-    cond, params = org_sql(f, "r")
+    cond, params = _org_sql(f, "r")
     cat_sql = "TRUE"
     if category:
         cat_sql = "r.category = ?"
         params = [*params, category]
+    # training_result_key: the lines with a 과제 and their name key (_NAME_KEY) computed at build time.
     return f"""
         lines AS (
-            SELECT r.doc_id, r.task_item_id, {_NAME_KEY.format(x='r.group_name')} AS gk, r.kind, r.fiscal_year,
-                   r.courses, r.trainees, r.as_of
-            FROM training_result r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""", params
+            SELECT r.doc_id, r.task_item_id, r.gk, r.kind, r.fiscal_year, r.courses, r.trainees, r.as_of
+            FROM {_src('training_result_key')} r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""", params
 
 
 def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
     """Per 과제: target (sum of its 추진 목표), plan, actual at the as-of date, achievement, and last year's actual."""
-    t_cond, t_params = where(f, "t")
+    t_cond, t_params = _where(f, "t")
     lines, l_params = _training_lines_cte(f, category)
     return query(f"""
         WITH targets AS (
@@ -468,12 +553,11 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
 
 def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
     """Per 세부사업 (추진 목표 row): target, plan and actual lines matched by name within the 과제."""
-    t_cond, t_params = where(f, "t")
+    t_cond, t_params = _where(f, "t")
     lines, l_params = _training_lines_cte(f, category)
     return query(f"""
         WITH targets AS (
-            SELECT t.*, {_NAME_KEY.format(x='t.target_name')} AS gk, t.rowid AS ord
-            FROM training_target t WHERE {t_cond}),
+            SELECT t.* FROM {_src('training_target_key')} t WHERE {t_cond}),
         {lines}
         SELECT t.task_item_id AS "과제 ID", t.target_name AS 세부사업, t.period AS 추진시기,
                t.target_courses AS "목표 과정", t.target_trainees AS "목표 인원", t.quantity_text AS "물량(인쇄)",
@@ -502,7 +586,7 @@ def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
 
 def training_by_category(f: Filters) -> pd.DataFrame:
     """Plan vs actual per 연수 구분 ([초등], [중등], [원격] …) for the filtered year."""
-    cond, params = where(f)
+    cond, params = _where(f)
     df = query(f"""
         SELECT coalesce(category, '(구분 없음)') AS "연수 구분", fiscal_year AS 연도,
                sum(courses) FILTER (WHERE kind = '계획') AS "계획 과정", sum(trainees) FILTER (WHERE kind = '계획') AS "계획 인원",

@@ -121,9 +121,9 @@ def result_rows(over: dict[int, dict] | None = None) -> list[list[str]]:
 
 # ---------------------------------------------------------------- writers
 
-def csv_text(header: list[str], rows: list[list[str]]) -> str:
+def csv_text(header: list[str], rows: list[list[str]], quoting: int = csv.QUOTE_MINIMAL) -> str:
     out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
+    w = csv.writer(out, lineterminator="\n", quoting=quoting)
     w.writerow(header)
     w.writerows(rows)
     return out.getvalue()
@@ -248,7 +248,10 @@ def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
     put("budget_line_required_blank.csv", csv_text(BUDGET_HEADER, budget_rows({3: {"항목 ID": ""}})))
     put("budget_line_long_cell.csv", csv_text(BUDGET_HEADER, budget_rows({2: {"비고": "가" * 2500}})))
     put("budget_line_control_char.csv", csv_text(BUDGET_HEADER, budget_rows({3: {"사업명": "벨\x07소리 사업"}})))
-    put("budget_line_inner_cr.csv", csv_text(BUDGET_HEADER, budget_rows({4: {"사업명": "줄\r바꿈 사업"}})))
+    # A bare CR (not quoted) ends the row, as in Excel: row 4 is cut after 사업명, its rest becomes row 5.
+    put("budget_line_stray_cr.csv", csv_text(BUDGET_HEADER, budget_rows({4: {"사업명": "줄\r바꿈 사업"}})))
+    put("budget_line_quoted_cr.csv",
+        csv_text(BUDGET_HEADER, budget_rows({4: {"사업명": "줄\r바꿈 사업"}}), quoting=csv.QUOTE_ALL))
 
     put("quarterly_execution_quarter_5.csv", csv_text(QUARTER_HEADER, quarter_rows({5: {"분기": "5"}})))
     put("quarterly_execution_bad_status.csv", csv_text(QUARTER_HEADER, quarter_rows({3: {"구분": "완료"}})))
@@ -287,6 +290,10 @@ def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
     put("budget_line_blank_lines.csv", "\n \n\t\n")
     put("budget_line_header_only.csv", csv_text(BUDGET_HEADER, []))
     put("budget_line_unclosed_quote.csv", "".join(lines[:2]) + lines[2].replace("코퍼스 사업 2", '"코퍼스 사업 2'))
+    # A quote opened in row 2's last cell and never closed: every later line would end up inside that cell.
+    plain = [[c.replace(",", "") for c in r] for r in budget_rows(n=4)]
+    tail = csv_text(BUDGET_HEADER, plain).splitlines(keepends=True)
+    put("budget_line_unclosed_quote_eof.csv", tail[0] + tail[1].rstrip("\n") + '"메모 시작\n' + "".join(tail[2:]))
     put("budget_line_binary.csv", bytes(range(256)) * 8)
     put("budget_line_random_high_bytes.csv", bytes((i * 97 + 131) % 128 + 128 for i in range(2048)))
     full = xlsx_bytes(BUDGET_HEADER, typed_budget_rows())

@@ -1,0 +1,83 @@
+"""Tables the build derives from the extracts so the pages' queries stay fast at millions of rows.
+
+Each entry is one SELECT over the extract tables. ``core.build`` materialises them (the data is
+read-only after a build, so a derived table never goes stale). ``core.queries`` reads them by
+name, or, for a file built before a table was added, inlines the same SELECT as a subquery: the
+results never depend on which build made the file, only the speed does.
+"""
+from __future__ import annotations
+
+# Tables with a 부서 column: a 부서 filter matches a row when any ';'-separated part of it is chosen.
+DIVISION_TABLES = ("org_unit", "budget_line", "training_target", "training_result", "indicator", "headcount",
+                   "call_center_daily")
+
+# Same letters-and-digits key as queries._NAME_KEY (kept here so the build does not import the queries).
+NAME_KEY = ("regexp_replace(regexp_replace(coalesce({x}, ''), '\\([^)]*\\)', '', 'g'), "
+            "'[^0-9A-Za-z가-힣]', '', 'g')")
+
+_CALL_SUMS = ", ".join(f"sum({c}) AS {c}" for c in (
+    "inbound", "answered", "abandoned", "answered_20s", "handle_seconds", "resolved_direct",
+    "satisfaction_responses", "satisfaction_sum"))
+
+DERIVED: dict[str, str] = {
+    # Every (document, item) that has a child row: answers "has sub-items" without scanning budget_line.
+    "budget_parent": """
+        SELECT DISTINCT doc_id, parent_item_id AS item_id FROM budget_line WHERE parent_item_id IS NOT NULL""",
+    # Each document's first top-level table (the one the overview counts).
+    "budget_first_table": """
+        SELECT doc_id, arg_min(source_section, rowid) AS section FROM budget_line
+        WHERE parent_item_id IS NULL AND NOT is_total GROUP BY doc_id""",
+    # Each 부서 text as stored (NULL as '') with each of its ';'-separated parts, untrimmed: exactly the
+    # parts string_split gives, so a lookup here matches what list_has_any(string_split(...)) matches.
+    "division_part": "SELECT DISTINCT raw, part FROM (" + " UNION ".join(
+        f"SELECT coalesce(division, '') AS raw FROM {t}" for t in DIVISION_TABLES)
+        + ") AS r, unnest(string_split(r.raw, ';')) AS p(part)",
+    # Call-center totals per agency, division and day (topics and channels summed), in date order.
+    "call_center_day": f"""
+        SELECT agency, division, call_date, {_CALL_SUMS}, bool_or(is_sample) AS is_sample
+        FROM call_center_daily GROUP BY agency, division, call_date ORDER BY call_date, agency, division""",
+    # Call-center totals per agency, division, month, topic and channel, with the first and last day seen.
+    "call_center_month": f"""
+        SELECT agency, division, date_trunc('month', call_date)::DATE AS month, topic, channel, {_CALL_SUMS},
+               bool_or(is_sample) AS is_sample, min(call_date) AS first_day, max(call_date) AS last_day
+        FROM call_center_daily GROUP BY ALL ORDER BY month, agency, division, topic, channel""",
+    # 계획·실적 lines with their name key computed once.
+    "training_result_key": f"""
+        SELECT doc_id, task_item_id, {NAME_KEY.format(x='group_name')} AS gk, kind, fiscal_year, courses, trainees,
+               as_of, agency, division, category
+        FROM training_result WHERE task_item_id IS NOT NULL""",
+    # 추진 목표 rows with their name key and their row order.
+    "training_target_key": f"""
+        SELECT *, {NAME_KEY.format(x='target_name')} AS gk, rowid AS ord FROM training_target""",
+    # insights.execution_watch, the part that does not depend on the filter: leaf items with an execution
+    # figure and a budget, with their parent's section (for the link to the parent's table).
+    "budget_watch_line": """
+        SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, b.as_of, b.fiscal_year,
+               coalesce(b.budget_current, b.budget_original) AS budget, b.committed, b.parent_item_id,
+               (SELECT any_value(p.source_section) FROM budget_line p
+                 WHERE p.doc_id = b.doc_id AND p.item_id = b.parent_item_id) AS parent_section,
+               b.agency, b.rowid AS ord
+        FROM budget_line b
+        WHERE NOT b.is_total AND b.committed IS NOT NULL AND b.as_of IS NOT NULL AND b.counterpart_item_id IS NULL
+          AND coalesce(b.budget_current, b.budget_original, 0) > 0
+          AND NOT EXISTS (SELECT 1 FROM budget_line c WHERE c.doc_id = b.doc_id AND c.parent_item_id = b.item_id)
+        ORDER BY b.rowid""",
+    # insights.execution_watch, quarterly plans: per budget row (and as-of date) its 4th-quarter and executed sums.
+    # A budget row is one (doc_id, source_section, item_id, fiscal_year), all in the grouping, so adding
+    # agency to it changes no group and a filter on the row's columns can be applied afterwards.
+    "quarterly_watch": """
+        SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, q.as_of, b.fiscal_year,
+               b.budget_original AS budget, b.agency,
+               sum(q.amount) FILTER (WHERE q.quarter = 4) AS q4,
+               sum(q.amount) FILTER (WHERE q.status = '집행') AS actual
+        FROM budget_line b JOIN quarterly_execution q ON q.doc_id = b.doc_id AND q.item_id = b.item_id
+             AND q.fiscal_year = b.fiscal_year AND q.source_section = '주요업무별 예산 내역'
+        WHERE NOT b.is_total AND coalesce(b.budget_original, 0) > 0
+        GROUP BY ALL ORDER BY b.fiscal_year, b.item_id""",
+}
+
+
+def create_all(con) -> None:
+    """Materialise every derived table (called by core.build on the new file)."""
+    for name, sql in DERIVED.items():
+        con.execute(f"CREATE TABLE {name} AS {sql}")
