@@ -902,14 +902,22 @@ def markdown(results: list[dict], notes: str = "") -> str:
              f"Streamlit {m.get('streamlit')}", ""]
     lines += ["## Summary", "",
               "| rows | generate s | build s | build rows/s | DB MB | Streamlit overhead | peak RSS app MB | "
-              "peak RSS pandas MB | repeats |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "peak RSS pandas MB | repeats | load avg during runs |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         rss = r.get("peak_rss_mb", {})
+        loads = r.get("load_avg", {}).get("per_repetition") or []
+        load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
         lines.append(f"| {r['rows']:,} | {_fmt(r.get('gen_s'), 1)} | {_fmt(r.get('build_s'), 1)} | "
                      f"{_fmt(r.get('build_rows_per_s'))} | {_fmt(r.get('db_mb'), 1)} | "
                      f"{_fmt(r.get('streamlit_overhead_ms'), 1)} | {_fmt(rss.get('app'))} | {_fmt(rss.get('pandas'))} | "
-                     f"{r.get('repeats')} |")
+                     f"{r.get('repeats')} | {load} |")
+    busy = [r for r in results if max(r.get("load_avg", {}).get("per_repetition") or [0])
+            > (r.get("machine", {}).get("cores") or 1)]
+    if busy:
+        lines += ["", "⚠️ The 1-minute load average exceeded the core count during the "
+                  + ", ".join(_size(r["rows"]) for r in busy)
+                  + " run(s): other work shared the machine and those times are inflated."]
     for r in results:
         lines += ["", f"## {_size(r['rows'])} rows ({r['rows']:,})", "",
                   f"Years switched: {' ↔ '.join(r.get('years', []))}. Rows: " +

@@ -7,6 +7,9 @@ results never depend on which build made the file, only the speed does.
 """
 from __future__ import annotations
 
+# The summary table whose items have quarterly plans (queries.SUMMARY_SECTION; insights uses the same name).
+SUMMARY_SECTION = "주요업무별 예산 내역"
+
 # Tables with a 부서 column: a 부서 filter matches a row when any ';'-separated part of it is chosen.
 DIVISION_TABLES = ("org_unit", "budget_line", "training_target", "training_result", "indicator", "headcount",
                    "call_center_daily")
@@ -49,6 +52,17 @@ DERIVED: dict[str, str] = {
     # 추진 목표 rows with their name key and their row order.
     "training_target_key": f"""
         SELECT *, {NAME_KEY.format(x='target_name')} AS gk, rowid AS ord FROM training_target""",
+    # queries.quarterly_tasks: the budget rows of items that have a quarterly plan in the summary table.
+    "budget_planned": f"""
+        SELECT b.*, b.rowid AS rid FROM budget_line b
+        WHERE EXISTS (SELECT 1 FROM quarterly_execution q WHERE q.doc_id = b.doc_id AND q.item_id = b.item_id
+                      AND q.source_section = '{SUMMARY_SECTION}')
+        ORDER BY b.rowid""",
+    # queries.training_by_task: the budget rows of items that training targets name as their 과제.
+    "budget_training_task": """
+        SELECT b.doc_id, b.item_id, b.source_section, b.task_no, b.name FROM budget_line b
+        WHERE EXISTS (SELECT 1 FROM training_target t WHERE t.doc_id = b.doc_id AND t.task_item_id = b.item_id)
+        ORDER BY b.rowid""",
     # insights.execution_watch, the part that does not depend on the filter: leaf items with an execution
     # figure and a budget, with their parent's section (for the link to the parent's table).
     "budget_watch_line": """
@@ -65,13 +79,13 @@ DERIVED: dict[str, str] = {
     # insights.execution_watch, quarterly plans: per budget row (and as-of date) its 4th-quarter and executed sums.
     # A budget row is one (doc_id, source_section, item_id, fiscal_year), all in the grouping, so adding
     # agency to it changes no group and a filter on the row's columns can be applied afterwards.
-    "quarterly_watch": """
+    "quarterly_watch": f"""
         SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, q.as_of, b.fiscal_year,
                b.budget_original AS budget, b.agency,
                sum(q.amount) FILTER (WHERE q.quarter = 4) AS q4,
                sum(q.amount) FILTER (WHERE q.status = '집행') AS actual
         FROM budget_line b JOIN quarterly_execution q ON q.doc_id = b.doc_id AND q.item_id = b.item_id
-             AND q.fiscal_year = b.fiscal_year AND q.source_section = '주요업무별 예산 내역'
+             AND q.fiscal_year = b.fiscal_year AND q.source_section = '{SUMMARY_SECTION}'
         WHERE NOT b.is_total AND coalesce(b.budget_original, 0) > 0
         GROUP BY ALL ORDER BY b.fiscal_year, b.item_id""",
 }

@@ -299,16 +299,23 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     cond, params = where(f, "b")
     # (doc_id, source_section, item_id, fiscal_year) is unique (the build checks it), so the join finds at
     # most the one previous-year row. Rows are taken in table order.
+    # The previous-year row is looked up only for rows that print no prior-year figure.
     moves = f"""
-        WITH pairs AS (
+        WITH rows AS MATERIALIZED (
             SELECT b.doc_id, b.item_id, b.name, b.level, b.division, b.fiscal_year, b.source_section, b.page,
-                   b.budget_original AS amount,
-                   coalesce(b.prior_original, b.prior_final, p.budget_original) AS prior, b.rowid AS ord
+                   b.budget_original AS amount, b.prior_original, b.prior_final, b.rowid AS ord
             FROM budget_line b
-            LEFT JOIN budget_line p ON p.doc_id = b.doc_id AND p.item_id = b.item_id
-                 AND p.source_section = b.source_section AND p.fiscal_year = b.fiscal_year - 1
-            WHERE NOT b.is_total AND b.budget_original IS NOT NULL AND {cond})
-        SELECT * FROM pairs WHERE prior IS NOT NULL AND amount <> prior"""
+            WHERE NOT b.is_total AND b.budget_original IS NOT NULL AND {cond}),
+        pairs AS (
+            SELECT * EXCLUDE (prior_original, prior_final), coalesce(prior_original, prior_final) AS prior
+            FROM rows WHERE prior_original IS NOT NULL OR prior_final IS NOT NULL
+            UNION ALL
+            SELECT r.* EXCLUDE (prior_original, prior_final), p.budget_original AS prior
+            FROM rows r JOIN budget_line p ON p.doc_id = r.doc_id AND p.item_id = r.item_id
+                 AND p.source_section = r.source_section AND p.fiscal_year = r.fiscal_year - 1
+            WHERE r.prior_original IS NULL AND r.prior_final IS NULL)
+        SELECT doc_id, item_id, name, level, division, fiscal_year, source_section, page, amount, prior, ord
+        FROM pairs WHERE prior IS NOT NULL AND amount <> prior"""
     # First only the change of every row, to pick the top and bottom rows exactly as sorting the whole
     # table would (ties included); then the full rows of just those.
     changes = query(f"""SELECT amount - prior AS change, ord, division IS NOT NULL AS has_division

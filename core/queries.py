@@ -294,19 +294,25 @@ SUMMARY_SECTION = "주요업무별 예산 내역"
 def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
     """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget."""
     cond, params = _where(f, "b")
+    if "budget_planned" in _tables():  # the budget rows with a plan in the summary table (core/derived.py)
+        planned, exists, exists_params, rid = "budget_planned", "TRUE", [], "rid"
+    else:
+        planned, rid = "budget_line", "rowid"
+        exists = ("EXISTS (SELECT 1 FROM quarterly_execution q WHERE q.doc_id = b.doc_id "
+                  "AND q.item_id = b.item_id AND q.source_section = ?)")
+        exists_params = [SUMMARY_SECTION]
     raw = query(f"""
         WITH tasks AS (
             SELECT b.doc_id, b.item_id, any_value(b.task_no) AS task_no, any_value(b.name) AS name,
                    any_value(b.division) AS division, any_value(b.budget_original) AS budget,
-                   any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.rowid) AS ord
-            FROM budget_line b
-            WHERE NOT b.is_total AND EXISTS (SELECT 1 FROM quarterly_execution q WHERE q.doc_id = b.doc_id
-                  AND q.item_id = b.item_id AND q.source_section = ?) AND {cond}
+                   any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.{rid}) AS ord
+            FROM {planned} b
+            WHERE NOT b.is_total AND {exists} AND {cond}
             GROUP BY b.doc_id, b.item_id)
         SELECT t.*, q.quarter, q.amount, q.status, q.as_of
         FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
              AND q.source_section = ? AND q.fiscal_year = t.fiscal_year
-        ORDER BY t.ord, q.quarter""", [SUMMARY_SECTION, *params, SUMMARY_SECTION])
+        ORDER BY t.ord, q.quarter""", [*exists_params, *params, SUMMARY_SECTION])
     return _quarter_wide(raw, unit)
 
 
@@ -546,7 +552,8 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
                any_value(tg.page) AS 쪽수, tg.fiscal_year AS 연도
         FROM targets tg
         LEFT JOIN lines l ON l.doc_id = tg.doc_id AND l.task_item_id = tg.task_item_id
-        LEFT JOIN budget_line b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id AND b.source_section = ?
+        LEFT JOIN {_src('budget_training_task')} b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
+             AND b.source_section = ?
         GROUP BY tg.doc_id, tg.task_item_id, tg.fiscal_year
         ORDER BY tg.doc_id, tg.task_item_id""", [*t_params, *l_params, SUMMARY_SECTION]).pipe(_with_achievement)
 
