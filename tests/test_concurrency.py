@@ -1,21 +1,23 @@
 """Many sessions at once, and rebuilds of the data file under them.
 
 (a) The real server (``streamlit run app.py`` on a free port, DASHBOARD_DATA_DIR at a tmp copy) is
-    driven by one Chromium with 20 browser contexts. Every context opens a page; once all 20
-    Streamlit sessions are connected at the same moment, each keeps loading pages with different URL
-    filters. No page may ever show a Streamlit exception or 'Page not found', every title renders,
-    and the server log holds no traceback.
-(b) The 20 sessions keep going while this process rebuilds the DuckDB file three times, swapping an
+    driven by one Chromium with BROWSER_SESSIONS browser contexts (DASHBOARD_BROWSER_SESSIONS, default
+    8; 20 was measured to work but needs ~5 CPU-minutes of Chromium on a 2-core machine). All open a
+    page with different URL filters at once; once every one has finished, all must be connected at
+    the same moment. Then a few sessions keep opening pages and the rest keep rerunning theirs in
+    place. No page may ever show a Streamlit exception or 'Page not found', every title renders, and
+    the server log holds no traceback.
+(b) The sessions keep going while this process rebuilds the DuckDB file three times, swapping an
     extra budget_line batch (doc 'ZZ', one known 2018 task of 123,456 천원) in and out. Every page
     keeps answering without an exception; every overview shows the 2018 총 예산 of one version or the
-    other; once the last rebuild is in place a new session shows the new figure.
+    other, the one on disk when it was opened; after the last rebuild a new session shows the new figure.
 (c) Server side, no browser: during the same rebuilds (or on their own when Chromium is missing),
-    20 threads in this process call core.queries / core.insights with different filters. No
-    exception; every result equals that function's result on one of the two versions, and results
-    computed between two rebuilds belong to the version then on disk.
+    SESSIONS (20) threads in this process call core.queries / core.insights with different filters.
+    No exception; every result equals that function's result on one of the two versions, and calls
+    made between two rebuilds return the version then on disk.
 
 First page loads are CPU-bound in Chromium (~5 CPU-seconds per new context here), so the phases are
-time-boxed; on an idle two-core machine the module takes about two minutes.
+time-boxed rather than counted.
 """
 from __future__ import annotations
 
@@ -531,7 +533,13 @@ def test_b_rebuilds_under_load_show_old_or_new_figure_never_an_error(browser_run
     assert not [v for v in b if v["exceptions"] or v["not_found"]]
     for _, _, done in run["rebuilds"][:-1]:
         assert [v for v in b if v["page"] == "overview" and v["began"] > done], f"no overview after a rebuild"
-    assert len({v["session"] for v in b}) == BROWSER_SESSIONS, "some sessions did nothing during the rebuilds"
+    # Sessions that rerun in place are quick enough to answer several times during the rebuilds; a loader
+    # may spend the whole phase on one slow page.
+    idle = set(range(LOADERS, BROWSER_SESSIONS)) - {v["session"] for v in b}
+    assert not idle, f"sessions {sorted(idle)} did nothing during the rebuilds: {_summary(b)}"
+    # A loader's page may have begun just before the rebuilds; it must still have finished one during them.
+    silent = set(range(BROWSER_SESSIONS)) - {v["session"] for v in run["visits"] if v["ended"] >= run["b_start"]}
+    assert not silent, f"sessions {sorted(silent)} finished no page during the rebuilds"
     figures = [v["figure"] for v in run["visits"] if v["page"] == "overview"]
     allowed = {env.figures[0], env.figures[1]}
     assert set(figures) <= allowed, set(figures) - allowed
@@ -605,7 +613,7 @@ def test_c_threads_during_rebuilds_see_one_version_or_the_other(server_side_run,
     wrong = [name for name, got, *_ in side.results if got not in (env.known[0][name], env.known[1][name])]
     assert not wrong, f"{len(wrong)} results match neither version, e.g. {wrong[:5]}"
     assert run["after"] == env.known[run["after_version"]]["headline 2018"]
-    print(f"\nserver side: {len(side.results)} calls by {BROWSER_SESSIONS} threads during {len(run['rebuilds'])} rebuilds")
+    print(f"\nserver side: {len(side.results)} calls by {SESSIONS} threads during {len(run['rebuilds'])} rebuilds")
 
 
 def test_c_calls_between_rebuilds_see_the_version_on_disk(server_side_run, env):
