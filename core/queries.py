@@ -286,13 +286,33 @@ def budget_summary(f: Filters) -> pd.DataFrame:
         GROUP BY ALL ORDER BY b.doc_id, b.fiscal_year""", params)
 
 
+def budget_by_year(f: Filters, unit: str = "천원", max_documents: int = 6) -> pd.DataFrame:
+    """Per year and document, the main table's budget (예산현액, else 본예산) for the overview chart.
+
+    With more documents than ``max_documents`` (one per 기관 and year at a nationwide scale) the
+    largest keep their own series and the rest are summed into one '기타' series per year."""
+    summary = budget_summary(f)
+    if summary.empty:
+        return pd.DataFrame(columns=["연도", "문서", "금액"])
+    df = pd.DataFrame({"연도": summary["fiscal_year"].map(lambda y: "연도 미상" if pd.isna(y) else f"{int(y)}"),
+                       "문서": summary["doc_id"], "금액": summary["budget_current"]})
+    totals = df.groupby("문서")["금액"].sum().sort_values(ascending=False, kind="stable")
+    if len(totals) > max_documents:
+        keep = set(totals.index[:max_documents - 1])
+        rest = len(totals) - len(keep)
+        df["문서"] = df["문서"].where(df["문서"].isin(keep), f"기타 {rest}개 문서")
+        df = df.groupby(["연도", "문서"], sort=False, as_index=False)["금액"].sum(min_count=1)
+    df["금액"] = df["금액"] / UNIT_FACTORS[unit]
+    return df
+
+
 # ---------------------------------------------------------------- quarterly execution
 
 SUMMARY_SECTION = "주요업무별 예산 내역"
 
 
-def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
-    """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget."""
+def _planned_tasks(f: Filters) -> tuple[str, list]:
+    """The CTE ``tasks``: per item of the summary table with a quarterly plan, its budget and order."""
     cond, params = _where(f, "b")
     if "budget_planned" in _tables():  # the budget rows with a plan in the summary table (core/derived.py)
         planned, exists, exists_params, rid = "budget_planned", "TRUE", [], "rid"
@@ -301,18 +321,25 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
         exists = ("EXISTS (SELECT 1 FROM quarterly_execution q WHERE q.doc_id = b.doc_id "
                   "AND q.item_id = b.item_id AND q.source_section = ?)")
         exists_params = [SUMMARY_SECTION]
-    raw = query(f"""
-        WITH tasks AS (
+    return f"""
+        tasks AS (
             SELECT b.doc_id, b.item_id, any_value(b.task_no) AS task_no, any_value(b.name) AS name,
                    any_value(b.division) AS division, any_value(b.budget_original) AS budget,
                    any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.{rid}) AS ord
             FROM {planned} b
             WHERE NOT b.is_total AND {exists} AND {cond}
-            GROUP BY b.doc_id, b.item_id)
+            GROUP BY b.doc_id, b.item_id)""", [*exists_params, *params]
+
+
+def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
+    """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget."""
+    tasks, params = _planned_tasks(f)
+    raw = query(f"""
+        WITH {tasks}
         SELECT t.*, q.quarter, q.amount, q.status, q.as_of
         FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
              AND q.source_section = ? AND q.fiscal_year = t.fiscal_year
-        ORDER BY t.ord, q.quarter""", [*exists_params, *params, SUMMARY_SECTION])
+        ORDER BY t.ord, q.quarter""", [*params, SUMMARY_SECTION])
     return _quarter_wide(raw, unit)
 
 
@@ -385,22 +412,35 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
 
 
 def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
-    """Per quarter over the filtered tasks: amount, actual/planned, cumulative share of the budget."""
-    tasks = quarterly_tasks(f, "원")
-    if tasks.empty:
+    """Per quarter over the filtered tasks: amount, actual/planned, cumulative share of the budget.
+
+    Summed in DuckDB over the same tasks and quarter rows as quarterly_tasks (a task counts once, with
+    the quarters of its plan; the table's key makes each quarter one row)."""
+    tasks, params = _planned_tasks(f)
+    raw = query(f"""
+        WITH {tasks},
+        lines AS (
+            SELECT t.doc_id, t.item_id, t.budget, q.quarter, q.amount
+            FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
+                 AND q.source_section = ? AND q.fiscal_year = t.fiscal_year),
+        budget AS (SELECT sum(budget) AS budget FROM (SELECT DISTINCT doc_id, item_id, budget FROM lines))
+        SELECT n.quarter, coalesce(sum(l.amount) FILTER (WHERE l.quarter = n.quarter), 0) AS amount,
+               any_value(budget.budget) AS budget, count(l.item_id) AS line_count
+        FROM range(1, 5) AS n(quarter) CROSS JOIN budget LEFT JOIN lines l ON TRUE
+        GROUP BY n.quarter ORDER BY n.quarter""", [*params, SUMMARY_SECTION])
+    if raw.empty or not raw["line_count"].iat[0]:
         return pd.DataFrame(columns=["분기", "금액", "구분", "누적 금액", "누적 비율(%)"])
     raw_status = query("""SELECT quarter, any_value(status) AS status, max(as_of) AS as_of
                           FROM quarterly_execution WHERE source_section = ? GROUP BY quarter""", [SUMMARY_SECTION])
     status = dict(zip(raw_status["quarter"].astype(int), raw_status["status"]))
-    budget = pd.to_numeric(tasks["예산액"], errors="coerce").sum()
-    out = []
-    running = 0
-    for q in range(1, 5):
-        amount = int(pd.to_numeric(tasks[f"{q}분기"], errors="coerce").fillna(0).sum())
-        running += amount
-        out.append({"분기": f"{q}분기", "금액": amount, "구분": "실적(집행액)" if status.get(q) == "집행" else "계획(집행예정액)",
-                    "누적 금액": running, "누적 비율(%)": round(running * 100 / budget, 1) if budget else None})
-    df = pd.DataFrame(out)
+    budget = raw["budget"].iat[0]
+    amounts = [int(a) for a in raw["amount"]]
+    running = np.cumsum(amounts).tolist()
+    df = pd.DataFrame({
+        "분기": [f"{q}분기" for q in range(1, 5)], "금액": amounts,
+        "구분": ["실적(집행액)" if status.get(q) == "집행" else "계획(집행예정액)" for q in range(1, 5)],
+        "누적 금액": running,
+        "누적 비율(%)": [round(r * 100 / budget, 1) if pd.notna(budget) and budget else None for r in running]})
     return to_unit(df, ["금액", "누적 금액"], unit)
 
 

@@ -1,8 +1,7 @@
 """과제별 예산: one budget table, drill-down into sub-items, unit switch, printed totals."""
-import plotly.express as px
 import streamlit as st
 
-from core import queries, ui
+from core import charts, queries, ui
 
 st.title("💰 과제·세부사업별 예산")
 f = ui.sidebar_filters()
@@ -56,8 +55,7 @@ else:
     chart = shown.melt(id_vars="사업명", value_vars=[c for c in ("본예산", "예산현액·추경", "집행액") if c in shown],
                        var_name="구분", value_name="금액")
     if chart["금액"].notna().any():
-        fig = px.bar(chart, x="금액", y="사업명", color="구분", barmode="group", orientation="h",
-                     labels={"금액": f"금액({unit})", "사업명": ""}, height=max(320, 38 * len(shown) + 120))
-        fig.update_layout(xaxis_tickformat=",~f", yaxis={"autorange": "reversed"}, legend_title_text="", margin={"l": 10, "r": 10})
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(charts.bar(chart, "금액", "사업명", color="구분", horizontal=True, barmode="group",
+                                   height=max(320, 38 * len(shown) + 120), x_title=f"금액({unit})", y_title="",
+                                   reverse_categories=True), width="stretch")
 ui.sync_url(f)

@@ -1,8 +1,7 @@
 """콜센터·민원 지표: KPI cards vs the previous year, monthly trend, topics and channels, reported figures."""
-import plotly.express as px
 import streamlit as st
 
-from core import queries, ui
+from core import charts, queries, ui
 
 st.title("☎️ 콜센터·민원 지표")
 f = ui.sidebar_filters()
@@ -31,14 +30,11 @@ else:
     if not f.year_int:
         st.caption("연도를 하나 고르면 전년 같은 기간과 비교한 증감이 함께 보입니다.")
     monthly = queries.call_monthly(f)
-    fig = px.line(monthly, x="월", y=["answer_rate", "direct_rate", "service_level"], markers=True,
-                  labels={"value": "%", "variable": ""}, height=320)
-    fig.for_each_trace(lambda t: t.update(name={"answer_rate": "응답률", "direct_rate": "직접처리율",
-                                               "service_level": "20초 내 응답률"}[t.name]))
+    rates = charts.line(monthly, "월", {"answer_rate": "응답률", "direct_rate": "직접처리율", "service_level": "20초 내 응답률"},
+                        markers=True, height=320, y_title="%", title="월별 응답률·직접처리율")
     c1, c2 = st.columns(2)
-    c1.plotly_chart(px.bar(monthly, x="월", y="inbound", labels={"inbound": "인입(건)"}, height=320,
-                           title="월별 인입"), width="stretch")
-    c2.plotly_chart(fig.update_layout(title="월별 응답률·직접처리율"), width="stretch")
+    c1.plotly_chart(charts.bar(monthly, "월", "inbound", height=320, y_title="인입(건)", title="월별 인입"), width="stretch")
+    c2.plotly_chart(rates, width="stretch")
     tab_topic, tab_channel = st.tabs(["상담주제별", "채널별"])
     for tab, by, name in ((tab_topic, "topic", "상담주제별"), (tab_channel, "channel", "채널별")):
         with tab:

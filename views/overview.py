@@ -1,9 +1,7 @@
 """개요: headline cards for the current filter and one small chart per view."""
-import pandas as pd
-import plotly.express as px
 import streamlit as st
 
-from core import insights, queries, ui
+from core import charts, insights, queries, ui
 
 st.title("📊 교육청 예산·성과 대시보드")
 f = ui.sidebar_filters()
@@ -58,8 +56,7 @@ with left:
     if totals.empty:
         st.caption("필터에 분기별 집행 데이터가 없습니다.")
     else:
-        st.plotly_chart(px.bar(totals, x="분기", y="금액", color="구분", height=240,
-                               labels={"금액": f"금액({unit})"}).update_layout(yaxis_tickformat=",~f", margin={"t": 10}, legend_title_text=""),
+        st.plotly_chart(charts.bar(totals, "분기", "금액", color="구분", height=240, y_title=f"금액({unit})"),
                         width="stretch")
     st.page_link("views/quarterly.py", label="분기별 집행 보기", icon="📅")
     st.markdown("#### 연수 목표 대비 실적")
@@ -67,19 +64,16 @@ with left:
     if tasks.empty:
         st.caption("필터에 연수 목표·실적 데이터가 없습니다.")
     else:
-        st.plotly_chart(px.bar(tasks.sort_values("달성률(%)").head(8), x="달성률(%)", y="과제명", orientation="h",
-                               height=260, labels={"과제명": ""}).update_layout(yaxis_tickformat=",~f", margin={"t": 10}), width="stretch")
+        st.plotly_chart(charts.bar(tasks.sort_values("달성률(%)").head(8), "달성률(%)", "과제명", horizontal=True,
+                                   height=260, y_title=""), width="stretch")
     st.page_link("views/training.py", label="연수 목표 대비 실적 보기", icon="🎓")
 with right:
     st.markdown("#### 예산 (보고서별 주 예산표)")
-    summary = queries.budget_summary(f)
-    if summary.empty:
+    by_year = queries.budget_by_year(f, unit)
+    if by_year.empty:
         st.caption("필터에 예산 데이터가 없습니다.")
     else:
-        summary = summary.assign(연도=summary["fiscal_year"].map(lambda y: "연도 미상" if pd.isna(y) else f"{int(y)}"),
-                                 금액=summary["budget_current"] / ui.UNIT_FACTORS[unit])
-        st.plotly_chart(px.bar(summary, x="연도", y="금액", color="doc_id", height=240,
-                               labels={"금액": f"예산({unit})", "doc_id": "문서"}).update_layout(yaxis_tickformat=",~f", margin={"t": 10}),
+        st.plotly_chart(charts.bar(by_year, "연도", "금액", color="문서", height=240, y_title=f"예산({unit})"),
                         width="stretch")
     st.page_link("views/budget.py", label="과제별 예산 보기", icon="💰")
     st.markdown("#### 콜센터 월별 인입")
@@ -88,8 +82,7 @@ with right:
         st.caption("필터에 콜센터 데이터가 없습니다.")
     else:
         st.caption("⚠️ 예시 데이터")
-        st.plotly_chart(px.line(monthly, x="월", y="inbound", height=240, labels={"inbound": "인입(건)"})
-                        .update_layout(yaxis_tickformat=",~f", margin={"t": 10}), width="stretch")
+        st.plotly_chart(charts.line(monthly, "월", {"inbound": "인입"}, height=240, y_title="인입(건)"), width="stretch")
     st.page_link("views/callcenter.py", label="콜센터·민원 지표 보기", icon="☎️")
 st.page_link("views/sources.py", label="데이터 출처·품질 (보고서 안의 불일치 목록)", icon="🔎")
 ui.sync_url(f)

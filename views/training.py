@@ -1,8 +1,7 @@
 """연수 목표 대비 실적: per 과제 and 세부사업, target vs actual, with last year's actual beside."""
-import plotly.express as px
 import streamlit as st
 
-from core import queries, ui
+from core import charts, queries, ui
 
 st.title("🎓 연수 추진 목표 대비 실적")
 f = ui.sidebar_filters()
@@ -21,12 +20,8 @@ ui.as_of_caption(as_of, "실적은 기준일까지의 중간 실적입니다 · 
 
 behind = tasks.dropna(subset=["달성률(%)"]).sort_values("달성률(%)")
 if not behind.empty:
-    fig = px.bar(behind, x="달성률(%)", y="과제명", orientation="h", color="달성률(%)",
-                 color_continuous_scale=["#c92a2a", "#f59f00", "#2b8a3e"], range_color=[0, 100],
-                 height=max(300, 30 * len(behind) + 100), labels={"과제명": ""})
-    fig.add_vline(x=50, line_dash="dot", annotation_text="연중 50%")
-    fig.update_layout(coloraxis_showscale=False, margin={"l": 10, "r": 10, "t": 30})
-    st.plotly_chart(fig, width="stretch")
+    st.plotly_chart(charts.rate_bar(behind, "달성률(%)", "과제명", height=max(300, 30 * len(behind) + 100),
+                                    marker_at=50, marker_text="연중 50%"), width="stretch")
 
 st.subheader("과제별 목표·실적")
 ui.table(tasks, "")
