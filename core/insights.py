@@ -5,6 +5,7 @@ so what is flagged can always be explained.
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import re
@@ -83,8 +84,8 @@ def execution_watch(f: Filters) -> pd.DataFrame:
         WHERE c.committed = 0 OR c.committed::DOUBLE * 100 / c.budget < {_pace_sql('c.as_of')} * {PACE_FACTOR} {_MARGIN}
         ORDER BY c.doc_id, c.ord""", params).pipe(_division_as_full)
     alerts = []
-    for r in lines.itertuples(index=False):
-        as_of = _as_date(r.as_of)
+    for r in _tuples(lines):
+        as_of = r.as_of
         pace = elapsed_share(as_of) * 100
         rate = r.committed * 100 / r.budget
         if r.committed == 0:
@@ -103,8 +104,8 @@ def execution_watch(f: Filters) -> pd.DataFrame:
         WHERE p.actual = 0 OR p.actual::DOUBLE * 100 / p.budget < {_pace_sql('p.as_of')} * {PACE_FACTOR} {_MARGIN}
            OR p.q4::DOUBLE * 100 / p.budget >= {Q4_SHARE_LIMIT} * (1 - 1e-6) - 1e-6
         ORDER BY p.item_id""", params).pipe(_division_as_full)
-    for r in plans.itertuples(index=False):
-        as_of = _as_date(r.as_of)
+    for r in _tuples(plans):
+        as_of = r.as_of
         pace = elapsed_share(as_of) * 100
         rate = (r.actual or 0) * 100 / r.budget
         q4_share = (r.q4 or 0) * 100 / r.budget
@@ -124,23 +125,40 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
 
 
+def _tuples(df: pd.DataFrame):
+    """The rows as named tuples, as_of already a date; built from whole columns (itertuples walks
+    Arrow-backed text one value at a time, which dominated this check at millions of rows)."""
+    Row = collections.namedtuple("Row", df.columns.tolist())
+    columns = [df[c].tolist() for c in df.columns]
+    if "as_of" in df:
+        columns[df.columns.get_loc("as_of")] = [_as_date(v) for v in df["as_of"].tolist()]
+    return (Row._make(values) for values in zip(*columns))
+
+
 def _task_link(r) -> str:
     """Relative URL of the page that shows this task, with the filter that finds it."""
+    year = None if pd.isna(r.fiscal_year) else int(r.fiscal_year)
+    parent_section = r.parent_section if isinstance(r.parent_section, str) else None
+    return _link(r.source_section, parent_section, r.doc_id, r.parent_item_id if parent_section else None, year)
+
+
+@functools.lru_cache(maxsize=4096)
+def _link(section: str, parent_section: str | None, doc_id: str, parent_item_id: str | None, year: int | None) -> str:
     from urllib.parse import urlencode
 
-    year = {} if pd.isna(r.fiscal_year) else {"year": int(r.fiscal_year)}
-    if r.source_section == "주요업무별 예산 내역":
-        return "quarterly?" + urlencode(year)
-    if isinstance(r.parent_section, str):
+    year_q = {} if year is None else {"year": year}
+    if section == "주요업무별 예산 내역":
+        return "quarterly?" + urlencode(year_q)
+    if parent_section is not None:
         # A sub-item: open its parent's table drilled down to the parent.
-        return "budget?" + urlencode({**year, "table": f"{r.doc_id} · {r.parent_section}", "item": r.parent_item_id})
-    return "budget?" + urlencode({**year, "table": f"{r.doc_id} · {r.source_section}"})
+        return "budget?" + urlencode({**year_q, "table": f"{doc_id} · {parent_section}", "item": parent_item_id})
+    return "budget?" + urlencode({**year_q, "table": f"{doc_id} · {section}"})
 
 
 def _alert(r, kind: str, severity: float, rate: float, pace: float, reason: str) -> dict:
     return {"바로가기": _task_link(r),"점검": kind, "사업명": r.name, "이유": reason, "집행률(%)": round(rate, 1), "경과 비율(%)": round(pace, 1),
             "부서": r.division, "항목 ID": r.item_id, "출처": f"{r.doc_id} · {r.source_section}",
-            "쪽수": None if pd.isna(r.page) else int(r.page), "기준일": _as_date(r.as_of),
+            "쪽수": None if pd.isna(r.page) else int(r.page), "기준일": r.as_of,
             "심각도": round(severity, 1)}
 
 

@@ -332,15 +332,34 @@ def _planned_tasks(f: Filters) -> tuple[str, list]:
 
 
 def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
-    """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget."""
+    """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget.
+
+    Pivoted in DuckDB (one row per task comes back, not four): the table's key makes each quarter of
+    a task one row, so the columns equal _quarter_wide's over the same rows."""
     tasks, params = _planned_tasks(f)
+    quarters = ", ".join(f"max(q.amount) FILTER (WHERE q.quarter = {k}) AS q{k}" for k in range(1, 5))
+    label = " || ' / ' || ".join(
+        f"'{k}분기 ' || CASE WHEN bool_or(q.status = '집행') FILTER (WHERE q.quarter = {k}) THEN '실적' ELSE '계획' END"
+        for k in range(1, 5))
     raw = query(f"""
         WITH {tasks}
-        SELECT t.*, q.quarter, q.amount, q.status, q.as_of
+        SELECT t.item_id, any_value(t.task_no) AS task_no, any_value(t.name) AS name, any_value(t.budget) AS budget,
+               {quarters}, coalesce(sum(q.amount), 0) AS total,
+               coalesce(sum(q.amount) FILTER (WHERE q.status = '집행'), 0) AS actual, {label} AS label,
+               any_value(t.division) AS division, any_value(t.page) AS page, arg_min(q.as_of, q.quarter) AS as_of
         FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
              AND q.source_section = ? AND q.fiscal_year = t.fiscal_year
-        ORDER BY t.ord, q.quarter""", [*params, SUMMARY_SECTION])
-    return _quarter_wide(raw, unit)
+        GROUP BY t.doc_id, t.item_id ORDER BY min(t.ord)""", [*params, SUMMARY_SECTION])
+    if raw.empty:
+        return _quarter_wide(raw, unit)
+    budget = pd.to_numeric(raw["budget"], errors="coerce")
+    rate = [None if pd.isna(b) or not b else round(a * 100 / b, 1) for a, b in zip(raw["actual"], budget)]
+    df = pd.DataFrame({
+        "항목 ID": raw["item_id"], "번호": raw["task_no"], "사업명": raw["name"], "예산액": raw["budget"],
+        **{f"{k}분기": raw[f"q{k}"] for k in range(1, 5)},
+        "분기 합": raw["total"], "차이": raw["total"] - budget, "집행액(기준일)": raw["actual"], "집행률(%)": rate,
+        "구분": raw["label"], "부서": raw["division"], "쪽수": raw["page"].astype("Int64"), "기준일": raw["as_of"]})
+    return to_unit(df, ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"], unit)
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
