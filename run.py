@@ -33,14 +33,32 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
+BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk", "fonts-noto-color-emoji"]  # Hangul and emoji in screenshots
+
+
+def _missing_debian_packages() -> list[str]:
+    if shutil.which("dpkg-query") is None:
+        return [] if Path("/usr/bin/chromium").exists() else BROWSER_PACKAGES
+    missing = []
+    for name in BROWSER_PACKAGES:
+        status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True).stdout
+        if "install ok installed" not in status:
+            missing.append(name)
+    return missing
+
+
 def ensure_chromium() -> None:
-    if Path("/usr/bin/chromium").exists():
+    missing = _missing_debian_packages()
+    if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        sys.exit("브라우저 테스트에 Debian의 chromium이 필요합니다: sudo apt-get install -y chromium fonts-noto-cjk")
+        if "chromium" not in missing:
+            print(f"참고: {' '.join(missing)} 패키지가 없어 화면 캡처의 글꼴이 깨질 수 있습니다.", file=sys.stderr)
+            return
+        sys.exit(f"브라우저 테스트에 Debian의 chromium이 필요합니다: sudo apt-get install -y {' '.join(missing)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.check_call(["apt-get", "update", "-qq"], env=env)
-    subprocess.check_call(["apt-get", "install", "-y", "-qq", "chromium", "fonts-noto-cjk", "fonts-noto-color-emoji"], env=env)
+    subprocess.check_call(["apt-get", "install", "-y", "-qq", *missing], env=env)
 
 
 def main() -> int:

@@ -191,6 +191,11 @@ def _budget_select(cond: str) -> str:
         GROUP BY b.item_id ORDER BY ord"""
 
 
+BUDGET_COLUMN_ORDER = ["번호", "사업명", "본예산", "예산현액·추경", "집행액", "집행률(%)", "지출액", "특교 등", "전년 본예산",
+                       "전년 최종예산", "증감", "증감율(%)", "부서", "구분", "비예산", "하위 항목", "항목 ID", "출처", "쪽수",
+                       "기준일"]
+
+
 def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     prior = raw["po"].where(raw["po"].notna(), raw["pf"])
     df = pd.DataFrame({
@@ -216,6 +221,8 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
         "기준일": raw["as_of"],
     })
     df = to_unit(df, MONEY_COLS, unit)
+    # What a 부서장 reads first (budget, execution, rate) comes first; identifiers and provenance last.
+    df = df[BUDGET_COLUMN_ORDER]
     # Columns no row fills (e.g. 특교 in 002) only add noise to the table.
     return df[[c for c in df.columns if c in ("사업명", "본예산", "출처") or df[c].notna().any()]]
 

@@ -177,6 +177,7 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     config = money_config(shown, unit or "")
     config.update(column_config or {})
     kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "")  # a figure the report does not print stays blank, not 'None'
     return st.dataframe(shown, column_config=config, **kwargs)
 
 

@@ -135,7 +135,7 @@ def test_xlsx_export_neutralises_formula_text_and_keeps_numbers(hostile_table):
                 assert not c.value.startswith(export.DANGEROUS_PREFIXES), (c.coordinate, c.value)
         # Meta keys and values are neutralised too.
         assert ws["B1"].value == "'=필터"
-        header_row = next(r for r in ws.iter_rows() if r[0].value == "항목 ID")
+        header_row = next(r for r in ws.iter_rows() if "사업명" in [c.value for c in r])
         col = {c.value: c.column for c in header_row}
         row = next(r for r in ws.iter_rows() if r[col["사업명"] - 1].value == "음수 사업")
         amount = row[col["본예산"] - 1]
