@@ -272,6 +272,16 @@ def test_training_category_filter_runs():
         assert at.query_params["category"] == option
 
 
+def test_training_2018_tasks_carry_their_printed_names_and_targets():
+    # 000's 추진 목표 belong to the 과제 of its 과제별 예산 내역 table (2018); their names come from there.
+    at = set_year(open_page("training"), "2018")
+    tasks = next(f.value for f in at.dataframe if "과제명" in f.value.columns).set_index("과제 ID")
+    assert tasks.loc["000-T2", "과제명"] == "투명하고 공정한 지방 공무원 인사 관리" and tasks.loc["000-T2", "번호"] == "2"
+    assert tasks.loc["000-T2", "목표 인원"] == 16082  # sum of the 인원 printed in 000's 추진 목표 rows of 과제 2
+    assert tasks.loc["000-T4", "과제명"] == "학교 공문서 감축 추진"
+    assert tasks["과제명"].notna().all()
+
+
 def test_callcenter_sample_notice_and_kpis():
     at = open_page("callcenter")
     assert any("예시 데이터" in w for w in texts(at.warning)), texts(at.warning)
