@@ -219,18 +219,27 @@ def _period_months_of(period: str) -> tuple[int, ...]:
     return tuple(period_months(period))
 
 
+@functools.lru_cache(maxsize=16384)
+def _window_elapsed_of(period: str, as_of: dt.date) -> float:
+    return window_elapsed(list(_period_months_of(period)), as_of)
+
+
 def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
     """Add a projected year-end attainment to training lines (from queries.training_by_line)."""
     out = []
+    dates: dict = {}
     for r in _records(lines):
-        target, actual, as_of = r.get("목표 인원"), r.get("실적 인원"), _as_date(r.get("기준일"))
+        as_of = r.get("기준일")
+        as_of = dates[as_of] if as_of in dates else dates.setdefault(as_of, _as_date(as_of))
+        target, actual = r.get("목표 인원"), r.get("실적 인원")
         measure = "인원"
-        if pd.isna(target) or pd.isna(actual):
+        if target is None or actual is None or pd.isna(target) or pd.isna(actual):
             target, actual, measure = r.get("목표 과정"), r.get("실적 과정"), "과정"
         if pd.isna(target) or pd.isna(actual) or not target or as_of is None:
             continue
         period = r.get("추진시기")
-        share = window_elapsed(_period_months_of(period) if isinstance(period, str) else period_months(period), as_of)
+        share = (_window_elapsed_of(period, as_of) if isinstance(period, str)
+                 else window_elapsed(period_months(period), as_of))
         attained = actual * 100 / target
         if attained >= 100:
             projected, verdict = attained, "이미 달성"
