@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from . import derived, reconcile
 from .ingest import arrow_schema
 from .paths import db_path, extracts_dir
-from .schema import TABLES
+from .schema import TABLES, Table
 
 SCHEMA_VERSION = 1
 
@@ -25,12 +25,15 @@ class BuildError(Exception):
     pass
 
 
-def _check_extracts(root: Path) -> dict[str, list[Path]]:
+def _check_extracts(root: Path) -> tuple[dict[str, list[Path]], set[str]]:
+    """The extract files of every table, and the tables whose files all give the build's columns the same types."""
     found: dict[str, list[Path]] = {}
+    uniform: set[str] = set()
     problems = []
     for name, table in TABLES.items():
         files = sorted((root / name).glob("*.parquet"))
         expected = arrow_schema(table)
+        types = set()
         for f in files:
             try:
                 schema = pq.read_schema(f)
@@ -42,39 +45,32 @@ def _check_extracts(root: Path) -> dict[str, list[Path]]:
             missing = [n for n in expected.names if n not in schema.names]
             if missing:
                 problems.append(f"{f}: 추출 파일에 열 {missing}이 없습니다. 기대: {name} 표의 현재 스키마")
+                continue
+            types.add(tuple(str(schema.field(n).type) for n in expected.names))
         found[name] = files
+        if len(types) <= 1:
+            uniform.add(name)
     if problems:
         raise BuildError("\n".join(problems))
-    return found
+    return found, uniform
 
 
 def build(root: Path | None = None, target: Path | None = None) -> dict[str, int]:
     root = Path(root) if root else extracts_dir()
     target = Path(target) if target else db_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    files = _check_extracts(root)
+    files, uniform = _check_extracts(root)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     try:
         con = duckdb.connect(str(tmp))
         try:
+            con.execute("SET enable_progress_bar = false")  # a long build must not print bars into logs
             for name, table in TABLES.items():
-                cols = ", ".join(f"{c.name} {c.dtype}" for c in table.columns) + ", batch VARCHAR"
-                con.execute(f"CREATE TABLE {name} ({cols})")
-                names = ", ".join([c.name for c in table.columns] + ["batch"])
-                for path in files[name]:
-                    try:
-                        con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [str(path)])
-                    except duckdb.Error as e:
-                        raise BuildError(f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 "
-                                         "파일을 지우고 다시 빌드하세요.") from e
+                _load_table(con, name, table, files[name], name in uniform)
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-                dup = con.execute(
-                    f"SELECT {', '.join(table.key)}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1 LIMIT 3"
-                ).fetchall()
-                if dup:
-                    raise BuildError(f"{name}: 묶음 사이에 같은 키가 있습니다 ({', '.join(table.key)}): {dup}")
+                _check_keys(con, name, table)
             _create_derived(con)
             quality = reconcile.differences(con)
             con.register("quality_frame", quality)
@@ -94,6 +90,48 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
     return counts
 
 
+def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: list[Path],
+                uniform: bool) -> None:
+    """Create the table and append every file's rows, file after file, each in its stored order.
+
+    When every file gives the columns the same types, one INSERT reads the whole list (DuckDB keeps the
+    list's order and each file's row order, so the rows and their rowids are the ones the per-file
+    inserts give). If that fails, or the types differ between files, the table is created afresh and
+    filled file by file, so an error names the file that caused it.
+    """
+    cols = ", ".join(f"{c.name} {c.dtype}" for c in table.columns) + ", batch VARCHAR"
+    names = ", ".join([c.name for c in table.columns] + ["batch"])
+    con.execute(f"CREATE TABLE {name} ({cols})")
+    if uniform and len(paths) > 1:
+        try:
+            con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [[str(p) for p in paths]])
+            return
+        except duckdb.Error:
+            con.execute(f"DROP TABLE {name}")
+            con.execute(f"CREATE TABLE {name} ({cols})")
+    for path in paths:
+        try:
+            con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [str(path)])
+        except duckdb.Error as e:
+            raise BuildError(f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 "
+                             "파일을 지우고 다시 빌드하세요.") from e
+
+
+def _check_keys(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
+    """Refuse a key that two rows share (in one batch or across batches).
+
+    Grouping on one hash of the key is much cheaper than grouping on the key's columns; equal keys
+    (NULLs included) always have equal hashes, so when no hash repeats no key does. Only when a hash
+    repeats (a duplicate, or a collision) does the exact query run, and it alone decides.
+    """
+    key = ", ".join(table.key)
+    if not con.execute(f"SELECT 1 FROM {name} GROUP BY hash({key}) HAVING count(*) > 1 LIMIT 1").fetchall():
+        return
+    dup = con.execute(f"SELECT {key}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1 LIMIT 3").fetchall()
+    if dup:
+        raise BuildError(f"{name}: 묶음 사이에 같은 키가 있습니다 ({key}): {dup}")
+
+
 def _create_derived(con: duckdb.DuckDBPyConnection) -> None:
     # Every 기관·부서 pair that owns a row anywhere, so the filter lists only units with data.
     con.execute("""
@@ -110,13 +148,6 @@ def _create_derived(con: duckdb.DuckDBPyConnection) -> None:
         FROM raw, unnest(string_split(coalesce(raw.division, ''), ';')) AS d(division)
         WHERE agency IS NOT NULL AND trim(d.division) <> ''
         ORDER BY agency, division
-    """)
-    # Which rows a 부서 filter should match: exploded once here instead of on every query.
-    con.execute("""
-        CREATE TABLE budget_line_division AS
-        SELECT doc_id, source_section, item_id, fiscal_year, agency, trim(d.division) AS division
-        FROM budget_line, unnest(string_split(coalesce(budget_line.division, ''), ';')) AS d(division)
-        WHERE trim(d.division) <> ''
     """)
     # Lookup tables and pre-aggregates the queries read at scale (see core/derived.py).
     derived.create_all(con)

@@ -64,7 +64,9 @@ DERIVED: dict[str, str] = {
         WHERE EXISTS (SELECT 1 FROM training_target t WHERE t.doc_id = b.doc_id AND t.task_item_id = b.item_id)
         ORDER BY b.rowid""",
     # insights.execution_watch, the part that does not depend on the filter: leaf items with an execution
-    # figure and a budget, with their parent's section (for the link to the parent's table).
+    # figure and a budget, with their parent's section (for the link to the parent's table). "Has no child"
+    # looks in the distinct (document, parent) pairs: the same answer as over every row, and the lookup
+    # table is ten times smaller at scale.
     "budget_watch_line": """
         SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, b.as_of, b.fiscal_year,
                coalesce(b.budget_current, b.budget_original) AS budget, b.committed, b.parent_item_id,
@@ -74,7 +76,8 @@ DERIVED: dict[str, str] = {
         FROM budget_line b
         WHERE NOT b.is_total AND b.committed IS NOT NULL AND b.as_of IS NOT NULL AND b.counterpart_item_id IS NULL
           AND coalesce(b.budget_current, b.budget_original, 0) > 0
-          AND NOT EXISTS (SELECT 1 FROM budget_line c WHERE c.doc_id = b.doc_id AND c.parent_item_id = b.item_id)
+          AND NOT EXISTS (SELECT 1 FROM (SELECT DISTINCT doc_id, parent_item_id FROM budget_line) c
+                          WHERE c.doc_id = b.doc_id AND c.parent_item_id = b.item_id)
         ORDER BY b.rowid""",
     # insights.execution_watch, quarterly plans: per budget row (and as-of date) its 4th-quarter and executed sums.
     # A budget row is one (doc_id, source_section, item_id, fiscal_year), all in the grouping, so adding

@@ -26,42 +26,59 @@ def _rate_ok(printed: str, exact: str) -> str:
             ")")
 
 
-def _budget_long() -> str:
-    cols = ", ".join(_MONEY)
-    return f"""
-        SELECT * FROM (
-            SELECT doc_id, source_section, page, unit, coalesce(fiscal_year, -1) AS fy,
-                   coalesce(parent_item_id, '') AS parent, item_id, name, is_total, {cols}
-            FROM budget_line) UNPIVOT INCLUDE NULLS (amount FOR measure IN ({cols}))
-    """
+def _budget_wide(alias: str, prefix: str) -> str:
+    """The money columns of ``alias`` as ``prefix<column>`` (one column per measure, before the unpivot)."""
+    return ", ".join(f"{alias}.{c} AS {prefix}{c}" for c in _MONEY)
+
+
+def _budget_sums() -> str:
+    return ", ".join(f"sum({c}) AS s_{c}" for c in _MONEY)
+
+
+def _budget_unpivot(source: str) -> str:
+    """One row per (row of ``source``, measure) with ``amount`` (a_<measure>) and ``s`` (s_<measure>), NULLs kept."""
+    pairs = ", ".join(f"(a_{c}, s_{c}) AS {c}" for c in _MONEY)
+    return f"{source} UNPIVOT INCLUDE NULLS ((amount, s) FOR measure IN ({pairs}))"
 
 
 def _budget_checks() -> list[str]:
-    long = _budget_long()
+    # The two checks below compare each money column of a row with a sum over other rows. They aggregate
+    # the rows with every column side by side and unpivot only the rows compared, which gives the same
+    # rows as unpivoting all of budget_line first (sum ignores NULLs per column either way).
     label_case = "CASE measure " + " ".join(f"WHEN '{m}' THEN '{_LABEL[m]}'" for m in _MONEY) + " END"
     totals = f"""
-        WITH long AS ({long}),
-        parts AS (SELECT doc_id, source_section, fy, parent, measure, sum(amount) AS s
-                  FROM long WHERE NOT is_total GROUP BY ALL)
-        SELECT 'budget_line', t.doc_id, t.source_section, t.page, t.item_id, t.name, '합계 불일치',
-               {label_case.replace('measure', 't.measure')}, coalesce(t.amount, 0) / {_FACTOR_SQL.replace('unit', 't.unit')},
-               coalesce(p.s, 0) / {_FACTOR_SQL.replace('unit', 't.unit')}, NULL, t.unit,
+        WITH t AS (SELECT doc_id, source_section, page, unit, coalesce(fiscal_year, -1) AS fy,
+                          coalesce(parent_item_id, '') AS parent, item_id, name, {_budget_wide('budget_line', 'a_')}
+                   FROM budget_line WHERE is_total),
+        items AS (SELECT doc_id, source_section, coalesce(fiscal_year, -1) AS fy,
+                         coalesce(parent_item_id, '') AS parent, {', '.join(_MONEY)}
+                  FROM budget_line WHERE NOT is_total),
+        parts AS (SELECT doc_id, source_section, fy, parent, {_budget_sums()}
+                  FROM items SEMI JOIN t USING (doc_id, source_section, fy, parent) GROUP BY ALL),
+        w AS (SELECT t.*, {', '.join(f's_{c}' for c in _MONEY)}
+              FROM t LEFT JOIN parts p USING (doc_id, source_section, fy, parent))
+        SELECT 'budget_line', doc_id, source_section, page, item_id, name, '합계 불일치',
+               {label_case}, coalesce(amount, 0) / {_FACTOR_SQL}, coalesce(s, 0) / {_FACTOR_SQL}, NULL, unit,
                '인쇄된 합계 행이 같은 표의 항목 합과 다름'
-        FROM long t LEFT JOIN parts p USING (doc_id, source_section, fy, parent, measure)
-        WHERE t.is_total AND coalesce(t.amount, 0) <> coalesce(p.s, 0)
+        FROM {_budget_unpivot('w')}
+        WHERE coalesce(amount, 0) <> coalesce(s, 0)
     """
     # A parent item against the sum of its children, one comparison per table the children appear in.
     hierarchy = f"""
-        WITH long AS ({long}),
-        kids AS (SELECT doc_id, fy, parent, source_section AS child_section, measure, sum(amount) AS s, count(*) AS n
-                 FROM long WHERE NOT is_total AND parent <> '' GROUP BY ALL)
-        SELECT 'budget_line', p.doc_id, p.source_section, p.page, p.item_id, p.name, '상위 항목 ≠ 하위 항목 합',
-               {label_case.replace('measure', 'p.measure')}, p.amount / {_FACTOR_SQL.replace('unit', 'p.unit')},
-               k.s / {_FACTOR_SQL.replace('unit', 'p.unit')}, NULL, p.unit,
-               '하위 항목(' || k.child_section || ', ' || k.n || '개)의 합과 다름'
-        FROM long p JOIN kids k ON k.doc_id = p.doc_id AND k.fy = p.fy AND k.parent = p.item_id
-                               AND k.measure = p.measure
-        WHERE NOT p.is_total AND p.amount IS NOT NULL AND k.s IS NOT NULL AND p.amount <> k.s
+        WITH kids AS (SELECT doc_id, coalesce(fiscal_year, -1) AS fy, parent_item_id AS parent,
+                             source_section AS child_section, count(*) AS n, {_budget_sums()}
+                      FROM budget_line WHERE NOT is_total AND coalesce(parent_item_id, '') <> ''
+                      GROUP BY doc_id, fy, parent, child_section),
+        w AS (SELECT p.doc_id, p.source_section, p.page, p.unit, p.item_id, p.name, k.child_section, k.n,
+                     {_budget_wide('p', 'a_')}, {', '.join(f'k.s_{c}' for c in _MONEY)}
+              FROM budget_line p JOIN kids k ON k.doc_id = p.doc_id AND k.fy = coalesce(p.fiscal_year, -1)
+                                            AND k.parent = p.item_id
+              WHERE NOT p.is_total)
+        SELECT 'budget_line', doc_id, source_section, page, item_id, name, '상위 항목 ≠ 하위 항목 합',
+               {label_case}, amount / {_FACTOR_SQL}, s / {_FACTOR_SQL}, NULL, unit,
+               '하위 항목(' || child_section || ', ' || n || '개)의 합과 다름'
+        FROM {_budget_unpivot('w')}
+        WHERE amount IS NOT NULL AND s IS NOT NULL AND amount <> s
     """
     rate_rules = [
         ("rate_committed_printed", "committed", "집행률 불일치", "원인행위액 ÷ 예산현액(없으면 본예산) × 100"),
@@ -103,6 +120,8 @@ def _budget_checks() -> list[str]:
         GROUP BY doc_id, item_id
         HAVING any_value(multi_year_total) <> coalesce(sum(budget_original), 0)
     """
+    # "a.counterpart_item_id IS NOT NULL" only restates what the join condition requires; it lets DuckDB
+    # hash the few rows that name a counterpart instead of all of budget_line.
     counterpart = []
     for m in ("budget_original", "budget_current", "prior_final", "committed", "spent"):
         counterpart.append(f"""
@@ -112,7 +131,7 @@ def _budget_checks() -> list[str]:
                    '같은 사업의 다른 표(' || b.source_section || ' · ' || b.name || ') 값과 다름'
             FROM budget_line a JOIN budget_line b ON b.doc_id = a.doc_id AND b.item_id = a.counterpart_item_id
                  AND b.fiscal_year IS NOT DISTINCT FROM a.fiscal_year
-            WHERE a.{m} IS NOT NULL AND b.{m} IS NOT NULL AND a.{m} <> b.{m}
+            WHERE a.counterpart_item_id IS NOT NULL AND a.{m} IS NOT NULL AND b.{m} IS NOT NULL AND a.{m} <> b.{m}
         """)
     return [totals, hierarchy, *rates, change, change_rate, multi_year, *counterpart]
 

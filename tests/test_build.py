@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -31,7 +32,7 @@ SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 from core.derived import DERIVED as DERIVED_VIEWS  # noqa: E402 - tables the build derives for fast pages
 
-DERIVED = {"org_tree", "budget_line_division", "data_quality", "build_info", *DERIVED_VIEWS}
+DERIVED = {"org_tree", "data_quality", "build_info", *DERIVED_VIEWS}
 
 
 def sha256(path: Path) -> str:
@@ -82,7 +83,8 @@ def test_build_produces_every_table(tmp_path):
         # The stored quality report is the reconciliation of the built tables.
         assert con.execute("SELECT count(*) FROM data_quality").fetchone()[0] == len(reconcile.differences(con))
         # Every division named in budget_line appears in the filter tree.
-        missing = con.execute("SELECT DISTINCT agency, division FROM budget_line_division "
+        missing = con.execute("SELECT DISTINCT agency, trim(d.part) FROM budget_line, "
+                              "unnest(string_split(coalesce(division, ''), ';')) AS d(part) WHERE trim(d.part) <> '' "
                               "EXCEPT SELECT agency, division FROM org_tree").fetchall()
         assert missing == []
     finally:
@@ -104,6 +106,147 @@ def test_rebuild_is_deterministic_in_content(tmp_path):
     finally:
         ca.close()
         cb.close()
+
+
+
+def test_rows_keep_file_order_then_row_order(tmp_path):
+    """Queries order by rowid: a table holds its files' rows in file-name order, each file in its own order."""
+    target = tmp_path / "d.duckdb"
+    build(root=SHIPPED_EXTRACTS, target=target)
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        for name, table in TABLES.items():
+            cols = list(table.key) + ["batch"]
+            files = sorted((SHIPPED_EXTRACTS / name).glob("*.parquet"))
+            expected = [tuple(row.values()) for f in files for row in pq.read_table(f, columns=cols).to_pylist()]
+            got = con.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY rowid").fetchall()
+            assert got == expected, name
+            assert con.execute(f"SELECT count(*) = coalesce(max(rowid) + 1, 0) FROM {name}").fetchall() == [(True,)], name
+    finally:
+        con.close()
+
+
+def test_files_with_different_column_types_build_the_same_tables(data_dir, tmp_path):
+    """One file storing a column as another Parquet type is read file by file, with the same result."""
+    root = data_dir / "extracts"
+    reference = tmp_path / "reference.duckdb"
+    build(root=root, target=reference)
+    odd = root / "budget_line" / "seed-001.parquet"
+    table = pq.read_table(odd)
+    i = table.schema.get_field_index("page")
+    pq.write_table(table.set_column(i, "page", table.column("page").cast("int32")), odd)
+    target = tmp_path / "odd.duckdb"
+    build(root=root, target=target)
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{reference}' AS a (READ_ONLY)")
+        con.execute(f"ATTACH '{target}' AS b (READ_ONLY)")
+        for name in ("budget_line", "budget_planned", "budget_watch_line", "data_quality"):
+            for x, y in (("a", "b"), ("b", "a")):
+                assert con.execute(f"SELECT count(*) FROM (SELECT rowid, * FROM {x}.{name} "
+                                   f"EXCEPT ALL SELECT rowid, * FROM {y}.{name})").fetchone()[0] == 0, name
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("where", ["across-batches", "in-one-batch"])
+def test_duplicate_keys_fail_the_build_and_keep_the_old_database(data_dir, where):
+    root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    build(root=root, target=target)
+    before = sha256(target)
+    src = root / "budget_line" / "seed-001.parquet"
+    if where == "across-batches":
+        shutil.copyfile(src, root / "budget_line" / "seed-009.parquet")
+    else:
+        table = pq.read_table(src)
+        pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), src)
+    with pytest.raises(BuildError) as info:
+        build(root=root, target=target)
+    assert "budget_line: 묶음 사이에 같은 키가 있습니다 (doc_id, source_section, item_id, fiscal_year)" in str(info.value)
+    assert sha256(target) == before
+    assert sorted(p.name for p in data_dir.iterdir()) == ["dashboard.duckdb", "extracts"]
+
+
+def test_key_check_treats_blank_keys_as_equal(tmp_path):
+    from core.build import _check_keys
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE TABLE budget_line AS SELECT * FROM (VALUES ('D', 'S', 'I', NULL::INTEGER), "
+                    "('D', 'S', 'I', 2024)) AS t(doc_id, source_section, item_id, fiscal_year)")
+        _check_keys(con, "budget_line", TABLES["budget_line"])  # different keys: no error
+        con.execute("INSERT INTO budget_line VALUES ('D', 'S', 'I', NULL)")
+        with pytest.raises(BuildError, match="같은 키"):
+            _check_keys(con, "budget_line", TABLES["budget_line"])
+    finally:
+        con.close()
+
+
+def _long_form_budget_checks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The totals and parent/children checks written over budget_line unpivoted to one row per money column
+    (how reconcile computed them before it aggregated side by side): the reference for the faster SQL."""
+    money = ", ".join(reconcile._MONEY)
+    factor = reconcile._FACTOR_SQL
+    long = f"""SELECT * FROM (SELECT doc_id, source_section, page, unit, coalesce(fiscal_year, -1) AS fy,
+                   coalesce(parent_item_id, '') AS parent, item_id, name, is_total, {money} FROM budget_line)
+               UNPIVOT INCLUDE NULLS (amount FOR measure IN ({money}))"""
+    return con.execute(f"""
+        WITH long AS ({long}),
+        parts AS (SELECT doc_id, source_section, fy, parent, measure, sum(amount) AS s
+                  FROM long WHERE NOT is_total GROUP BY ALL),
+        kids AS (SELECT doc_id, fy, parent, source_section AS child_section, measure, sum(amount) AS s, count(*) AS n
+                 FROM long WHERE NOT is_total AND parent <> '' GROUP BY ALL)
+        SELECT t.doc_id, t.source_section, t.item_id, '합계 불일치' AS c, t.measure,
+               coalesce(t.amount, 0) / {factor.replace('unit', 't.unit')} AS pv,
+               coalesce(p.s, 0) / {factor.replace('unit', 't.unit')} AS cv, NULL AS why
+        FROM long t LEFT JOIN parts p USING (doc_id, source_section, fy, parent, measure)
+        WHERE t.is_total AND coalesce(t.amount, 0) <> coalesce(p.s, 0)
+        UNION ALL
+        SELECT p.doc_id, p.source_section, p.item_id, '상위 항목 ≠ 하위 항목 합', p.measure,
+               p.amount / {factor.replace('unit', 'p.unit')}, k.s / {factor.replace('unit', 'p.unit')},
+               k.child_section || ', ' || k.n
+        FROM long p JOIN kids k ON k.doc_id = p.doc_id AND k.fy = p.fy AND k.parent = p.item_id AND k.measure = p.measure
+        WHERE NOT p.is_total AND p.amount IS NOT NULL AND k.s IS NOT NULL AND p.amount <> k.s""").df()
+
+
+def test_budget_totals_and_hierarchy_checks_match_the_long_form(tmp_path):
+    """Damaged copies of the shipped budget rows (changed, missing and NULL amounts, blank years and parents,
+    flipped total flags) give exactly the rows the unpivot-everything form of the checks gives."""
+    import numpy as np
+
+    frame = pd.concat([pq.read_table(f).to_pandas() for f in sorted((SHIPPED_EXTRACTS / "budget_line").glob("*.parquet"))],
+                      ignore_index=True)
+    rng = np.random.default_rng(3)
+    for col in reconcile._MONEY:
+        rows = rng.choice(len(frame), size=len(frame) // 6, replace=False)
+        frame[col] = frame[col].astype("Int64")
+        frame.loc[rows[: len(rows) // 3], col] = pd.NA
+        frame.loc[rows[len(rows) // 3:], col] = frame.loc[rows[len(rows) // 3:], col].fillna(0) + 1000
+    frame["fiscal_year"] = frame["fiscal_year"].astype("Int64")
+    frame.loc[rng.choice(len(frame), size=20, replace=False), "fiscal_year"] = pd.NA
+    frame.loc[rng.choice(len(frame), size=10, replace=False), "parent_item_id"] = ""
+    frame.loc[rng.choice(len(frame), size=10, replace=False), "parent_item_id"] = None
+    flip = rng.choice(len(frame), size=15, replace=False)
+    frame.loc[flip, "is_total"] = ~frame.loc[flip, "is_total"].astype(bool)
+    con = duckdb.connect()
+    try:
+        con.register("budget_frame", frame)
+        con.execute("CREATE TABLE budget_line AS SELECT * FROM budget_frame")
+        got = reconcile.differences(con)
+        got = got[got["check_name"].isin(["합계 불일치", "상위 항목 ≠ 하위 항목 합"])]
+        expected = _long_form_budget_checks(con)
+    finally:
+        con.close()
+    labels = {c: reconcile._LABEL[c] for c in reconcile._MONEY}
+    expected["measure"] = expected["measure"].map(labels)
+    got_rows = sorted(zip(got["doc_id"], got["source_section"], got["item_id"], got["check_name"], got["measure"],
+                          got["printed_value"], got["computed_value"],
+                          [None if c == "합계 불일치" else e.split("(", 1)[1].split("개)")[0]
+                           for c, e in zip(got["check_name"], got["explanation"])]), key=repr)
+    expected_rows = sorted(zip(expected["doc_id"], expected["source_section"], expected["item_id"], expected["c"],
+                               expected["measure"], expected["pv"], expected["cv"],
+                               [None if pd.isna(w) else w for w in expected["why"]]), key=repr)
+    assert len(got_rows) > 20, "the damage should make differences to compare"
+    assert got_rows == expected_rows
 
 
 # ---------------------------------------------------------------- a failed build
