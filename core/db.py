@@ -21,6 +21,7 @@ from .paths import db_path
 _lock = threading.Lock()
 _current: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
 _results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_table_names: tuple[tuple, frozenset[str]] | None = None
 RESULT_CACHE_SIZE = 256
 
 
@@ -73,6 +74,30 @@ def version() -> tuple:
     return connection()[0]
 
 
+def tables() -> frozenset[str]:
+    """Names of the tables in the current file; a file version never changes, so this is asked once per version."""
+    key, con = connection()
+    with _lock:
+        if _table_names is not None and _table_names[0] == key:
+            return _table_names[1]
+    cur = con.cursor()
+    try:
+        cur.execute("USE dash")
+        names = frozenset(r[0] for r in cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'dash' AND table_schema = 'main'"
+        ).fetchall())
+    finally:
+        cur.close()
+    _remember_tables(key, names)
+    return names
+
+
+def _remember_tables(key: tuple, names: frozenset[str]) -> None:
+    global _table_names
+    with _lock:
+        _table_names = (key, names)
+
+
 def query(sql: str, params: list | tuple | None = None, cache: bool = True) -> pd.DataFrame:
     """Run SQL with bound parameters on a fresh cursor; results are cached per file version."""
     key, con = connection()
@@ -106,7 +131,8 @@ def _freeze(params) -> tuple:
 
 def reset() -> None:
     """Forget the cached connection and results (tests that swap data folders use this)."""
-    global _current
+    global _current, _table_names
     with _lock:
         _current = None
+        _table_names = None
         _results.clear()

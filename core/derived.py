@@ -25,7 +25,8 @@ _CALL_SUMS = ", ".join(f"sum({c}) AS {c}" for c in (
 DERIVED: dict[str, str] = {
     # Every (document, item) that has a child row: answers "has sub-items" without scanning budget_line.
     "budget_parent": """
-        SELECT DISTINCT doc_id, parent_item_id AS item_id FROM budget_line WHERE parent_item_id IS NOT NULL""",
+        SELECT DISTINCT doc_id, parent_item_id AS item_id FROM budget_line WHERE parent_item_id IS NOT NULL
+        ORDER BY doc_id, item_id""",
     # Each document's first top-level table (the one the overview counts).
     "budget_first_table": """
         SELECT doc_id, arg_min(source_section, rowid) AS section FROM budget_line
@@ -91,6 +92,21 @@ DERIVED: dict[str, str] = {
              AND q.fiscal_year = b.fiscal_year AND q.source_section = '{SUMMARY_SECTION}'
         WHERE NOT b.is_total AND coalesce(b.budget_original, 0) > 0
         GROUP BY ALL ORDER BY b.fiscal_year, b.item_id""",
+    # The sources page's row counts per table and document: a scan of every table, independent of the filter.
+    "table_row_count": """
+        SELECT tbl AS 표, doc_id AS 문서, count(*) AS 행수, min(as_of) AS 기준일_최초, max(as_of) AS 기준일,
+               string_agg(DISTINCT unit, ', ') AS 단위
+        FROM (
+            SELECT 'budget_line' tbl, doc_id, as_of, unit FROM budget_line
+            UNION ALL SELECT 'quarterly_execution', doc_id, as_of, unit FROM quarterly_execution
+            UNION ALL SELECT 'training_target', doc_id, as_of, unit FROM training_target
+            UNION ALL SELECT 'training_result', doc_id, as_of, unit FROM training_result
+            UNION ALL SELECT 'training_overview', doc_id, as_of, unit FROM training_overview
+            UNION ALL SELECT 'indicator', doc_id, as_of, unit FROM indicator
+            UNION ALL SELECT 'headcount', doc_id, as_of, unit FROM headcount
+            UNION ALL SELECT 'org_unit', doc_id, NULL, NULL FROM org_unit
+            UNION ALL SELECT 'call_center_daily', doc_id, call_date, '호' FROM call_center_daily)
+        GROUP BY ALL""",
 }
 
 

@@ -339,12 +339,33 @@ def _total_errors(parsed: ParsedFile) -> list[str]:
         lookup = {item: parsed.row_numbers[i] for i, item in enumerate(parsed.frame["item_id"])}
     out = []
     for d in diffs.itertuples(index=False):
-        row = lookup.get(d.item_id)
+        row = lookup.get(d.item_id) if isinstance(d.item_id, str) else _total_row(parsed, d)
         where = f"{row}행, " if row else ""
         out.append(f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,.10g} / "
                    f"부분합 {d.computed_value:,.10g} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
                    "(공식 문서의 불일치를 그대로 보존하려면 --accept-total-differences)")
     return out
+
+
+def _total_row(parsed: ParsedFile, d) -> int | None:
+    """The file line of a total row that has no item_id (headcount, training_overview): the total row of
+    the same table and section whose printed name and printed figure are those of the difference."""
+    frame = parsed.frame
+    if "is_total" not in frame or "source_section" not in frame:
+        return None
+    if parsed.table.name == "headcount":
+        names = frame["staff_group"].map(lambda g: f"{g} " if isinstance(g, str) else "") + frame["grade"].fillna("")
+    elif parsed.table.name == "training_overview":
+        names = frame["target_group"]
+    else:
+        return None
+    columns = [c.name for c in parsed.table.columns if c.label == d.measure and c.name in frame]
+    for i in range(len(frame)):
+        if (frame["is_total"].iat[i] is True or frame["is_total"].iat[i] == 1) and names.iat[i] == d.name \
+                and frame["source_section"].iat[i] == d.source_section \
+                and any(frame[c].iat[i] == d.printed_value for c in columns):
+            return parsed.row_numbers[i]
+    return None
 
 
 def write_batches(items: list[tuple[Table, pd.DataFrame, str]], root: Path | None = None) -> list[Path]:

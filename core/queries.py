@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from . import db
 from .db import query
 from .derived import DERIVED
 from .filters import UNIT_FACTORS, YEAR_ALL, Filters, org_sql, where, year_sql
@@ -19,9 +20,9 @@ PROVENANCE_COLS = ["출처", "쪽수", "기준일"]
 
 # ---------------------------------------------------------------- derived tables and fast filters
 
-def _tables() -> set[str]:
-    """Tables in the current file (cached per file version like every other result)."""
-    return set(query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")["table_name"])
+def _tables() -> frozenset[str]:
+    """Tables in the current file (asked once per file version)."""
+    return db.tables()
 
 
 def _src(name: str) -> str:
@@ -99,20 +100,8 @@ def coverage() -> pd.DataFrame:
 
 
 def table_row_counts() -> pd.DataFrame:
-    return query("""
-        SELECT tbl AS 표, doc_id AS 문서, count(*) AS 행수, min(as_of) AS 기준일_최초, max(as_of) AS 기준일,
-               string_agg(DISTINCT unit, ', ') AS 단위
-        FROM (
-            SELECT 'budget_line' tbl, doc_id, as_of, unit FROM budget_line
-            UNION ALL SELECT 'quarterly_execution', doc_id, as_of, unit FROM quarterly_execution
-            UNION ALL SELECT 'training_target', doc_id, as_of, unit FROM training_target
-            UNION ALL SELECT 'training_result', doc_id, as_of, unit FROM training_result
-            UNION ALL SELECT 'training_overview', doc_id, as_of, unit FROM training_overview
-            UNION ALL SELECT 'indicator', doc_id, as_of, unit FROM indicator
-            UNION ALL SELECT 'headcount', doc_id, as_of, unit FROM headcount
-            UNION ALL SELECT 'org_unit', doc_id, NULL, NULL FROM org_unit
-            UNION ALL SELECT 'call_center_daily', doc_id, call_date, '호' FROM call_center_daily)
-        GROUP BY ALL ORDER BY 표, 문서""")
+    """Rows, as-of range and printed units per table and document (counted once, at build time)."""
+    return query(f"SELECT * FROM {_src('table_row_count')} ORDER BY 표, 문서")
 
 
 def source_documents() -> pd.DataFrame:
@@ -185,8 +174,10 @@ def _budget_select(cond: str) -> str:
                any_value(b.doc_id) AS doc_id, any_value(b.source_section) AS section, any_value(b.page) AS page,
                any_value(b.unit) AS unit, max(b.as_of) AS as_of, min(b.rowid) AS ord,
                bool_or(b.is_total) AS is_total,
-               EXISTS (SELECT 1 FROM {_src('budget_parent')} c WHERE c.doc_id = any_value(b.doc_id)
-                       AND c.item_id = b.item_id) AS has_children
+               -- The document is bound, not taken from the row: budget_parent is in document order, so
+               -- only that document's rows are read.
+               EXISTS (SELECT 1 FROM {_src('budget_parent')} c WHERE c.doc_id = ? AND c.item_id = b.item_id)
+                   AS has_children
         FROM budget_line b WHERE {cond}
         GROUP BY b.item_id ORDER BY ord"""
 
@@ -233,10 +224,10 @@ def budget_items(f: Filters, doc_id: str, section: str | None, parent_item_id: s
     cond, params = _where(f, "b")
     if parent_item_id is None:
         cond = f"b.doc_id = ? AND b.source_section = ? AND b.parent_item_id IS NULL AND NOT b.is_total AND {cond}"
-        params = [doc_id, section, *params]
+        params = [doc_id, doc_id, section, *params]
     else:
         cond = f"b.doc_id = ? AND b.parent_item_id = ? AND NOT b.is_total AND {cond}"
-        params = [doc_id, parent_item_id, *params]
+        params = [doc_id, doc_id, parent_item_id, *params]
     raw = query(_budget_select(cond), params)
     return _budget_frame(raw, unit)
 
@@ -247,10 +238,10 @@ def budget_printed_total(f: Filters, doc_id: str, section: str | None, parent_it
     cond, params = year_sql(f, "b")
     if parent_item_id is None:
         cond = f"b.doc_id = ? AND b.source_section = ? AND b.parent_item_id IS NULL AND b.is_total AND {cond}"
-        params = [doc_id, section, *params]
+        params = [doc_id, doc_id, section, *params]
     else:
         cond = f"b.doc_id = ? AND b.parent_item_id = ? AND b.is_total AND {cond}"
-        params = [doc_id, parent_item_id, *params]
+        params = [doc_id, doc_id, parent_item_id, *params]
     raw = query(_budget_select(cond), params)
     return _budget_frame(raw, unit)
 

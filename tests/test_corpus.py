@@ -96,6 +96,7 @@ EXPECT: dict[str, list[str] | str] = {
     "budget_line_rate_mismatch.csv": ["3행, '집행률(인쇄)'열", "집행률 불일치", "인쇄 55", "부분합 40", "기대:"],
     # the row is missing from this message (see test_total_mismatch_without_item_id_names_the_row)
     "headcount_total_mismatch.csv": ["'정원'열", "합계 불일치", "11", "기대: 합계가 부분의 합과 같음"],
+    "training_overview_total_mismatch.csv": ["4행, '운영과정'열", "합계 불일치", "55", "기대: 합계가 부분의 합과 같음"],
     # structure
     "budget_line_empty.csv": ["빈 파일", "기대: 첫 행에 열 이름"],
     "budget_line_blank_lines.csv": ["빈 파일", "기대: 첫 행에 열 이름"],
@@ -197,12 +198,12 @@ def test_bad_file_is_refused_by_the_cli_and_changes_nothing(name, bad_runs, pris
     assert digest == pristine[1], "the data folder changed (extracts or dashboard.duckdb)"
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "core/ingest.py _total_errors finds the row of a total only through item_id; headcount (and "
-    "training_overview) totals have none, so the message names the column but not the row"))
 def test_total_mismatch_without_item_id_names_the_row(bad_runs):
     result, _ = bad_runs["headcount_total_mismatch.csv"]
     assert "headcount_total_mismatch.csv: 4행, '정원'열" in result.stderr
+    result, _ = bad_runs["training_overview_total_mismatch.csv"]
+    assert "training_overview_total_mismatch.csv: 4행, '운영과정'열" in result.stderr
+    assert "'이수인원'열" not in result.stderr  # 2,148 + 1,000 = 3,148 as printed
 
 
 @pytest.mark.parametrize("name", GOOD)
