@@ -59,11 +59,14 @@ DERIVED: dict[str, str] = {
         WHERE EXISTS (SELECT 1 FROM quarterly_execution q WHERE q.doc_id = b.doc_id AND q.item_id = b.item_id
                       AND q.source_section = '{SUMMARY_SECTION}')
         ORDER BY b.rowid""",
-    # queries.training_by_task: the budget rows of items that training targets name as their 과제.
-    "budget_training_task": """
-        SELECT b.doc_id, b.item_id, b.source_section, b.task_no, b.name FROM budget_line b
+    # queries.training_by_task: number and name of each 과제 that training targets name, from the summary
+    # table where the 과제 is there (002), else from whichever budget table lists it (000's 과제별 예산 내역).
+    "training_task_name": f"""
+        SELECT b.doc_id, b.item_id, arg_min(b.task_no, b.source_section <> '{SUMMARY_SECTION}') AS task_no,
+               arg_min(b.name, b.source_section <> '{SUMMARY_SECTION}') AS name
+        FROM budget_line b
         WHERE EXISTS (SELECT 1 FROM training_target t WHERE t.doc_id = b.doc_id AND t.task_item_id = b.item_id)
-        ORDER BY b.rowid""",
+        GROUP BY b.doc_id, b.item_id ORDER BY b.doc_id, b.item_id""",
     # insights.execution_watch, the part that does not depend on the filter: leaf items with an execution
     # figure and a budget, with their parent's section (for the link to the parent's table). "Has no child"
     # looks in the distinct (document, parent) pairs: the same answer as over every row, and the lookup

@@ -578,6 +578,10 @@ def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, list]:
     if category:
         cat_sql = "r.category = ?"
         params = [*params, category]
+    if f.year_int is not None:
+        # Only the chosen year's lines and the year before (전년 실적) are ever summed.
+        cat_sql += " AND r.fiscal_year IN (?, ?)"
+        params = [*params, f.year_int, f.year_int - 1]
     # training_result_key: the lines with a 과제 and their name key (_NAME_KEY) computed at build time.
     return f"""
         lines AS (
@@ -609,15 +613,9 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
                any_value(tg.page) AS 쪽수, tg.fiscal_year AS 연도
         FROM targets tg
         LEFT JOIN lines l ON l.doc_id = tg.doc_id AND l.task_item_id = tg.task_item_id
-        LEFT JOIN (
-            -- The 과제's number and name, from the summary table where it is there (002), else from
-            -- whichever budget table lists the 과제 (000's 과제별 예산 내역).
-            SELECT doc_id, item_id, arg_min(task_no, source_section <> ?) AS task_no,
-                   arg_min(name, source_section <> ?) AS name
-            FROM {_src('budget_training_task')} GROUP BY doc_id, item_id
-        ) b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
+        LEFT JOIN {_src('training_task_name')} b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
         GROUP BY tg.doc_id, tg.task_item_id, tg.fiscal_year
-        ORDER BY tg.doc_id, tg.task_item_id""", [*t_params, *l_params, SUMMARY_SECTION, SUMMARY_SECTION]).pipe(_with_achievement)
+        ORDER BY tg.doc_id, tg.task_item_id""", [*t_params, *l_params]).pipe(_with_achievement)
 
 
 def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
