@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import re
 
+import numpy as np
 import pandas as pd
 
 from .db import query
@@ -197,23 +198,6 @@ def window_elapsed(months: list[int], as_of: dt.date) -> float:
     return min(1.0, done / len(months))
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    """df.to_dict("records"), built a column at a time (several times faster for thousands of rows)."""
-    try:
-        from pandas.core.dtypes.cast import maybe_box_native
-    except ImportError:  # a pandas without it: the plain (slower) way
-        return df.to_dict("records")
-    names = df.columns.tolist()
-    columns = []
-    for i in range(len(names)):
-        col = df.iloc[:, i]
-        values = col.tolist()
-        if col.dtype == object:  # as to_dict does: numpy scalars inside object columns become Python ones
-            values = [maybe_box_native(v) for v in values]
-        columns.append(values)
-    return [dict(zip(names, row)) for row in zip(*columns)]
-
-
 @functools.lru_cache(maxsize=4096)
 def _period_months_of(period: str) -> tuple[int, ...]:
     return tuple(period_months(period))
@@ -224,40 +208,50 @@ def _window_elapsed_of(period: str, as_of: dt.date) -> float:
     return window_elapsed(list(_period_months_of(period)), as_of)
 
 
+def _numbers(df: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(df[column], errors="coerce").astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
 def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
-    """Add a projected year-end attainment to training lines (from queries.training_by_line)."""
-    out = []
-    dates: dict = {}
-    for r in _records(lines):
-        as_of = r.get("기준일")
-        as_of = dates[as_of] if as_of in dates else dates.setdefault(as_of, _as_date(as_of))
-        target, actual = r.get("목표 인원"), r.get("실적 인원")
-        measure = "인원"
-        if target is None or actual is None or pd.isna(target) or pd.isna(actual):
-            target, actual, measure = r.get("목표 과정"), r.get("실적 과정"), "과정"
-        if pd.isna(target) or pd.isna(actual) or not target or as_of is None:
-            continue
-        period = r.get("추진시기")
-        share = (_window_elapsed_of(period, as_of) if isinstance(period, str)
-                 else window_elapsed(period_months(period), as_of))
-        attained = actual * 100 / target
-        if attained >= 100:
-            projected, verdict = attained, "이미 달성"
-        elif share == 0:
-            projected, verdict = None, "추진 시기 전"
-        else:
-            projected = min(attained / share, 999.0)
-            verdict = "미달 우려" if projected < PROJECTION_LIMIT else "달성 예상"
-        out.append({
-            "세부사업": r["세부사업"], "과제 ID": r["과제 ID"], "추진시기": r.get("추진시기"), "기준": measure,
-            "목표": int(target), "중간 실적": int(actual), "현재 달성률(%)": round(attained, 1),
-            "추진시기 경과(%)": round(share * 100, 1),
-            "연말 추정 달성률(%)": None if projected is None else round(projected, 1),
-            "판정": verdict, "기준일": as_of, "출처": r.get("출처"), "쪽수": r.get("쪽수"),
-        })
-    df = pd.DataFrame(out)
-    if df.empty:
-        return df
+    """Add a projected year-end attainment to training lines (from queries.training_by_line).
+
+    Per line: 인원 when both target and actual trainees are printed, else 과정; lines without both, with a
+    zero target or without an as-of date are left out. The arithmetic runs on whole columns (thousands
+    of lines at national scale); the elapsed share is worked out once per (추진시기, 기준일) pair."""
+    if lines.empty:
+        return pd.DataFrame()
+    people_target, people_actual = _numbers(lines, "목표 인원"), _numbers(lines, "실적 인원")
+    people = ~np.isnan(people_target) & ~np.isnan(people_actual)
+    target = np.where(people, people_target, _numbers(lines, "목표 과정"))
+    actual = np.where(people, people_actual, _numbers(lines, "실적 과정"))
+    codes, stamps = pd.factorize(lines["기준일"])
+    dates = [_as_date(v) for v in stamps]
+    has_date = np.array([c >= 0 and dates[c] is not None for c in codes], dtype=bool)
+    keep = np.flatnonzero(~np.isnan(target) & ~np.isnan(actual) & (target != 0) & has_date)
+    if not len(keep):
+        return pd.DataFrame()
+    target, actual, people = target[keep], actual[keep], people[keep]
+    as_of = [dates[c] for c in codes[keep]]
+    periods = lines["추진시기"].iloc[keep].tolist()
+    share = np.array([_window_elapsed_of(p, d) if isinstance(p, str) else window_elapsed(period_months(p), d)
+                      for p, d in zip(periods, as_of)], dtype=float)
+    attained = actual * 100 / target
+    done = attained >= 100
+    not_started = ~done & (share == 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        projected = np.where(done, attained, np.where(not_started, np.nan, np.minimum(attained / share, 999.0)))
+    verdict = np.select([done, not_started, projected < PROJECTION_LIMIT], ["이미 달성", "추진 시기 전", "미달 우려"],
+                        "달성 예상")
+    df = pd.DataFrame({
+        "세부사업": lines["세부사업"].iloc[keep].tolist(), "과제 ID": lines["과제 ID"].iloc[keep].tolist(),
+        "추진시기": periods, "기준": ["인원" if p else "과정" for p in people.tolist()],
+        "목표": [int(x) for x in target.tolist()], "중간 실적": [int(x) for x in actual.tolist()],
+        "현재 달성률(%)": [round(x, 1) for x in attained.tolist()],
+        "추진시기 경과(%)": [round(x * 100, 1) for x in share.tolist()],
+        "연말 추정 달성률(%)": [None if np.isnan(x) else round(x, 1) for x in projected.tolist()],
+        "판정": verdict.tolist(), "기준일": as_of, "출처": lines["출처"].iloc[keep].tolist(),
+        "쪽수": lines["쪽수"].iloc[keep].tolist(),
+    })
     order = {"미달 우려": 0, "추진 시기 전": 1, "달성 예상": 2, "이미 달성": 3}
     return df.sort_values(by=["판정", "연말 추정 달성률(%)"], key=lambda s: s.map(order) if s.name == "판정" else s,
                           kind="stable").reset_index(drop=True)
