@@ -122,10 +122,11 @@ def page_queries(page: str, year: str) -> dict:
 
     f = Filters(year=year).with_extra("unit", UNIT)
     if page == "overview":
-        h = queries.headline(f)
+        training = queries.training_by_task(f)
+        h = queries.headline(f, training)
         alerts = insights.execution_watch(f)
         queries.quarterly_totals(f, UNIT)
-        queries.training_by_task(f).dropna(subset=["달성률(%)"])
+        training.dropna(subset=["달성률(%)"])
         queries.budget_summary(f)
         queries.call_monthly(f)
         return {"budget_won": _num(h.get("budget")), "answer_rate": _num(h.get("answer_rate")), "alerts": len(alerts)}

@@ -70,8 +70,9 @@ def year_sql(f: Filters, alias: str = "", col: str = "fiscal_year") -> tuple[str
     return f"{a}{col} = ?", [int(f.year)]
 
 
-def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, list]:
-    o_sql, o_params = org_sql(f, alias)
+def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year", org=None) -> tuple[str, list]:
+    """The whole filter as SQL; ``org`` replaces org_sql for the 기관/부서 part (same rows, other plan)."""
+    o_sql, o_params = (org or org_sql)(f, alias)
     if year_col is None:
         return o_sql, o_params
     y_sql, y_params = year_sql(f, alias, year_col)

@@ -51,11 +51,7 @@ def _org_sql(f: Filters, alias: str = "") -> tuple[str, list]:
 
 def _where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, list]:
     """filters.where with the fast 부서 lookup."""
-    o_sql, o_params = _org_sql(f, alias)
-    if year_col is None:
-        return o_sql, o_params
-    y_sql, y_params = year_sql(f, alias, year_col)
-    return f"({o_sql}) AND ({y_sql})", o_params + y_params
+    return where(f, alias, year_col, org=_org_sql)
 
 
 # ---------------------------------------------------------------- options and coverage
@@ -218,32 +214,32 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     return df[[c for c in df.columns if c in ("사업명", "본예산", "출처") or df[c].notna().any()]]
 
 
+def _budget_rows(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None, unit: str,
+                 totals: bool) -> pd.DataFrame:
+    """The non-total rows (filtered by 기관·부서·연도) or the printed total rows (by 연도 only: a total
+    belongs to the whole table) of one table or of one item's children."""
+    cond, params = year_sql(f, "b") if totals else _where(f, "b")
+    if parent_item_id is None:
+        place, place_params = "b.source_section = ? AND b.parent_item_id IS NULL", [section]
+    else:
+        place, place_params = "b.parent_item_id = ?", [parent_item_id]
+    total = "b.is_total" if totals else "NOT b.is_total"
+    # doc_id twice: once for the children lookup in _budget_select, once for the rows themselves.
+    raw = query(_budget_select(f"b.doc_id = ? AND {place} AND {total} AND {cond}"),
+                [doc_id, doc_id, *place_params, *params])
+    return _budget_frame(raw, unit)
+
+
 def budget_items(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None,
                  unit: str = "천원") -> pd.DataFrame:
     """Rows of one budget table (parent None) or the children of one item, with derived 증감·집행률."""
-    cond, params = _where(f, "b")
-    if parent_item_id is None:
-        cond = f"b.doc_id = ? AND b.source_section = ? AND b.parent_item_id IS NULL AND NOT b.is_total AND {cond}"
-        params = [doc_id, doc_id, section, *params]
-    else:
-        cond = f"b.doc_id = ? AND b.parent_item_id = ? AND NOT b.is_total AND {cond}"
-        params = [doc_id, doc_id, parent_item_id, *params]
-    raw = query(_budget_select(cond), params)
-    return _budget_frame(raw, unit)
+    return _budget_rows(f, doc_id, section, parent_item_id, unit, totals=False)
 
 
 def budget_printed_total(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None,
                          unit: str = "천원") -> pd.DataFrame:
     """The table's printed 계/총계 row(s), summed over the chosen years."""
-    cond, params = year_sql(f, "b")
-    if parent_item_id is None:
-        cond = f"b.doc_id = ? AND b.source_section = ? AND b.parent_item_id IS NULL AND b.is_total AND {cond}"
-        params = [doc_id, doc_id, section, *params]
-    else:
-        cond = f"b.doc_id = ? AND b.parent_item_id = ? AND b.is_total AND {cond}"
-        params = [doc_id, doc_id, parent_item_id, *params]
-    raw = query(_budget_select(cond), params)
-    return _budget_frame(raw, unit)
+    return _budget_rows(f, doc_id, section, parent_item_id, unit, totals=True)
 
 
 def budget_item(doc_id: str, item_id: str) -> dict | None:
@@ -676,8 +672,10 @@ def training_overview_table(f: Filters) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- overview
 
-def headline(f: Filters) -> dict:
-    """Headline figures for the overview cards, for the latest year the filter has budget data in."""
+def headline(f: Filters, training: pd.DataFrame | None = None) -> dict:
+    """Headline figures for the overview cards, for the latest year the filter has budget data in.
+
+    ``training`` is training_by_task(f) when the caller already has it (the overview charts it too)."""
     summary = budget_summary(f)
     out: dict = {"year": None}
     if not summary.empty:
@@ -691,7 +689,7 @@ def headline(f: Filters) -> dict:
         out.update(year=year, budget=budget, committed=committed, prior=prior,
                    execution_rate=round(committed * 100 / with_exec, 1) if pd.notna(with_exec) and with_exec else None,
                    budget_as_of=rows["as_of"].max(), budget_docs=", ".join(sorted(rows["doc_id"].unique())))
-    tasks = training_by_task(f)
+    tasks = training_by_task(f) if training is None else training
     if not tasks.empty:
         t = tasks.dropna(subset=["목표 인원", "실적 인원"])
         if not t.empty:

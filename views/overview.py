@@ -6,7 +6,8 @@ from core import charts, insights, queries, ui
 st.title("📊 교육청 예산·성과 대시보드")
 f = ui.sidebar_filters()
 f, unit = ui.unit_choice(f)
-h = queries.headline(f)
+training = queries.training_by_task(f)
+h = queries.headline(f, training)
 
 year_text = f"{h['year']}년" if h.get("year") else "연도 미상"
 st.caption(f"예산 카드는 필터 안에서 가장 최근 연도({year_text})의 각 보고서 주 예산표 기준입니다 · 금액 단위 {unit}")
@@ -60,7 +61,7 @@ with left:
                         width="stretch")
     st.page_link("views/quarterly.py", label="분기별 집행 보기", icon="📅")
     st.markdown("#### 연수 목표 대비 실적")
-    tasks = queries.training_by_task(f).dropna(subset=["달성률(%)"])
+    tasks = training.dropna(subset=["달성률(%)"])
     if tasks.empty:
         st.caption("필터에 연수 목표·실적 데이터가 없습니다.")
     else:
