@@ -56,10 +56,12 @@ BROWSER_SESSIONS = int(os.environ.get("DASHBOARD_BROWSER_SESSIONS", "8"))
 FIRST_LOAD_CAP_SECONDS = 120  # every session must have a finished first page by then
 LOADERS = 3  # sessions 0..2 keep opening pages; the others rerun theirs in place
 RERUN_PAUSE_SECONDS = 3.0
+RERUN_ATTEMPTS, RERUN_WAIT_MS = 6, 15_000
 PHASE_A_SECONDS = 5  # phase (a) after all sessions are up, on a stable file
 REBUILDS = 3  # V1, V0, V1: alternating, ending on V1
 REBUILD_GAP_SECONDS = 2
 OVERVIEW_WAIT_SECONDS = 40  # after a rebuild, wait (at most) this long for session 0 to open the overview
+ALL_ACTIVE_WAIT_SECONDS = 90  # after the last rebuild, at most this long for every session to act in (b)
 TAIL_SECONDS = 10  # after the last rebuild, visits under way get this long to finish
 SERVER_SIDE_SECONDS = 10
 VISIT_TIMEOUT_MS = 120_000
@@ -327,14 +329,17 @@ async def rerun(page, url_path: str) -> dict:
     """Rerun the page's script in its live session (the 'r' shortcut): new queries, no page reload."""
     started = time.monotonic()
     await page.locator(CONNECTED).wait_for(state="attached", timeout=VISIT_TIMEOUT_MS)
-    await page.evaluate(WATCH_RUNS_JS)
-    await page.keyboard.press("r")
-    try:
-        await page.wait_for_function(RUN_ENDED_JS, timeout=20_000)
-    except Exception:  # noqa: BLE001 - a key press lost while the page was busy: press once more
+    # A key press can be lost while the page is busy, and React may render 'running' and 'notRunning'
+    # in one commit so the observer never sees the run: press again, a bounded number of times.
+    for attempt in range(RERUN_ATTEMPTS):
         await page.evaluate(WATCH_RUNS_JS)
         await page.keyboard.press("r")
-        await page.wait_for_function(RUN_ENDED_JS, timeout=VISIT_TIMEOUT_MS)
+        try:
+            await page.wait_for_function(RUN_ENDED_JS, timeout=RERUN_WAIT_MS)
+            break
+        except Exception:  # noqa: BLE001 - the last attempt's timeout is the failure reported
+            if attempt == RERUN_ATTEMPTS - 1:
+                raise
     await page.wait_for_timeout(200)
     titles = await page.get_by_role("heading", name=page_title(url_path)).count()
     return {"page": url_path, "query": "rerun", "exceptions": await page.locator('[data-testid="stException"]').count(),
@@ -349,7 +354,8 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
     moment is taken. Then, for phase (a) and through phase (b): session 0 keeps opening the 2018
     overview (its 총 예산 shows which file version served it), sessions 1..LOADERS-1 keep opening pages
     with different URL filters, and the other sessions keep rerunning their page in place. Phase (b) is
-    the same while this process rebuilds the file REBUILDS times and runs the server-side threads.
+    the same while this process rebuilds the file REBUILDS times and runs the server-side threads, and
+    it goes on after the last rebuild until every session has finished a page or rerun begun in it.
     Opening pages is CPU-bound in Chromium, so only a few sessions reload at a time."""
     from playwright.async_api import async_playwright
 
@@ -382,6 +388,12 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
                 deadline = time.monotonic() + OVERVIEW_WAIT_SECONDS
                 while not overview_after(done) and time.monotonic() < deadline:
                     time.sleep(0.3)
+        # Phase (b) lasts until every session has finished a page or rerun begun in it (bounded), so a
+        # session that happened to be mid-page when the rebuilds started is still observed under them.
+        deadline = time.monotonic() + ALL_ACTIVE_WAIT_SECONDS
+        while time.monotonic() < deadline and set(range(BROWSER_SESSIONS)) - {
+                v["session"] for v in list(run["visits"]) if v["began"] >= run["b_start"]}:
+            time.sleep(0.3)
         side.stop()
 
     async with async_playwright() as p:
@@ -533,13 +545,9 @@ def test_b_rebuilds_under_load_show_old_or_new_figure_never_an_error(browser_run
     assert not [v for v in b if v["exceptions"] or v["not_found"]]
     for _, _, done in run["rebuilds"][:-1]:
         assert [v for v in b if v["page"] == "overview" and v["began"] > done], f"no overview after a rebuild"
-    # Sessions that rerun in place are quick enough to answer several times during the rebuilds; a loader
-    # may spend the whole phase on one slow page.
-    idle = set(range(LOADERS, BROWSER_SESSIONS)) - {v["session"] for v in b}
-    assert not idle, f"sessions {sorted(idle)} did nothing during the rebuilds: {_summary(b)}"
-    # A loader's page may have begun just before the rebuilds; it must still have finished one during them.
-    silent = set(range(BROWSER_SESSIONS)) - {v["session"] for v in run["visits"] if v["ended"] >= run["b_start"]}
-    assert not silent, f"sessions {sorted(silent)} finished no page during the rebuilds"
+    # Phase (b) runs until every session has finished something begun in it (or a bound passes).
+    idle = set(range(BROWSER_SESSIONS)) - {v["session"] for v in b}
+    assert not idle, f"sessions {sorted(idle)} finished nothing begun during the rebuilds: {_summary(b)}"
     figures = [v["figure"] for v in run["visits"] if v["page"] == "overview"]
     allowed = {env.figures[0], env.figures[1]}
     assert set(figures) <= allowed, set(figures) - allowed
