@@ -5,7 +5,6 @@ so what is flagged can always be explained.
 """
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import functools
 import re
@@ -14,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .db import query
+from .derived import SUMMARY_SECTION
 from .filters import Filters
 from .queries import _org_sql as org_sql
 from .queries import _src
@@ -56,11 +56,6 @@ def _pace_sql(as_of: str) -> str:
     return f"(least(1.0, dayofyear({as_of}) / 365.0) * 100)"
 
 
-# Only rows the rules below could flag leave DuckDB. The SQL test is the Python one with a small margin
-# (never narrower), so the Python code below still makes every decision and the result is unchanged.
-_MARGIN = "* (1 + 1e-6) + 1e-6"
-
-
 def _division_as_full(df: pd.DataFrame) -> pd.DataFrame:
     """Give 'division' the dtype the unfiltered result would have had.
 
@@ -73,82 +68,81 @@ def _division_as_full(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def execution_watch(f: Filters) -> pd.DataFrame:
-    """Tasks whose execution lags the pace expected at their as-of date, most behind first."""
+    """Tasks whose execution lags the pace expected at their as-of date, most behind first.
+
+    DuckDB applies the rules and words the reasons for the whole filtered set in one query (the
+    budget leaves of budget_watch_line and the quarterly plans of quarterly_watch, core/derived.py);
+    Python only rounds, adds the links and sorts. The arithmetic is the rule's as written:
+    ``(amount * 100) / budget`` divides two exact doubles once, as Python's int / int does, and
+    fmt's '{:.1f}' rounds like Python's format, so figures and texts match a row-by-row check.
+    """
     cond, params = where(f, "b")
-    # budget_watch_line (core/derived.py): the leaf items this check reads, filter applied here.
-    lines = query(f"""
-        WITH base AS MATERIALIZED (SELECT * FROM {_src('budget_watch_line')} b WHERE {cond})
-        SELECT c.doc_id, c.item_id, c.name, c.division, c.source_section, c.page, c.as_of, c.fiscal_year, c.budget,
-               c.committed, c.parent_item_id, c.parent_section,
-               (SELECT bool_or(division IS NOT NULL) FROM base) AS any_division
-        FROM base c
-        WHERE c.committed = 0 OR c.committed::DOUBLE * 100 / c.budget < {_pace_sql('c.as_of')} * {PACE_FACTOR} {_MARGIN}
-        ORDER BY c.doc_id, c.ord""", params).pipe(_division_as_full)
-    alerts = []
-    for r in _tuples(lines):
-        as_of = r.as_of
-        pace = elapsed_share(as_of) * 100
-        rate = r.committed * 100 / r.budget
-        if r.committed == 0:
-            alerts.append(_alert(r, "집행 없음", pace - rate, rate, pace,
-                                 f"{as_of}까지 집행액이 없습니다 (예산 {r.budget // 1000:,}천원, 연중 {pace:.0f}% 경과)."))
-        elif rate < pace * PACE_FACTOR:
-            alerts.append(_alert(r, "집행 부진", pace - rate, rate, pace,
-                                 f"{as_of} 기준 집행률 {rate:.1f}%로, 연중 경과 {pace:.0f}%의 절반({pace * PACE_FACTOR:.0f}%)에 못 미칩니다."))
-    plans = query(f"""
-        WITH plans AS MATERIALIZED (
-            SELECT b.doc_id, b.item_id, b.name, b.division, b.source_section, b.page, b.as_of, b.fiscal_year, b.budget,
-                   NULL AS parent_item_id, NULL AS parent_section, b.q4, b.actual
-            FROM {_src('quarterly_watch')} b WHERE {cond})
-        SELECT p.*, (SELECT bool_or(division IS NOT NULL) FROM plans) AS any_division
-        FROM plans p
-        WHERE p.actual = 0 OR p.actual::DOUBLE * 100 / p.budget < {_pace_sql('p.as_of')} * {PACE_FACTOR} {_MARGIN}
-           OR p.q4::DOUBLE * 100 / p.budget >= {Q4_SHARE_LIMIT} * (1 - 1e-6) - 1e-6
-        ORDER BY p.item_id""", params).pipe(_division_as_full)
-    for r in _tuples(plans):
-        as_of = r.as_of
-        pace = elapsed_share(as_of) * 100
-        rate = (r.actual or 0) * 100 / r.budget
-        q4_share = (r.q4 or 0) * 100 / r.budget
-        if not r.actual:
-            alerts.append(_alert(r, "집행 없음", pace - rate, rate, pace,
-                                 f"{as_of}까지 분기 집행액이 없습니다 (계획상 첫 집행이 하반기)."))
-        elif rate < pace * PACE_FACTOR:
-            alerts.append(_alert(r, "집행 부진", pace - rate, rate, pace,
-                                 f"{as_of}까지 집행 {rate:.1f}%로, 연중 경과 {pace:.0f}%의 절반에 못 미칩니다."))
-        if q4_share >= Q4_SHARE_LIMIT:
-            alerts.append(_alert(r, "연말 집중", q4_share - Q4_SHARE_LIMIT, rate, pace,
-                                 f"예산의 {q4_share:.1f}%를 4분기에 집행할 계획입니다 (연말 집중 집행 위험)."))
-    df = pd.DataFrame(alerts, columns=["바로가기", "점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처",
-                                       "쪽수", "기준일", "심각도"])
-    if df.empty:
-        return df
+    pace = _pace_sql("as_of")
+    factor = PACE_FACTOR
+    lag_reason_plan = (f"format('{{}}까지 집행 {{:.1f}}%로, 연중 경과 {{:.0f}}%의 절반에 못 미칩니다.', as_of, rate, pace)")
+    rows = query(f"""
+        WITH lines AS MATERIALIZED (
+            SELECT b.*, {pace} AS pace, (b.committed * 100)::DOUBLE / b.budget::DOUBLE AS rate
+            FROM {_src('budget_watch_line')} b WHERE {cond}),
+        plans AS MATERIALIZED (
+            SELECT b.*, {pace} AS pace, (coalesce(b.actual, 0) * 100)::DOUBLE / b.budget::DOUBLE AS rate,
+                   (coalesce(b.q4, 0) * 100)::DOUBLE / b.budget::DOUBLE AS q4_share
+            FROM {_src('quarterly_watch')} b WHERE {cond}),
+        flagged AS (
+            SELECT 0 AS src, doc_id, ord::BIGINT AS seq, 0 AS sub, item_id, name, division, source_section, page,
+                   as_of, fiscal_year, parent_item_id, parent_section, rate, pace,
+                   CASE WHEN committed = 0 THEN '집행 없음' ELSE '집행 부진' END AS kind, pace - rate AS severity,
+                   CASE WHEN committed = 0
+                        THEN format('{{}}까지 집행액이 없습니다 (예산 {{:,}}천원, 연중 {{:.0f}}% 경과).', as_of,
+                                    budget // 1000, pace)
+                        ELSE format('{{}} 기준 집행률 {{:.1f}}%로, 연중 경과 {{:.0f}}%의 절반({{:.0f}}%)에 못 미칩니다.',
+                                    as_of, rate, pace, pace * {factor}) END AS reason
+            FROM lines WHERE committed = 0 OR rate < pace * {factor}
+            UNION ALL
+            SELECT 1, doc_id, NULL, 0, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
+                   rate, pace, CASE WHEN coalesce(actual, 0) = 0 THEN '집행 없음' ELSE '집행 부진' END, pace - rate,
+                   CASE WHEN coalesce(actual, 0) = 0 THEN format('{{}}까지 분기 집행액이 없습니다 (계획상 첫 집행이 하반기).', as_of)
+                        ELSE {lag_reason_plan} END
+            FROM plans WHERE coalesce(actual, 0) = 0 OR rate < pace * {factor}
+            UNION ALL
+            SELECT 1, doc_id, NULL, 1, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
+                   rate, pace, '연말 집중', q4_share - {Q4_SHARE_LIMIT},
+                   format('예산의 {{:.1f}}%를 4분기에 집행할 계획입니다 (연말 집중 집행 위험).', q4_share)
+            FROM plans WHERE q4_share >= {Q4_SHARE_LIMIT})
+        SELECT * EXCLUDE (seq, sub),
+               (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM lines) AS lines_division,
+               (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division
+        FROM flagged
+        ORDER BY src, CASE WHEN src = 0 THEN doc_id END, seq, item_id, fiscal_year, doc_id, sub""", [*params, *params])
+    columns = ["바로가기", "점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처", "쪽수", "기준일", "심각도"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    sections = rows["source_section"].tolist()
+    parents = [s if isinstance(s, str) else None for s in rows["parent_section"].tolist()]
+    years = [None if pd.isna(y) else int(y) for y in rows["fiscal_year"].tolist()]
+    doc_ids = rows["doc_id"].tolist()
+    parent_ids = rows["parent_item_id"].tolist()
+    links = [_link(s, ps, d, pid if ps else None, y)
+             for s, ps, d, pid, y in zip(sections, parents, doc_ids, parent_ids, years)]
+    df = pd.DataFrame({
+        "바로가기": links, "점검": rows["kind"].tolist(), "사업명": rows["name"].tolist(), "이유": rows["reason"].tolist(),
+        "집행률(%)": [round(x, 1) for x in rows["rate"].tolist()],
+        "경과 비율(%)": [round(x, 1) for x in rows["pace"].tolist()],
+        "부서": _divisions(rows), "항목 ID": rows["item_id"].tolist(),
+        "출처": [f"{d} · {s}" for d, s in zip(doc_ids, sections)],
+        "쪽수": [None if pd.isna(p) else int(p) for p in rows["page"].tolist()],
+        "기준일": [_as_date(v) for v in rows["as_of"].tolist()],
+        "심각도": [round(x, 1) for x in rows["severity"].tolist()]})
     return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
-
-
-def _tuples(df: pd.DataFrame):
-    """The rows as named tuples, as_of already a date; built from whole columns (itertuples walks
-    Arrow-backed text one value at a time, which dominated this check at millions of rows)."""
-    Row = collections.namedtuple("Row", df.columns.tolist())
-    columns = [df[c].tolist() for c in df.columns]
-    if "as_of" in df:
-        columns[df.columns.get_loc("as_of")] = [_as_date(v) for v in df["as_of"].tolist()]
-    return (Row._make(values) for values in zip(*columns))
-
-
-def _task_link(r) -> str:
-    """Relative URL of the page that shows this task, with the filter that finds it."""
-    year = None if pd.isna(r.fiscal_year) else int(r.fiscal_year)
-    parent_section = r.parent_section if isinstance(r.parent_section, str) else None
-    return _link(r.source_section, parent_section, r.doc_id, r.parent_item_id if parent_section else None, year)
 
 
 @functools.lru_cache(maxsize=4096)
 def _link(section: str, parent_section: str | None, doc_id: str, parent_item_id: str | None, year: int | None) -> str:
+    """Relative URL of the page that shows this task, with the filter that finds it."""
     from urllib.parse import urlencode
 
     year_q = {} if year is None else {"year": year}
-    if section == "주요업무별 예산 내역":
+    if section == SUMMARY_SECTION:
         return "quarterly?" + urlencode(year_q)
     if parent_section is not None:
         # A sub-item: open its parent's table drilled down to the parent.
@@ -156,11 +150,12 @@ def _link(section: str, parent_section: str | None, doc_id: str, parent_item_id:
     return "budget?" + urlencode({**year_q, "table": f"{doc_id} · {section}"})
 
 
-def _alert(r, kind: str, severity: float, rate: float, pace: float, reason: str) -> dict:
-    return {"바로가기": _task_link(r),"점검": kind, "사업명": r.name, "이유": reason, "집행률(%)": round(rate, 1), "경과 비율(%)": round(pace, 1),
-            "부서": r.division, "항목 ID": r.item_id, "출처": f"{r.doc_id} · {r.source_section}",
-            "쪽수": None if pd.isna(r.page) else int(r.page), "기준일": r.as_of,
-            "심각도": round(severity, 1)}
+def _divisions(rows: pd.DataFrame) -> list:
+    """부서 per alert; a missing one is NaN when that rule's filtered rows had some 부서 and None when they
+    had none, as DuckDB returns such a column, so the table reads the same whichever rows are flagged."""
+    any_division = {0: bool(rows["lines_division"].iat[0]), 1: bool(rows["plans_division"].iat[0])}
+    return [d if isinstance(d, str) else (np.nan if any_division[src] else None)
+            for d, src in zip(rows["division"].tolist(), rows["src"].tolist())]
 
 
 # ---------------------------------------------------------------- 목표 달성 전망

@@ -69,6 +69,7 @@ BUDGET_ROWS = [
     budget("X-Q1", "연말 집중 과제", 2024, "시험 과제별", D2024, budget_original=M),
     budget("X-Q2", "고른 집행 과제", 2024, "시험 과제별", D2024, budget_original=M),
     budget("X-Q3", "하반기 착수 과제", 2024, "시험 과제별", D2024, budget_original=M),
+    budget("X-Q4", "상반기 미기재 과제", 2024, "시험 과제별", D2024, budget_original=M),
     # 전년 대비 (2024)
     budget("X-Y1", "증가 사업", 2024, "시험 전년 대비", D2024, budget_original=1_500_000, prior_original=M),
     budget("X-Y2", "소폭 증가 사업", 2024, "시험 전년 대비", D2024, budget_original=1_100_000, prior_original=M),
@@ -91,6 +92,7 @@ QUARTER_ROWS = (
     quarters("X-Q1", [100_000, 200_000, 250_000, 450_000])    # actual 30 %, Q4 45.0 % → 연말 집중 only
     + quarters("X-Q2", [250_000, 250_000, 110_000, 390_000])  # actual 50 %, Q4 39.0 % → nothing
     + quarters("X-Q3", [0, 0, 500_000, 500_000])              # nothing spent yet, Q4 50 % → 집행 없음 + 연말 집중
+    + quarters("X-Q4", [None, None, 700_000, 300_000])        # Q1–Q2 printed '-', Q4 30 % → 집행 없음 only
 )
 
 # 추진 목표 (100명 each) and the 실적 at 2024-06-30
@@ -260,6 +262,15 @@ def test_year_end_concentration_in_the_quarterly_plan(tiny):
     assert set(q3) == {"집행 없음", "연말 집중"}
     assert "50.0%" in q3["연말 집중"]["이유"]
     assert "하반기" in q3["집행 없음"]["이유"]
+
+
+def test_a_plan_with_no_amount_printed_for_the_first_half_counts_as_nothing_spent(tiny):
+    """Regression: Q1–Q2 printed '-' (no amount) summed to NULL, the rate became NaN and the task was not
+    flagged at all, although nothing of its budget was executed by the as-of date."""
+    q4 = alerts_for(insights.execution_watch(Filters(year="2024")), "상반기 미기재 과제")
+    assert set(q4) == {"집행 없음"}
+    assert q4["집행 없음"]["집행률(%)"] == 0.0
+    assert q4["집행 없음"]["심각도"] == q4["집행 없음"]["경과 비율(%)"] == 49.9  # 2024-06-30: 182 / 365
 
 
 def test_watch_follows_the_filter(tiny):
