@@ -77,9 +77,7 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     fmt's '{:.1f}' rounds like Python's format, so figures and texts match a row-by-row check.
     """
     cond, params = where(f, "b")
-    pace = _pace_sql("as_of")
-    factor = PACE_FACTOR
-    lag_reason_plan = (f"format('{{}}까지 집행 {{:.1f}}%로, 연중 경과 {{:.0f}}%의 절반에 못 미칩니다.', as_of, rate, pace)")
+    pace, factor = _pace_sql("as_of"), PACE_FACTOR
     rows = query(f"""
         WITH lines AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (b.committed * 100)::DOUBLE / b.budget::DOUBLE AS rate
@@ -102,7 +100,8 @@ def execution_watch(f: Filters) -> pd.DataFrame:
             SELECT 1, doc_id, NULL, 0, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
                    rate, pace, CASE WHEN coalesce(actual, 0) = 0 THEN '집행 없음' ELSE '집행 부진' END, pace - rate,
                    CASE WHEN coalesce(actual, 0) = 0 THEN format('{{}}까지 분기 집행액이 없습니다 (계획상 첫 집행이 하반기).', as_of)
-                        ELSE {lag_reason_plan} END
+                        ELSE format('{{}}까지 집행 {{:.1f}}%로, 연중 경과 {{:.0f}}%의 절반에 못 미칩니다.', as_of, rate,
+                                    pace) END
             FROM plans WHERE coalesce(actual, 0) = 0 OR rate < pace * {factor}
             UNION ALL
             SELECT 1, doc_id, NULL, 1, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
@@ -114,9 +113,9 @@ def execution_watch(f: Filters) -> pd.DataFrame:
                (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division
         FROM flagged
         ORDER BY src, CASE WHEN src = 0 THEN doc_id END, seq, item_id, fiscal_year, doc_id, sub""", [*params, *params])
-    columns = ["바로가기", "점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처", "쪽수", "기준일", "심각도"]
     if rows.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=["바로가기", "점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처",
+                                     "쪽수", "기준일", "심각도"])
     sections = rows["source_section"].tolist()
     parents = [s if isinstance(s, str) else None for s in rows["parent_section"].tolist()]
     years = [None if pd.isna(y) else int(y) for y in rows["fiscal_year"].tolist()]
