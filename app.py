@@ -1,8 +1,8 @@
 """교육청 예산·성과 대시보드: entry point with navigation and the shared filter."""
 import streamlit as st
 
-from core.build import BuildError
-from core.db import connection
+from core.pipeline.build import BuildError
+from core.dashboard.db import connection
 
 st.set_page_config(page_title="교육청 예산·성과 대시보드", page_icon="📊", layout="wide")
 

@@ -75,7 +75,7 @@ def main() -> int:
         ensure_chromium()
         return subprocess.call([str(PY), "-m", "pytest", *rest])
     if cmd == "bench":
-        return subprocess.call([str(PY), "-m", "core.bench", *rest])
+        return subprocess.call([str(PY), "-m", "bench", *rest])
     return subprocess.call([str(PY), "-m", "core", *rest])
 
 

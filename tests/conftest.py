@@ -40,8 +40,8 @@ def dashboard_data(tmp_path_factory) -> Path:
     """A data folder holding a copy of the shipped extracts and a DuckDB file built from it."""
     root = tmp_path_factory.mktemp("dashboard-data")
     shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
-    from core import db
-    from core.build import build
+    from core.dashboard import db
+    from core.pipeline.build import build
 
     build(root=root / "extracts", target=root / "dashboard.duckdb")
     db.reset()
@@ -51,7 +51,7 @@ def dashboard_data(tmp_path_factory) -> Path:
 @pytest.fixture
 def use_dashboard_data(dashboard_data, monkeypatch) -> Path:
     """Point the app (in this process) at the test copy for the duration of one test."""
-    from core import db
+    from core.dashboard import db
 
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(dashboard_data))
     monkeypatch.delenv("DASHBOARD_DB", raising=False)

@@ -22,15 +22,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from core import reconcile
-from core.build import SCHEMA_VERSION, BuildError, build
-from core.ingest import ingest_files
-from core.schema import TABLES
+from core.pipeline import reconcile
+from core.pipeline.build import SCHEMA_VERSION, BuildError, build
+from core.pipeline.ingest import ingest_files
+from core.pipeline.schema import TABLES
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-from core.derived import DERIVED as DERIVED_VIEWS  # noqa: E402 - tables the build derives for fast pages
+from core.pipeline.derived import DERIVED as DERIVED_VIEWS  # noqa: E402 - tables the build derives for fast pages
 
 DERIVED = {"org_tree", "data_quality", "build_info", *DERIVED_VIEWS}
 
@@ -168,7 +168,7 @@ def test_duplicate_keys_fail_the_build_and_keep_the_old_database(data_dir, where
 
 
 def test_key_check_treats_blank_keys_as_equal(tmp_path):
-    from core.build import _check_keys
+    from core.pipeline.build import _check_keys
     con = duckdb.connect()
     try:
         con.execute("CREATE TABLE budget_line AS SELECT * FROM (VALUES ('D', 'S', 'I', NULL::INTEGER), "
@@ -391,7 +391,7 @@ def test_reader_keeps_old_file_while_rebuild_replaces_it(data_dir, tmp_path):
 
 
 def test_dashboard_connection_sees_a_rebuild(data_dir, tmp_path, monkeypatch):
-    db = pytest.importorskip("core.db")
+    db = pytest.importorskip("core.dashboard.db")
     root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
     build(root=root, target=target)
     monkeypatch.setenv("DASHBOARD_DB", str(target))

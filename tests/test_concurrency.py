@@ -12,7 +12,7 @@
     keeps answering without an exception; every overview shows the 2018 총 예산 of one version or the
     other, the one on disk when it was opened; after the last rebuild a new session shows the new figure.
 (c) Server side, no browser: during the same rebuilds (or on their own when Chromium is missing),
-    SESSIONS (20) threads in this process call core.queries / core.insights with different filters.
+    SESSIONS (20) threads in this process call core.dashboard.queries / core.dashboard.queries.insights with different filters.
     No exception; every result equals that function's result on one of the two versions, and calls
     made between two rebuilds return the version then on disk.
 
@@ -40,11 +40,12 @@ import pandas as pd
 import pytest
 
 from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, app_pages, dashboard_env
-from core import db, insights, queries
-from core.build import build
-from core.filters import Filters
-from core.ingest import write_batches
-from core.schema import BUDGET_LINE
+from core.dashboard import db
+from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, options as options_queries, overview as overview_queries, quarterly as quarterly_queries, training as training_queries
+from core.pipeline.build import build
+from core.dashboard.filters import Filters
+from core.pipeline.ingest import write_batches
+from core.pipeline.schema import BUDGET_LINE
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -149,20 +150,20 @@ def _canon(value) -> str:
 
 
 SERVER_SIDE_CALLS = {
-    "headline 2018": lambda: queries.headline(Filters(year="2018")),
-    "budget_summary 2018": lambda: queries.budget_summary(Filters(year="2018")),
-    "budget_tables 2018": lambda: queries.budget_tables(Filters(year="2018")),
-    "budget_items 000": lambda: queries.budget_items(Filters(year="2018"), "000", "2018년 본예산 사업별 내역", None),
-    "quarterly_tasks 2024": lambda: queries.quarterly_tasks(Filters(year="2024")),
-    "quarterly_totals 2024": lambda: queries.quarterly_totals(Filters(year="2024"), "백만원"),
-    "training_by_task 2024 초등": lambda: queries.training_by_task(Filters(year="2024"), "초등"),
-    "training_by_line 2018": lambda: queries.training_by_line(Filters(year="2018")),
-    "call_monthly 2017": lambda: queries.call_monthly(Filters(year="2017")),
-    "call_kpis 2018": lambda: queries.call_kpis(Filters(year="2018")),
-    "execution_watch 2018": lambda: insights.execution_watch(Filters(year="2018")),
-    "year_on_year all": lambda: insights.year_on_year(Filters()),
-    "filter_options": lambda: queries.filter_options(),
-    "division 총무과": lambda: queries.budget_summary(Filters(divisions=("총무과",))),
+    "headline 2018": lambda: overview_queries.headline(Filters(year="2018")),
+    "budget_summary 2018": lambda: budget_queries.budget_summary(Filters(year="2018")),
+    "budget_tables 2018": lambda: budget_queries.budget_tables(Filters(year="2018")),
+    "budget_items 000": lambda: budget_queries.budget_items(Filters(year="2018"), "000", "2018년 본예산 사업별 내역", None),
+    "quarterly_tasks 2024": lambda: quarterly_queries.quarterly_tasks(Filters(year="2024")),
+    "quarterly_totals 2024": lambda: quarterly_queries.quarterly_totals(Filters(year="2024"), "백만원"),
+    "training_by_task 2024 초등": lambda: training_queries.training_by_task(Filters(year="2024"), "초등"),
+    "training_by_line 2018": lambda: training_queries.training_by_line(Filters(year="2018")),
+    "call_monthly 2017": lambda: callcenter_queries.call_monthly(Filters(year="2017")),
+    "call_kpis 2018": lambda: callcenter_queries.call_kpis(Filters(year="2018")),
+    "execution_watch 2018": lambda: insights_queries.execution_watch(Filters(year="2018")),
+    "year_on_year all": lambda: insights_queries.year_on_year(Filters()),
+    "filter_options": lambda: options_queries.filter_options(),
+    "division 총무과": lambda: budget_queries.budget_summary(Filters(divisions=("총무과",))),
 }
 
 
@@ -241,7 +242,7 @@ def env(tmp_path_factory):
                 v.switch(version)
                 _fresh_reads()
                 v.known[version] = {name: _canon(fn()) for name, fn in SERVER_SIDE_CALLS.items()}
-                v.figures[version] = f"{queries.headline(Filters(year='2018'))['budget'] / 1000:,.0f} 천원"
+                v.figures[version] = f"{overview_queries.headline(Filters(year='2018'))['budget'] / 1000:,.0f} 천원"
             _fresh_reads()
             yield v
     finally:

@@ -25,9 +25,10 @@ import openpyxl
 import pytest
 
 from conftest import PROJECT_DIR, SHIPPED_EXTRACTS
-from core import db, export, queries
-from core.build import build
-from core.filters import Filters
+from core.dashboard import db, export
+from core.dashboard.queries import budget as budget_queries
+from core.pipeline.build import build
+from core.dashboard.filters import Filters
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ACCEPT = "ACCEPT"
@@ -219,7 +220,7 @@ def test_text_that_looks_like_a_formula_or_sql_is_accepted_and_neutralised(name,
         counts = {t: int(db.query(f"SELECT count(*) AS n FROM {t}", cache=False)["n"].iat[0])
                   for t in ("budget_line", "org_tree", "build_info", "source_document")}
         assert counts["budget_line"] == 327 + 3 and counts["build_info"] == 1 and counts["source_document"] == 5
-        df = queries.budget_items(Filters(), "C01", "코퍼스 예산표", None)
+        df = budget_queries.budget_items(Filters(), "C01", "코퍼스 예산표", None)
         names = list(df["사업명"])
         for text in ACCEPTED_TEXT[name]:
             assert text in names, (text, names)  # stored verbatim, as text

@@ -1,15 +1,15 @@
 """README must stay true: its data dictionary and alert rules come from the code."""
 from pathlib import Path
 
-from core import dictionary
-from core.insights import RULES
+from core.pipeline import dictionary
+from core.dashboard.rules import RULES
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def test_readme_data_dictionary_matches_schema():
     start, end = README.index(dictionary.BEGIN), README.index(dictionary.END) + len(dictionary.END)
-    assert README[start:end] == dictionary.render(), "run: python -m core.dictionary and paste into README.md"
+    assert README[start:end] == dictionary.render(), "run: python -m core.pipeline.dictionary and paste into README.md"
 
 
 def test_readme_states_every_alert_rule():

@@ -19,8 +19,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from core.build import build
-from core.ingest import IngestError, ingest_files
+from core.pipeline.build import build
+from core.pipeline.ingest import IngestError, ingest_files
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"

@@ -1,8 +1,8 @@
-"""The warning rules of core.insights, on data whose answers were worked out by hand.
+"""The warning rules of core.dashboard.queries.insights, on data whose answers were worked out by hand.
 
-A tiny extracts folder is written with core.ingest.write_batches into a tmp folder and built
+A tiny extracts folder is written with core.pipeline.ingest.write_batches into a tmp folder and built
 into its own DuckDB file (never datasets/). Every number asserted below is derived in the
-comment beside it from the rule text in insights.RULES:
+comment beside it from the rule text in rules.RULES:
 
 * pace on 2018-07-09 = 190 days / 365 = 52.05 %  → 집행 부진 below 26.03 %
 * pace on 2024-06-30 = 182 days / 365 = 49.86 %  → 집행 부진 below 24.93 %
@@ -19,12 +19,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core import db, export, insights, queries
-from core.briefing import briefing_xlsx
-from core.build import build
-from core.filters import Filters, describe
-from core.ingest import write_batches
-from core.schema import BUDGET_LINE, CALL_CENTER_DAILY, QUARTERLY_EXECUTION, TRAINING_RESULT, TRAINING_TARGET
+from core.dashboard import db, export
+from core.dashboard.queries import insights as insights_queries, quarterly as quarterly_queries, training as training_queries
+from core.dashboard import rules
+from core.dashboard.briefing import briefing_xlsx
+from core.pipeline.build import build
+from core.dashboard.filters import Filters, describe
+from core.pipeline.ingest import write_batches
+from core.pipeline.schema import BUDGET_LINE, CALL_CENTER_DAILY, QUARTERLY_EXECUTION, TRAINING_RESULT, TRAINING_TARGET
 
 AGENCY = "시험교육청"
 DIVISION = "점검과"
@@ -171,10 +173,10 @@ def alerts_for(watch: pd.DataFrame, name: str) -> dict[str, dict]:
 # ---------------------------------------------------------------- pace and window arithmetic
 
 def test_elapsed_share_counts_days_through_the_as_of_date():
-    assert insights.elapsed_share(dt.date(2018, 1, 1)) == pytest.approx(1 / 365)
-    assert insights.elapsed_share(dt.date(2018, 7, 9)) == pytest.approx(190 / 365)
-    assert insights.elapsed_share(dt.date(2024, 6, 30)) == pytest.approx(182 / 365)  # leap year
-    assert insights.elapsed_share(dt.date(2024, 12, 31)) == 1.0  # day 366 is capped
+    assert rules.elapsed_share(dt.date(2018, 1, 1)) == pytest.approx(1 / 365)
+    assert rules.elapsed_share(dt.date(2018, 7, 9)) == pytest.approx(190 / 365)
+    assert rules.elapsed_share(dt.date(2024, 6, 30)) == pytest.approx(182 / 365)  # leap year
+    assert rules.elapsed_share(dt.date(2024, 12, 31)) == 1.0  # day 366 is capped
 
 
 @pytest.mark.parametrize("period, months", [
@@ -194,29 +196,29 @@ def test_elapsed_share_counts_days_through_the_as_of_date():
     ("", list(range(1, 13))),
 ])
 def test_period_months(period, months):
-    assert insights.period_months(period) == months
+    assert rules.period_months(period) == months
 
 
 def test_window_elapsed():
     june30 = dt.date(2024, 6, 30)
-    assert insights.window_elapsed(list(range(1, 13)), june30) == pytest.approx(0.5)
-    assert insights.window_elapsed([3, 4, 5, 6], june30) == pytest.approx(1.0)
-    assert insights.window_elapsed([10], june30) == 0.0
-    assert insights.window_elapsed(list(range(1, 9)), june30) == pytest.approx(0.75)
-    assert insights.window_elapsed([6, 7], dt.date(2024, 6, 15)) == pytest.approx(0.25)  # half of June of 2 months
+    assert rules.window_elapsed(list(range(1, 13)), june30) == pytest.approx(0.5)
+    assert rules.window_elapsed([3, 4, 5, 6], june30) == pytest.approx(1.0)
+    assert rules.window_elapsed([10], june30) == 0.0
+    assert rules.window_elapsed(list(range(1, 9)), june30) == pytest.approx(0.75)
+    assert rules.window_elapsed([6, 7], dt.date(2024, 6, 15)) == pytest.approx(0.25)  # half of June of 2 months
 
 
 def test_rules_state_the_thresholds_the_code_uses():
-    assert "50%" in insights.RULES["집행 부진"] and insights.PACE_FACTOR == 0.5
-    assert "40%" in insights.RULES["연말 집중"] and insights.Q4_SHARE_LIMIT == 40.0
-    assert "90%" in insights.RULES["목표 미달 우려"] and insights.PROJECTION_LIMIT == 90.0
-    assert "1.3배" in insights.RULES["민원 급증 예상"] and insights.SURGE_RATIO == 1.3
+    assert "50%" in rules.RULES["집행 부진"] and rules.PACE_FACTOR == 0.5
+    assert "40%" in rules.RULES["연말 집중"] and rules.Q4_SHARE_LIMIT == 40.0
+    assert "90%" in rules.RULES["목표 미달 우려"] and rules.PROJECTION_LIMIT == 90.0
+    assert "1.3배" in rules.RULES["민원 급증 예상"] and rules.SURGE_RATIO == 1.3
 
 
 # ---------------------------------------------------------------- 집행 점검
 
 def test_execution_lag_is_flagged_below_half_the_pace(tiny):
-    watch = insights.execution_watch(Filters(year="2018"))
+    watch = insights_queries.execution_watch(Filters(year="2018"))
     a = alerts_for(watch, "부진 사업")
     assert set(a) == {"집행 부진"}
     assert a["집행 부진"]["집행률(%)"] == 17.0
@@ -229,7 +231,7 @@ def test_execution_lag_is_flagged_below_half_the_pace(tiny):
 
 
 def test_tasks_on_pace_are_not_flagged(tiny):
-    watch = insights.execution_watch(Filters(year="2018"))
+    watch = insights_queries.execution_watch(Filters(year="2018"))
     for name in ("정상 사업", "경계 위 사업", "하위 사업"):
         assert not alerts_for(watch, name), name
     # A parent is represented by its children, never judged on its own line.
@@ -237,7 +239,7 @@ def test_tasks_on_pace_are_not_flagged(tiny):
 
 
 def test_zero_execution_is_flagged_as_none(tiny):
-    watch = insights.execution_watch(Filters(year="2018"))
+    watch = insights_queries.execution_watch(Filters(year="2018"))
     a = alerts_for(watch, "미집행 사업")
     assert set(a) == {"집행 없음"}
     assert a["집행 없음"]["집행률(%)"] == 0.0
@@ -245,13 +247,13 @@ def test_zero_execution_is_flagged_as_none(tiny):
 
 
 def test_watch_is_sorted_most_behind_first(tiny):
-    watch = insights.execution_watch(Filters(year="2018"))
+    watch = insights_queries.execution_watch(Filters(year="2018"))
     assert list(watch["사업명"]) == ["미집행 사업", "본예산만 사업", "부진 사업", "경계 아래 사업"]
     assert list(watch["심각도"]) == sorted(watch["심각도"], reverse=True)
 
 
 def test_year_end_concentration_in_the_quarterly_plan(tiny):
-    watch = insights.execution_watch(Filters(year="2024"))
+    watch = insights_queries.execution_watch(Filters(year="2024"))
     q1 = alerts_for(watch, "연말 집중 과제")
     assert set(q1) == {"연말 집중"}  # 30 % spent by June is above half the pace (24.9 %)
     assert "45.0%" in q1["연말 집중"]["이유"]
@@ -267,16 +269,16 @@ def test_year_end_concentration_in_the_quarterly_plan(tiny):
 def test_a_plan_with_no_amount_printed_for_the_first_half_counts_as_nothing_spent(tiny):
     """Regression: Q1–Q2 printed '-' (no amount) summed to NULL, the rate became NaN and the task was not
     flagged at all, although nothing of its budget was executed by the as-of date."""
-    q4 = alerts_for(insights.execution_watch(Filters(year="2024")), "상반기 미기재 과제")
+    q4 = alerts_for(insights_queries.execution_watch(Filters(year="2024")), "상반기 미기재 과제")
     assert set(q4) == {"집행 없음"}
     assert q4["집행 없음"]["집행률(%)"] == 0.0
     assert q4["집행 없음"]["심각도"] == q4["집행 없음"]["경과 비율(%)"] == 49.9  # 2024-06-30: 182 / 365
 
 
 def test_watch_follows_the_filter(tiny):
-    assert insights.execution_watch(Filters(year="2019")).empty
-    assert insights.execution_watch(Filters(divisions=("다른 부서",))).empty
-    both = insights.execution_watch(Filters(agencies=(AGENCY,), divisions=(DIVISION,)))
+    assert insights_queries.execution_watch(Filters(year="2019")).empty
+    assert insights_queries.execution_watch(Filters(divisions=("다른 부서",))).empty
+    both = insights_queries.execution_watch(Filters(agencies=(AGENCY,), divisions=(DIVISION,)))
     assert {"부진 사업", "연말 집중 과제"} <= set(both["사업명"])
 
 
@@ -289,7 +291,7 @@ def _line(name: str, period: str | None, target, actual, as_of=D2024) -> dict:
 
 def test_projection_on_hand_made_lines():
     lines = pd.DataFrame([_line(n, p, 100, a) for n, p, a, *_ in TRAINING])
-    got = insights.target_projection(lines).set_index("세부사업")
+    got = insights_queries.target_projection(lines).set_index("세부사업")
     for name, _, actual, elapsed, projected, verdict in TRAINING:
         row = got.loc[name]
         assert row["판정"] == verdict, name
@@ -300,7 +302,7 @@ def test_projection_on_hand_made_lines():
         else:
             assert row["연말 추정 달성률(%)"] == pytest.approx(projected, abs=0.05), name
     # 미달 우려 first, lowest projection first within it.
-    got = insights.target_projection(lines)
+    got = insights_queries.target_projection(lines)
     assert list(got["세부사업"][:2]) == ["봄 연수", "연중 연수"]
     assert got["판정"].iloc[-1] == "이미 달성"
 
@@ -312,14 +314,14 @@ def test_projection_falls_back_to_courses_and_skips_lines_without_numbers():
         _line("실적 없음", "1~12월", 100, None),
         _line("기준일 없음", "1~12월", 100, 40, as_of=None),
     ])
-    got = insights.target_projection(lines)
+    got = insights_queries.target_projection(lines)
     assert list(got["세부사업"]) == ["과정 기준"]
     assert got["기준"].iat[0] == "과정" and got["연말 추정 달성률(%)"].iat[0] == 40.0
 
 
 def test_projection_from_the_built_tables(tiny):
-    lines = queries.training_by_line(Filters(year="2024"))
-    got = insights.target_projection(lines).set_index("세부사업")
+    lines = training_queries.training_by_line(Filters(year="2024"))
+    got = insights_queries.target_projection(lines).set_index("세부사업")
     assert len(got) == len(TRAINING)
     for name, _, actual, _, projected, verdict in TRAINING:
         assert got.loc[name, "판정"] == verdict
@@ -332,7 +334,7 @@ def test_projection_from_the_built_tables(tiny):
 # ---------------------------------------------------------------- 민원 조기경보
 
 def test_complaint_forecast_exact_numbers(tiny):
-    warning = insights.complaint_early_warning(Filters(), "2018-06")
+    warning = insights_queries.complaint_early_warning(Filters(), "2018-06")
     assert list(warning["상담주제"]) == ["A 성수기", "C 경계", "B 평이"]  # D has no full trend
     rows = warning.set_index("상담주제")
     a, b, c = rows.loc["A 성수기"], rows.loc["B 평이"], rows.loc["C 경계"]
@@ -349,15 +351,15 @@ def test_complaint_forecast_exact_numbers(tiny):
 
 
 def test_complaint_forecast_needs_a_year_of_history(tiny):
-    assert insights.call_months(Filters())[:2] == ["2017-04", "2017-05"]
-    assert insights.complaint_early_warning(Filters(), "2017-06").empty
-    assert insights.complaint_early_warning(Filters(divisions=("다른 부서",)), "2018-06").empty
+    assert insights_queries.call_months(Filters())[:2] == ["2017-04", "2017-05"]
+    assert insights_queries.complaint_early_warning(Filters(), "2017-06").empty
+    assert insights_queries.complaint_early_warning(Filters(divisions=("다른 부서",)), "2018-06").empty
 
 
 # ---------------------------------------------------------------- 전년 대비
 
 def test_year_on_year_ranks_the_largest_increase_first(tiny):
-    up, down = insights.year_on_year(Filters(year="2024"))
+    up, down = insights_queries.year_on_year(Filters(year="2024"))
     assert list(up["사업명"]) == ["다년 계획 사업", "증가 사업", "최종예산 비교 사업", "소폭 증가 사업"]
     assert list(up["증감"]) == [1_000_000, 500_000, 200_000, 100_000]
     assert list(up["증감율(%)"]) == [50.0, 50.0, 20.0, 10.0]
@@ -366,7 +368,7 @@ def test_year_on_year_ranks_the_largest_increase_first(tiny):
     assert list(down["사업명"]) == ["감소 사업"]
     assert down["증감"].iat[0] == -200_000 and down["증감율(%)"].iat[0] == -20.0
     assert "변동 없음 사업" not in set(up["사업명"]) | set(down["사업명"])
-    top2, _ = insights.year_on_year(Filters(year="2024"), top=2)
+    top2, _ = insights_queries.year_on_year(Filters(year="2024"), top=2)
     assert list(top2["사업명"]) == ["다년 계획 사업", "증가 사업"]
 
 
@@ -374,7 +376,7 @@ def test_year_on_year_ranks_the_largest_increase_first(tiny):
 
 @pytest.mark.usefixtures("use_dashboard_data")
 def test_shipped_2018_watch_flags_personnel_and_not_civil_service():
-    watch = insights.execution_watch(Filters(year="2018"))
+    watch = insights_queries.execution_watch(Filters(year="2018"))
     personnel = alerts_for(watch, "지방공무원인사관리")
     assert "집행 부진" in personnel
     assert personnel["집행 부진"]["집행률(%)"] == 17.0  # 73,837 / 435,445 천원
@@ -404,7 +406,7 @@ def briefing_2024(dashboard_data):
     try:
         f = Filters(year="2024")
         data = briefing_xlsx(f)
-        quarterly = queries.quarterly_tasks(f)
+        quarterly = quarterly_queries.quarterly_tasks(f)
     finally:
         if old is None:
             os.environ.pop("DASHBOARD_DATA_DIR", None)

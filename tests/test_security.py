@@ -19,11 +19,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import APP_PATH, PROJECT_DIR, SHIPPED_EXTRACTS, app_pages
-from core import build as build_mod
-from core import db, export, insights, queries
-from core.build import BuildError, build
-from core.filters import Filters, from_query_params
-from core.ingest import ingest_files
+from core.pipeline import build as build_mod
+from core.dashboard import db, export
+from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
+from core.pipeline.build import BuildError, build
+from core.dashboard.filters import Filters, from_query_params
+from core.pipeline.ingest import ingest_files
 
 PAGES = app_pages()
 
@@ -83,7 +84,7 @@ def hostile_table(data_copy, tmp_path) -> pd.DataFrame:
     ingest_files([_hostile_csv(tmp_path / "budget_line_hostile.csv")], root=data_copy / "extracts")
     build(root=data_copy / "extracts", target=data_copy / "dashboard.duckdb")
     db.reset()
-    df = queries.budget_items(Filters(), "H01", "악성 표", None, "천원")
+    df = budget_queries.budget_items(Filters(), "H01", "악성 표", None, "천원")
     assert len(df) == len(HOSTILE_NAMES) + 3
     return df
 
@@ -121,7 +122,7 @@ def _is_number(text: str) -> bool:
 
 def test_xlsx_export_neutralises_formula_text_and_keeps_numbers(hostile_table):
     for unit, expected in (("천원", -1000), ("원", -1_000_000)):
-        df = hostile_table if unit == "천원" else queries.budget_items(Filters(), "H01", "악성 표", None, "원")
+        df = hostile_table if unit == "천원" else budget_queries.budget_items(Filters(), "H01", "악성 표", None, "원")
         meta = export.meta_block("=필터", unit, "2024-06-30", "@출처")
         wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes([("악성", df, meta)])))
         ws = wb.worksheets[0]
@@ -236,19 +237,19 @@ HOSTILE_FILTERS = [
 ]
 
 QUERY_FUNCTIONS = {
-    "budget_tables": queries.budget_tables,
-    "budget_summary": queries.budget_summary,
-    "quarterly_tasks": queries.quarterly_tasks,
-    "training_by_task": queries.training_by_task,
-    "training_by_line": queries.training_by_line,
-    "training_by_category": queries.training_by_category,
-    "training_categories": lambda f: pd.DataFrame({"c": queries.training_categories(f)}),
-    "call_monthly": queries.call_monthly,
-    "call_breakdown": lambda f: queries.call_breakdown(f, "topic"),
-    "call_center_reported": lambda f: queries.call_center_reported(f)[0],
-    "execution_watch": insights.execution_watch,
-    "year_on_year": lambda f: insights.year_on_year(f)[0],
-    "complaint_early_warning": lambda f: insights.complaint_early_warning(f, "2018-06"),
+    "budget_tables": budget_queries.budget_tables,
+    "budget_summary": budget_queries.budget_summary,
+    "quarterly_tasks": quarterly_queries.quarterly_tasks,
+    "training_by_task": training_queries.training_by_task,
+    "training_by_line": training_queries.training_by_line,
+    "training_by_category": training_queries.training_by_category,
+    "training_categories": lambda f: pd.DataFrame({"c": training_queries.training_categories(f)}),
+    "call_monthly": callcenter_queries.call_monthly,
+    "call_breakdown": lambda f: callcenter_queries.call_breakdown(f, "topic"),
+    "call_center_reported": lambda f: callcenter_queries.call_center_reported(f)[0],
+    "execution_watch": insights_queries.execution_watch,
+    "year_on_year": lambda f: insights_queries.year_on_year(f)[0],
+    "complaint_early_warning": lambda f: insights_queries.complaint_early_warning(f, "2018-06"),
 }
 
 
@@ -257,8 +258,8 @@ def test_query_functions_bind_hostile_filter_values(f, data_copy):
     before_hash, before_counts = sha256(data_copy / "dashboard.duckdb"), table_counts()
     for name, fn in QUERY_FUNCTIONS.items():
         assert fn(f).empty, name
-    assert queries.call_kpis(f) == (None, None)
-    assert insights.call_months(f) == []
+    assert callcenter_queries.call_kpis(f) == (None, None)
+    assert insights_queries.call_months(f) == []
     db.reset()
     assert table_counts() == before_counts
     assert sha256(data_copy / "dashboard.duckdb") == before_hash
@@ -267,32 +268,32 @@ def test_query_functions_bind_hostile_filter_values(f, data_copy):
 def test_other_user_text_reaches_sql_only_as_parameters(data_copy):
     before = table_counts()
     for text in SQL_TEXT:
-        assert queries.budget_items(Filters(), text, text, None).empty
-        assert queries.budget_items(Filters(), "000", "2018년 본예산 사업별 내역", text).empty
-        assert queries.budget_printed_total(Filters(), text, text, None).empty
-        assert queries.budget_path("000", text) == []
-        assert queries.budget_item(text, text) is None
-        assert queries.quarterly_subitems(text, text).empty
-        assert queries.quality_report([text]).empty
+        assert budget_queries.budget_items(Filters(), text, text, None).empty
+        assert budget_queries.budget_items(Filters(), "000", "2018년 본예산 사업별 내역", text).empty
+        assert budget_queries.budget_printed_total(Filters(), text, text, None).empty
+        assert budget_queries.budget_path("000", text) == []
+        assert budget_queries.budget_item(text, text) is None
+        assert quarterly_queries.quarterly_subitems(text, text).empty
+        assert sources_queries.quality_report([text]).empty
         # A category filters the plan/actual lines only; targets stay listed, with nothing matched.
-        for fn in (queries.training_by_task, queries.training_by_line):
+        for fn in (training_queries.training_by_task, training_queries.training_by_line):
             lines = fn(Filters(), text)
             assert lines[["계획 인원", "실적 인원", "계획 과정", "실적 과정"]].isna().all().all()
     with pytest.raises(KeyError):
-        queries.call_breakdown(Filters(), "topic; DROP TABLE budget_line")  # only checked identifiers
+        callcenter_queries.call_breakdown(Filters(), "topic; DROP TABLE budget_line")  # only checked identifiers
     assert table_counts() == before
 
 
 def test_a_hostile_year_never_reaches_sql(data_copy):
     f = Filters(year="2018' OR 1=1 --")
     before = table_counts()
-    for fn in (queries.budget_tables, queries.quarterly_tasks, insights.execution_watch):
+    for fn in (budget_queries.budget_tables, quarterly_queries.quarterly_tasks, insights_queries.execution_watch):
         try:
             result = fn(f)
         except ValueError:  # int() of a non-digit year refuses before any SQL is built
             continue
         assert result.empty
-    assert queries.call_monthly(f).empty
+    assert callcenter_queries.call_monthly(f).empty
     assert table_counts() == before
 
 

@@ -26,9 +26,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from core import reconcile
-from core.build import build
-from core.schema import BUDGET_LINE, TABLES
+from core.pipeline import reconcile
+from core.pipeline.build import build
+from core.pipeline.schema import BUDGET_LINE, TABLES
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"
@@ -478,7 +478,7 @@ MONEY = list(BUDGET_LINE.total_columns)
 
 
 def test_every_printed_budget_total_adds_up(con):
-    """Recomputed here, independently of core.reconcile: each 합계/계/총계 row against its table's items."""
+    """Recomputed here, independently of core.pipeline.reconcile: each 합계/계/총계 row against its table's items."""
     df = con.execute("SELECT * FROM budget_line WHERE doc_id IN ('000','001','004')").df()
     df["fy"] = df["fiscal_year"].fillna(-1)
     df["parent"] = df["parent_item_id"].fillna("")

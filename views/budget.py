@@ -1,11 +1,12 @@
 """과제별 예산: one budget table, drill-down into sub-items, unit switch, printed totals."""
 import streamlit as st
 
-from core import charts, queries, ui
+from core.widgets import charts, ui
+from core.dashboard.queries import budget as budget_queries
 
 st.title("💰 과제·세부사업별 예산")
 f = ui.sidebar_filters()
-tables = queries.budget_tables(f)
+tables = budget_queries.budget_tables(f)
 if tables.empty:
     ui.empty_state(f, "예산")
     ui.sync_url(f)
@@ -16,7 +17,7 @@ f = ui.page_choice(f, "table", "예산 표", labels)
 doc_id, section = f.get("table").split(" · ", 1)
 f, unit = ui.unit_choice(f)
 item = ui.remembered("item")
-path = queries.budget_path(doc_id, item) if item else []
+path = budget_queries.budget_path(doc_id, item) if item else []
 if item and (not path or path[0]["source_section"] != section):
     path = []  # the remembered item belongs to another table
 parent = path[-1]["item_id"] if path else None
@@ -24,8 +25,8 @@ f = f.with_extra("item", parent)
 
 crumbs = ["전체"] + [p["name"] for p in path]
 st.caption("위치: " + " › ".join(crumbs))
-rows = queries.budget_items(f, doc_id, section, parent, unit)
-totals = queries.budget_printed_total(f, doc_id, section, parent, unit)
+rows = budget_queries.budget_items(f, doc_id, section, parent, unit)
+totals = budget_queries.budget_printed_total(f, doc_id, section, parent, unit)
 table_row = tables.iloc[labels.index(f.get("table"))]
 ui.as_of_caption(table_row["as_of"], f"금액 단위 {unit} (보고서 인쇄 단위 {table_row['unit']}) · {f.year_label()}")
 

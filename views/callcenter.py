@@ -1,12 +1,13 @@
 """콜센터·민원 지표: KPI cards vs the previous year, monthly trend, topics and channels, reported figures."""
 import streamlit as st
 
-from core import charts, queries, ui
+from core.widgets import charts, ui
+from core.dashboard.queries import callcenter as callcenter_queries
 
 st.title("☎️ 콜센터·민원 지표")
 f = ui.sidebar_filters()
 f, unit = ui.unit_choice(f)
-current, previous = queries.call_kpis(f)
+current, previous = callcenter_queries.call_kpis(f)
 
 st.subheader("콜센터 운영 지표")
 if current is None:
@@ -29,7 +30,7 @@ else:
         col.metric(label, fmt.format(current[key]), delta, delta_color="inverse" if inverse else "normal", border=True)
     if not f.year_int:
         st.caption("연도를 하나 고르면 전년 같은 기간과 비교한 증감이 함께 보입니다.")
-    monthly = queries.call_monthly(f)
+    monthly = callcenter_queries.call_monthly(f)
     rates = charts.line(monthly, "월", {"answer_rate": "응답률", "direct_rate": "직접처리율", "service_level": "20초 내 응답률"},
                         markers=True, height=320, y_title="%", title="월별 응답률·직접처리율")
     c1, c2 = st.columns(2)
@@ -38,7 +39,7 @@ else:
     tab_topic, tab_channel = st.tabs(["상담주제별", "채널별"])
     for tab, by, name in ((tab_topic, "topic", "상담주제별"), (tab_channel, "channel", "채널별")):
         with tab:
-            table = queries.call_breakdown(f, by).drop(columns=["is_sample", "first_day", "last_day"])
+            table = callcenter_queries.call_breakdown(f, by).drop(columns=["is_sample", "first_day", "last_day"])
             table = table.rename(columns={"inbound": "인입", "answered": "응답", "abandoned": "포기",
                                           "answer_rate": "응답률(%)", "abandon_rate": "포기율(%)",
                                           "service_level": "20초 내 응답률(%)", "aht_seconds": "평균 상담시간(초)",
@@ -51,7 +52,7 @@ else:
                          "예시 데이터(생성기) — 실제 실적 아님", key=f"call_{by}")
 
 st.subheader("보고서에 인쇄된 민원·콜센터 수치")
-budget, indicators = queries.call_center_reported(f, unit)
+budget, indicators = callcenter_queries.call_center_reported(f, unit)
 if budget.empty and indicators.empty:
     ui.empty_state(f, "보고서의 민원·콜센터")
 if not budget.empty:

@@ -1,17 +1,19 @@
 """점검·경보: execution lag, target projections, complaint early warning, year-on-year moves."""
 import streamlit as st
 
-from core import insights, queries, ui
+from core.dashboard.queries import common as common_queries, insights as insights_queries, training as training_queries
+from core.dashboard import rules
+from core.widgets import ui
 
 st.title("🚨 점검·경보")
 f = ui.sidebar_filters()
 f, unit = ui.unit_choice(f)
 with st.expander("판정 규칙", expanded=False):
-    for name, rule in insights.RULES.items():
+    for name, rule in rules.RULES.items():
         st.markdown(f"- **{name}**: {rule}")
 
 st.subheader("집행 점검")
-watch = insights.execution_watch(f)
+watch = insights_queries.execution_watch(f)
 if watch.empty:
     st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
 else:
@@ -21,8 +23,8 @@ else:
     st.page_link("views/quarterly.py", label="분기별 집행에서 보기", icon="📅")
 
 st.subheader("목표 달성 전망")
-st.caption("추정치입니다. 실적이 아닙니다. " + insights.RULES["목표 미달 우려"])
-projection = insights.target_projection(queries.training_by_line(f))
+st.caption("추정치입니다. 실적이 아닙니다. " + rules.RULES["목표 미달 우려"])
+projection = insights_queries.target_projection(training_queries.training_by_line(f))
 if projection.empty:
     ui.empty_state(f, "목표·중간 실적")
 else:
@@ -30,12 +32,12 @@ else:
     ui.downloads(projection, "목표_달성_전망", f, None, projection["기준일"].max(), "002 보고서 (추정치)", key="projection")
 
 st.subheader("민원 조기경보")
-months = insights.call_months(f)
+months = insights_queries.call_months(f)
 if not months:
     ui.empty_state(f, "콜센터")
 else:
     f = ui.page_choice(f, "month", "기준 월", list(reversed(months)), months[-1])
-    warning = insights.complaint_early_warning(f, f.get("month"))
+    warning = insights_queries.complaint_early_warning(f, f.get("month"))
     if warning.empty:
         st.info("전년 같은 달 자료가 없어 예상할 수 없습니다. 1년 이상 쌓인 달을 고르세요.")
     else:
@@ -45,7 +47,7 @@ else:
         ui.downloads(warning, "민원_조기경보_예시데이터", f, None, None, "예시 데이터(생성기)", key="warning")
 
 st.subheader("전년 대비 증감")
-up, down = insights.year_on_year(f)
+up, down = insights_queries.year_on_year(f)
 if up.empty and down.empty:
     ui.empty_state(f, "전년 비교")
 else:
@@ -53,7 +55,7 @@ else:
     for col, df, title, key in ((c1, up, "가장 많이 늘어난 사업", "yoy_up"), (c2, down, "가장 많이 줄어든 사업", "yoy_down")):
         with col:
             st.markdown(f"**{title}**")
-            shown = queries.to_unit(df, ["전년", "당해", "증감"], unit)
+            shown = common_queries.to_unit(df, ["전년", "당해", "증감"], unit)
             ui.table(shown, unit)
             ui.downloads(shown, title, f, unit, None, "보고서의 전년 열", key=key)
 ui.sync_url(f)

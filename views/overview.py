@@ -1,13 +1,14 @@
 """개요: headline cards for the current filter and one small chart per view."""
 import streamlit as st
 
-from core import charts, insights, queries, ui
+from core.widgets import charts, ui
+from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, overview as overview_queries, quarterly as quarterly_queries, training as training_queries
 
 st.title("📊 교육청 예산·성과 대시보드")
 f = ui.sidebar_filters()
 f, unit = ui.unit_choice(f)
-training = queries.training_by_task(f)
-h = queries.headline(f, training)
+training = training_queries.training_by_task(f)
+h = overview_queries.headline(f, training)
 
 year_text = f"{h['year']}년" if h.get("year") else "연도 미상"
 st.caption(f"예산 카드는 필터 안에서 가장 최근 연도({year_text})의 각 보고서 주 예산표 기준입니다 · 금액 단위 {unit}")
@@ -42,7 +43,7 @@ else:
     c[4].metric("콜센터 응답률", "-")
     c[4].caption("필터에 콜센터 데이터 없음")
 
-alerts = insights.execution_watch(f)
+alerts = insights_queries.execution_watch(f)
 if not alerts.empty:
     with st.container(border=True):
         st.markdown(f"#### 🚨 점검이 필요한 과제 {len(alerts)}건")
@@ -53,7 +54,7 @@ if not alerts.empty:
 left, right = st.columns(2)
 with left:
     st.markdown("#### 분기별 집행")
-    totals = queries.quarterly_totals(f, unit)
+    totals = quarterly_queries.quarterly_totals(f, unit)
     if totals.empty:
         st.caption("필터에 분기별 집행 데이터가 없습니다.")
     else:
@@ -70,7 +71,7 @@ with left:
     st.page_link("views/training.py", label="연수 목표 대비 실적 보기", icon="🎓")
 with right:
     st.markdown("#### 예산 (보고서별 주 예산표)")
-    by_year = queries.budget_by_year(f, unit)
+    by_year = budget_queries.budget_by_year(f, unit)
     if by_year.empty:
         st.caption("필터에 예산 데이터가 없습니다.")
     else:
@@ -78,7 +79,7 @@ with right:
                         width="stretch")
     st.page_link("views/budget.py", label="과제별 예산 보기", icon="💰")
     st.markdown("#### 콜센터 월별 인입")
-    monthly = queries.call_monthly(f)
+    monthly = callcenter_queries.call_monthly(f)
     if monthly.empty:
         st.caption("필터에 콜센터 데이터가 없습니다.")
     else:

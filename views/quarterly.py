@@ -2,12 +2,13 @@
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import queries, ui
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.widgets import ui
 
 st.title("📅 분기별 집행계획")
 f = ui.sidebar_filters()
 f, unit = ui.unit_choice(f)
-tasks = queries.quarterly_tasks(f, unit)
+tasks = quarterly_queries.quarterly_tasks(f, unit)
 if tasks.empty:
     ui.empty_state(f, "분기별 집행")
     ui.sync_url(f)
@@ -15,7 +16,7 @@ if tasks.empty:
 
 as_of = tasks["기준일"].dropna().max()
 ui.as_of_caption(as_of, f"기준일까지의 분기는 **집행액(실적)**, 이후 분기는 **집행예정액(계획)** · 금액 단위 {unit}")
-totals = queries.quarterly_totals(f, unit)
+totals = quarterly_queries.quarterly_totals(f, unit)
 
 c1, c2 = st.columns([3, 2])
 with c1:
@@ -49,7 +50,7 @@ if selected:
     task = tasks.iloc[selected[0]]
     doc_id = task["항목 ID"].split("-", 1)[0]
     st.subheader(f"세부 집행계획: {task['사업명']}")
-    subs = queries.quarterly_subitems(doc_id, task["항목 ID"], unit)
+    subs = quarterly_queries.quarterly_subitems(doc_id, task["항목 ID"], unit)
     if subs.empty:
         st.info("이 과제는 세부 집행계획 표가 없습니다.")
     else:

@@ -1,23 +1,24 @@
 """데이터 출처·품질: documents, per-table coverage, and the reconciliation report."""
 import streamlit as st
 
-from core import queries, ui
+from core.dashboard.queries import sources as sources_queries
+from core.widgets import ui
 
 st.title("🔎 데이터 출처·품질")
 f = ui.sidebar_filters()
-st.caption(f"데이터 파일 빌드 시각: {queries.build_time()} · 모든 수치는 아래 보고서에 인쇄된 값 그대로입니다.")
+st.caption(f"데이터 파일 빌드 시각: {sources_queries.build_time()} · 모든 수치는 아래 보고서에 인쇄된 값 그대로입니다.")
 
 st.subheader("출처 문서")
-docs = queries.source_documents()
+docs = sources_queries.source_documents()
 ui.table(docs)
 
 st.subheader("표별 행 수·기준일·단위")
-counts = queries.table_row_counts()
+counts = sources_queries.table_row_counts()
 ui.table(counts)
 ui.downloads(counts, "표별_행수", f, None, None, "전체", key="counts")
 
 st.subheader("합계·비율 재계산 결과")
-quality = queries.quality_report()
+quality = sources_queries.quality_report()
 if quality.empty:
     st.success("인쇄된 모든 합계와 비율이 부분의 합과 일치합니다.")
 else:

@@ -1,15 +1,16 @@
 """연수 목표 대비 실적: per 과제 and 세부사업, target vs actual, with last year's actual beside."""
 import streamlit as st
 
-from core import charts, queries, ui
+from core.widgets import charts, ui
+from core.dashboard.queries import training as training_queries
 
 st.title("🎓 연수 추진 목표 대비 실적")
 f = ui.sidebar_filters()
-categories = queries.training_categories(f)
+categories = training_queries.training_categories(f)
 f = ui.page_choice(f, "category", "연수 구분", ["전체", *categories], "전체", widget="selectbox")
 category = None if f.get("category") == "전체" else f.get("category")
 
-tasks = queries.training_by_task(f, category)
+tasks = training_queries.training_by_task(f, category)
 if tasks.empty:
     ui.empty_state(f, "연수 목표")
     ui.sync_url(f)
@@ -28,17 +29,17 @@ ui.table(tasks, "")
 ui.downloads(tasks, "연수_과제별_목표대비실적", f, None, str(as_of), "002 · 과제별 추진 목표·실적", key="training_task")
 
 st.subheader("세부사업별 목표·실적")
-lines = queries.training_by_line(f, category)
+lines = training_queries.training_by_line(f, category)
 ui.table(lines, "")
 st.caption("계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다.")
 ui.downloads(lines, "연수_세부사업별_목표대비실적", f, None, str(as_of), "추진 목표·계획·실적", key="training_line")
 
 st.subheader("연수 구분별 계획 대비 실적")
-by_cat = queries.training_by_category(f)
+by_cat = training_queries.training_by_category(f)
 ui.table(by_cat, "")
 ui.downloads(by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), "추진 계획·실적", key="training_cat")
 
-overview = queries.training_overview_table(f)
+overview = training_queries.training_overview_table(f)
 if not overview.empty:
     st.subheader("연수·교육훈련 현황 (보고서 표)")
     ui.table(overview)

@@ -12,8 +12,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from . import export, queries
-from .filters import DEFAULT_UNIT, UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters, describe, from_query_params, \
+from core.dashboard import export
+from core.dashboard.queries import common as common_queries, options as options_queries
+from core.dashboard.filters import DEFAULT_UNIT, UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters, describe, from_query_params, \
     to_query_params, year_label
 
 PAGE_EXTRAS: dict[str, list[str]] = {"unit": list(UNIT_FACTORS)}
@@ -21,7 +22,7 @@ _SAMPLE_NOTE = "⚠️ **예시 데이터**: 생성기로 만든 표본입니다
 
 
 def _options():
-    return queries.filter_options()
+    return options_queries.filter_options()
 
 
 def _initial_query_params() -> dict[str, list[str]]:
@@ -76,7 +77,7 @@ def sidebar_filters() -> Filters:
 
 
 def _briefing(f: Filters) -> bytes:
-    from .briefing import briefing_xlsx
+    from core.dashboard.briefing import briefing_xlsx
 
     return briefing_xlsx(f, st.session_state.get("p_unit") or DEFAULT_UNIT)
 
@@ -145,7 +146,7 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     """Column formats: amounts with separators in the chosen unit, rates as progress bars."""
     config = {}
     for c in df.columns:
-        if c in queries.MONEY_COLS or c in ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)",
+        if c in common_queries.MONEY_COLS or c in ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)",
                                             "금액", "누적 금액", "예산현액·추경"):
             config[c] = st.column_config.NumberColumn(f"{c} ({unit})" if unit else c, format="localized")
         elif c in ("전년", "당해"):

@@ -1,22 +1,22 @@
 """Benchmark every page at a given data size against a pandas peer and bare DuckDB.
 
-    python -m core.bench --rows 1000000 --json bench-1m.json [--repeats 7] [--seed 7] [--keep DIR]
-    python -m core.bench --markdown BENCHMARKS.md bench-100k.json bench-1m.json bench-10m.json
+    python -m bench --rows 1000000 --json bench-1m.json [--repeats 7] [--seed 7] [--keep DIR]
+    python -m bench --markdown BENCHMARKS.md bench-100k.json bench-1m.json bench-10m.json
 
-A run generates synthetic extracts (``core.scale``) into a temporary folder, times the normal
-build (``core.build.build``), then measures each page of the app with four methods, interleaved
+A run generates synthetic extracts (``bench.scale``) into a temporary folder, times the normal
+build (``core.pipeline.build.build``), then measures each page of the app with four methods, interleaved
 per repetition (the order rotates every repetition):
 
 (a) app      the real page through ``streamlit.testing.v1.AppTest`` on ``app.py`` with
              DASHBOARD_DATA_DIR set: the sidebar 연도 filter (``f_year``) is switched between
              the two latest years and ``at.run()`` is timed. Before each timed run the results
-             the page needs *for the new year* are dropped from ``core.db``'s result cache
+             the page needs *for the new year* are dropped from ``core.dashboard.db``'s result cache
              (found by recording which cache entries each year's run reads), so every timed run
              executes its SQL, while filter-independent results (the filter lists) stay cached
              as they would in a running app: this is the first visit to that filter value.
              Also reported: the same run with everything cached (``rerun_cached``) and with the
              whole cache cleared (``rerun_cold``, filter lists included).
-(b) queries  the same ``core.queries``/``core.insights`` calls the page makes, with the result
+(b) queries  the same ``core.dashboard.queries``/``core.dashboard.queries.insights`` calls the page makes, with the result
              cache cleared first (``query_ms``) and again with it warm (``query_cached_ms``).
 (c) pandas   a plain pandas peer: ``pandas.read_parquet`` of the needed columns of the same
              extracts, then filter and aggregate in memory to the same figures, per filter
@@ -52,9 +52,9 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from core.settings import PROJECT_DIR, SUMMARY_SECTION
+
 PAGES = ["overview", "budget", "quarterly", "training", "callcenter", "insights", "sources"]
-SUMMARY_SECTION = "주요업무별 예산 내역"
 UNIT = "천원"  # every page's default unit
 TARGETS = {"p95_page_ms": 250.0, "pandas_speedup": 20.0, "app_vs_bare": 2.0, "app_rss_mb": 1024.0,
            "build_rows_per_s": 2_000_000.0, "growth_factor_of_rows": 1.0}
@@ -117,63 +117,63 @@ def _unpack(text: str):
 
 def page_queries(page: str, year: str) -> dict:
     """Call what the page calls for the filter 'year'; return a few figures to check the peer against."""
-    from . import insights, queries
-    from .filters import Filters
+    from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, options as options_queries, overview as overview_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
+    from core.dashboard.filters import Filters
 
     f = Filters(year=year).with_extra("unit", UNIT)
     if page == "overview":
-        training = queries.training_by_task(f)
-        h = queries.headline(f, training)
-        alerts = insights.execution_watch(f)
-        queries.quarterly_totals(f, UNIT)
+        training = training_queries.training_by_task(f)
+        h = overview_queries.headline(f, training)
+        alerts = insights_queries.execution_watch(f)
+        quarterly_queries.quarterly_totals(f, UNIT)
         training.dropna(subset=["달성률(%)"])
-        queries.budget_summary(f)
-        queries.call_monthly(f)
+        budget_queries.budget_summary(f)
+        callcenter_queries.call_monthly(f)
         return {"budget_won": _num(h.get("budget")), "answer_rate": _num(h.get("answer_rate")), "alerts": len(alerts)}
     if page == "budget":
-        tables = queries.budget_tables(f)
+        tables = budget_queries.budget_tables(f)
         if tables.empty:
             return {"tables": 0}
         first = tables.iloc[0]
         g = f.with_extra("table", f"{first['doc_id']} · {first['source_section']}").with_extra("item", None)
-        rows = queries.budget_items(g, first["doc_id"], first["source_section"], None, UNIT)
-        queries.budget_printed_total(g, first["doc_id"], first["source_section"], None, UNIT)
+        rows = budget_queries.budget_items(g, first["doc_id"], first["source_section"], None, UNIT)
+        budget_queries.budget_printed_total(g, first["doc_id"], first["source_section"], None, UNIT)
         return {"tables": len(tables), "items": len(rows),
                 "budget_original": _num(rows["본예산"].astype("Float64").sum()) if "본예산" in rows else None}
     if page == "quarterly":
-        tasks = queries.quarterly_tasks(f, UNIT)
-        queries.quarterly_totals(f, UNIT)
+        tasks = quarterly_queries.quarterly_tasks(f, UNIT)
+        quarterly_queries.quarterly_totals(f, UNIT)
         return {"tasks": len(tasks), "quarter_sum": _num(tasks["분기 합"].astype("Float64").sum()) if len(tasks) else 0}
     if page == "training":
-        cats = queries.training_categories(f)
-        tasks = queries.training_by_task(f, None)
-        lines = queries.training_by_line(f, None)
-        queries.training_by_category(f)
-        queries.training_overview_table(f)
+        cats = training_queries.training_categories(f)
+        tasks = training_queries.training_by_task(f, None)
+        lines = training_queries.training_by_line(f, None)
+        training_queries.training_by_category(f)
+        training_queries.training_overview_table(f)
         return {"categories": len(cats), "tasks": len(tasks), "lines": len(lines),
                 "actual_trainees": _num(tasks["실적 인원"].astype("Float64").sum()) if len(tasks) else 0}
     if page == "callcenter":
-        current, _previous = queries.call_kpis(f)
-        monthly = queries.call_monthly(f)
-        queries.call_breakdown(f, "topic")
-        queries.call_breakdown(f, "channel")
-        queries.call_center_reported(f, UNIT)
+        current, _previous = callcenter_queries.call_kpis(f)
+        monthly = callcenter_queries.call_monthly(f)
+        callcenter_queries.call_breakdown(f, "topic")
+        callcenter_queries.call_breakdown(f, "channel")
+        callcenter_queries.call_center_reported(f, UNIT)
         return {"inbound": _num(None if current is None else current["inbound"]),
                 "answer_rate": _num(None if current is None else current["answer_rate"]), "months": len(monthly)}
     if page == "insights":
-        watch = insights.execution_watch(f)
-        insights.target_projection(queries.training_by_line(f))
-        months = insights.call_months(f)
+        watch = insights_queries.execution_watch(f)
+        insights_queries.target_projection(training_queries.training_by_line(f))
+        months = insights_queries.call_months(f)
         if months:
-            insights.complaint_early_warning(f.with_extra("month", months[-1]), months[-1])
-        up, _down = insights.year_on_year(f)
+            insights_queries.complaint_early_warning(f.with_extra("month", months[-1]), months[-1])
+        up, _down = insights_queries.year_on_year(f)
         return {"alerts": len(watch), "months": len(months),
                 "yoy_up_max": _num(up["증감"].max()) if len(up) else None}
     if page == "sources":
-        queries.build_time()
-        queries.source_documents()
-        counts = queries.table_row_counts()
-        queries.quality_report()
+        sources_queries.build_time()
+        sources_queries.source_documents()
+        counts = sources_queries.table_row_counts()
+        sources_queries.quality_report()
         return {"rows": _num(counts["행수"].sum())}
     raise KeyError(page)
 
@@ -340,7 +340,7 @@ class PandasPeer:
                         "training_target", "training_result", "training_overview", "indicator", "headcount",
                         "org_unit", "call_center_daily")}},
         }[page]
-        from .schema import TABLES
+        from core.pipeline.schema import TABLES
 
         out = {}
         for table, cols in need.items():
@@ -471,7 +471,7 @@ class PandasPeer:
 # ================================================================ workers (one process each)
 
 def _make_recorder():
-    """A stand-in for core.db's result cache that records which entries a run reads or writes."""
+    """A stand-in for core.dashboard.db's result cache that records which entries a run reads or writes."""
     from collections import OrderedDict
 
     class Recording(OrderedDict):
@@ -501,7 +501,7 @@ def _worker_app(data_dir: Path, proto) -> None:
     os.chdir(PROJECT_DIR)
     from streamlit.testing.v1 import AppTest
 
-    from . import db
+    from core.dashboard import db
 
     db.reset()
     rec = _make_recorder()()
@@ -530,7 +530,7 @@ def _worker_app(data_dir: Path, proto) -> None:
         if cmd == "years":
             from . import queries
 
-            _agencies, years, _unknown = queries.filter_options()
+            _agencies, years, _unknown = options_queries.filter_options()
             return {"years": years}
         if cmd == "filter_options":
             from . import queries
@@ -538,7 +538,7 @@ def _worker_app(data_dir: Path, proto) -> None:
             saved = list(rec.items())
             rec.clear()
             t = time.perf_counter()
-            queries.filter_options()
+            options_queries.filter_options()
             took = time.perf_counter() - t
             rec.clear()
             rec.update(saved)
@@ -591,7 +591,7 @@ def _worker_app(data_dir: Path, proto) -> None:
             rec.update(saved)
             out = {"ms": _ms(cold), "cached_ms": _ms(cached), "checks": checks, "n_queries": len(added)}
             if msg.get("capture"):
-                # (file version, sql, frozen params) → (sql, params) as core.db passed them to DuckDB
+                # (file version, sql, frozen params) → (sql, params) as core.dashboard.db passed them to DuckDB
                 out["sqls"] = _pack([(k[1], [list(p) if isinstance(p, tuple) else p for p in k[2]]) for k in added])
             return out
         if cmd == "overhead":
@@ -673,7 +673,7 @@ class Worker:
         self.kind = kind
         self.log = log
         self._log = open(log, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "core.bench", "--worker", kind, "--data", str(data_dir)],
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench", "--worker", kind, "--data", str(data_dir)],
                                      cwd=PROJECT_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=self._log, text=True, encoding="utf-8")
 
@@ -737,7 +737,7 @@ def _checks_match(a: dict, b: dict) -> bool:
 def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None = None,
                   pages: list[str] | None = None, log=print) -> dict:
     from . import scale
-    from .build import build
+    from core.pipeline.build import build
 
     pages = pages or PAGES
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
@@ -892,21 +892,21 @@ def markdown(results: list[dict], notes: str = "") -> str:
     results = sorted(results, key=lambda r: r["rows"])
     m = results[-1]["machine"] if results else machine()
     lines = ["# Benchmarks", "",
-             "Generated by `python -m core.bench --markdown BENCHMARKS.md <json…>` from the JSON files of "
-             "`python -m core.bench --rows N --json FILE`. Figures are milliseconds unless marked.", "",
+             "Generated by `python -m bench --markdown BENCHMARKS.md <json…>` from the JSON files of "
+             "`python -m bench --rows N --json FILE`. Figures are milliseconds unless marked.", "",
              "## Method", "",
-             "- **Data**: `python -m core.scale` writes synthetic extracts in the project's schema "
+             "- **Data**: `python -m bench.scale` writes synthetic extracts in the project's schema "
              "(17 시도교육청 + up to 176 교육지원청, ten fiscal years 2015–2024, 세부사업 → 과제 → monthly execution "
              "lines, quarterly plans, training targets/results, and daily call-center rows by topic × channel × "
-             "agency, which are about half of all rows). The normal `core.build.build` turns them into DuckDB; "
+             "agency, which are about half of all rows). The normal `core.pipeline.build.build` turns them into DuckDB; "
              "`build_s` is that call, reconciliation and derived tables included.",
              "- **(a) page run** (`rerun`): the real page through `streamlit.testing.v1.AppTest` on `app.py` with "
              "`DASHBOARD_DATA_DIR` set. The sidebar 연도 filter is switched between the two latest years and "
              "`at.run()` is timed. Before each timed run the cached results that this page needs *for the new "
-             "year* are dropped from `core.db`'s result cache, so each timed run executes its SQL (first visit "
+             "year* are dropped from `core.dashboard.db`'s result cache, so each timed run executes its SQL (first visit "
              "to that filter value), while filter-independent results such as the filter lists stay cached, as "
              "in a running app. `cached` is the same switch with everything cached; `cold` clears the whole cache.",
-             "- **(b) queries**: the same `core.queries`/`core.insights` calls the page makes, cache cleared first.",
+             "- **(b) queries**: the same `core.dashboard.queries`/`core.dashboard.queries.insights` calls the page makes, cache cleared first.",
              "- **(c) pandas peer**: `pandas.read_parquet` of the needed columns of the same extracts, then "
              "filter/aggregate in memory to the same figures, per filter change (`compute` = the part after "
              "loading, i.e. a peer that keeps its raw frames in memory). A few figures (e.g. inbound calls, "
@@ -1029,7 +1029,7 @@ def write_markdown(path: Path, json_files: list[Path]) -> str:
 # ================================================================ command line
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.bench", description="페이지별 성능 벤치마크")
+    parser = argparse.ArgumentParser(prog="python -m bench", description="페이지별 성능 벤치마크")
     parser.add_argument("--rows", type=int, help="생성할 전체 행 수")
     parser.add_argument("--json", type=Path, help="결과 JSON 파일")
     parser.add_argument("--repeats", type=int, default=7, help="페이지마다 측정 반복 횟수 (기본 7)")

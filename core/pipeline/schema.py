@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Multipliers from a printed money unit to 원.
-MONEY_UNITS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
+from core.settings import MONEY_UNITS  # noqa: F401 - printed money units, re-exported for ingest and reconcile
 
 
 @dataclass(frozen=True)

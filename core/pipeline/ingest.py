@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 from . import parsing
 from .parsing import CellError, FileFormatError
-from .paths import extracts_dir
+from core.settings import extracts_dir
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
 
 MAX_ERRORS_SHOWN = 30

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from . import derived, reconcile
 from .ingest import arrow_schema
-from .paths import db_path, extracts_dir
+from core.settings import db_path, extracts_dir
 from .schema import TABLES, Table
 
 SCHEMA_VERSION = 1

@@ -1,10 +1,10 @@
 """Synthetic data at scale for the benchmark: a whole country's education offices over ten years.
 
-    python -m core.scale --rows 1000000 --out /tmp/scale [--seed 7]
+    python -m bench.scale --rows 1000000 --out /tmp/scale [--seed 7]
 
 writes ``DIR/extracts/<table>/<batch>.parquet`` in exactly the project's schema (through
-``ingest.write_batches`` with the ``core.schema`` tables, so every type matches what ingestion
-writes); ``core.build.build(root=DIR/'extracts', target=...)`` turns them into DuckDB.
+``ingest.write_batches`` with the ``core.pipeline.schema`` tables, so every type matches what ingestion
+writes); ``core.pipeline.build.build(root=DIR/'extracts', target=...)`` turns them into DuckDB.
 
 The organisation grows with ``--rows``: the 17 시도교육청 always, plus up to 176 교육지원청
 (``rows // 25,000`` agencies in all, at most 193). Every agency has one budget document per
@@ -37,18 +37,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .ingest import arrow_schema, write_batches
-from .sample_callcenter import CHANNELS, TOPICS
-from .schema import (BUDGET_LINE, CALL_CENTER_DAILY, HEADCOUNT, INDICATOR, ORG_UNIT, QUARTERLY_EXECUTION,
+from core.settings import SUMMARY_SECTION
+from core.pipeline.ingest import arrow_schema, write_batches
+from core.pipeline.sample_callcenter import CHANNELS, TOPICS
+from core.pipeline.schema import (BUDGET_LINE, CALL_CENTER_DAILY, HEADCOUNT, INDICATOR, ORG_UNIT, QUARTERLY_EXECUTION,
                      SOURCE_DOCUMENT, TRAINING_OVERVIEW, TRAINING_RESULT, TRAINING_TARGET, Table)
 
 YEARS = list(range(2015, 2025))
 CURRENT_YEAR = YEARS[-1]
 CURRENT_AS_OF = dt.date(CURRENT_YEAR, 6, 30)
 CALL_START = dt.date(YEARS[0], 1, 1)
-SECTION = "주요업무별 예산 내역"  # the section queries.SUMMARY_SECTION and insights look for
+SECTION = SUMMARY_SECTION  # the table whose items have quarterly plans
 ROWS_PER_AGENCY = 25_000
-SYNTHETIC_NOTE = "합성 데이터 (python -m core.scale) — 실제 보고서 아님"
+SYNTHETIC_NOTE = "합성 데이터 (python -m bench.scale) — 실제 보고서 아님"
 
 # 시도교육청 (name, prefix of its 교육지원청 names, 교육지원청 districts).
 SIDO: list[tuple[str, str, list[str]]] = [
@@ -678,7 +679,7 @@ def generate(n_rows: int, out: Path, seed: int = 7) -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m core.scale", description="벤치마크용 합성 추출 파일 생성")
+    parser = argparse.ArgumentParser(prog="python -m bench.scale", description="벤치마크용 합성 추출 파일 생성")
     parser.add_argument("--rows", type=int, required=True, help="모든 표를 합친 행 수 (예: 1000000)")
     parser.add_argument("--out", type=Path, required=True, help="출력 폴더 (OUT/extracts/<표>/<묶음>.parquet)")
     parser.add_argument("--seed", type=int, default=7)

@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .build import ensure_built
-from .paths import db_path
+from core.pipeline.build import ensure_built
+from core.settings import db_path
 
 _lock = threading.Lock()
 _current: tuple[tuple, duckdb.DuckDBPyConnection] | None = None

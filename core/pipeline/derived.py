@@ -1,20 +1,20 @@
 """Tables the build derives from the extracts so the pages' queries stay fast at millions of rows.
 
-Each entry is one SELECT over the extract tables. ``core.build`` materialises them (the data is
-read-only after a build, so a derived table never goes stale). ``core.queries`` reads them by
+Each entry is one SELECT over the extract tables. ``core.pipeline.build`` materialises them (the data is
+read-only after a build, so a derived table never goes stale). ``core.dashboard.queries`` reads them by
 name, or, for a file built before a table was added, inlines the same SELECT as a subquery: the
 results never depend on which build made the file, only the speed does.
 """
 from __future__ import annotations
 
-# The summary table whose items have quarterly plans (queries.SUMMARY_SECTION; insights uses the same name).
-SUMMARY_SECTION = "주요업무별 예산 내역"
+from core.settings import SUMMARY_SECTION
 
 # Tables with a 부서 column: a 부서 filter matches a row when any ';'-separated part of it is chosen.
 DIVISION_TABLES = ("org_unit", "budget_line", "training_target", "training_result", "indicator", "headcount",
                    "call_center_daily")
 
-# Same letters-and-digits key as queries._NAME_KEY (kept here so the build does not import the queries).
+# Name key of a 세부사업: letters and digits only, without parenthesised asides, so that the 목표 table
+# and the 계획·실적 lines ("인공지능(AI) 및 디지털 활용" vs "인공지능 및 디지털활용") match.
 NAME_KEY = ("regexp_replace(regexp_replace(coalesce({x}, ''), '\\([^)]*\\)', '', 'g'), "
             "'[^0-9A-Za-z가-힣]', '', 'g')")
 
@@ -114,6 +114,6 @@ DERIVED: dict[str, str] = {
 
 
 def create_all(con) -> None:
-    """Materialise every derived table (called by core.build on the new file)."""
+    """Materialise every derived table (called by core.pipeline.build on the new file)."""
     for name, sql in DERIVED.items():
         con.execute(f"CREATE TABLE {name} AS {sql}")

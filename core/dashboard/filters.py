@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from core.settings import DEFAULT_UNIT, MONEY_UNITS
+
+UNIT_FACTORS = MONEY_UNITS  # the units a user can choose are the units reports print
+
 YEAR_ALL = "all"
 YEAR_UNKNOWN = "unknown"
-UNIT_FACTORS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
-DEFAULT_UNIT = "천원"
 
 
 @dataclass(frozen=True)

@@ -7,53 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 
-import numpy as np
 import pandas as pd
+import numpy as np
 
-from .db import query
-from .derived import SUMMARY_SECTION
-from .filters import Filters
-from .queries import _org_sql as org_sql
-from .queries import _src
-from .queries import _where as where
-
-# Execution watch thresholds.
-PACE_FACTOR = 0.5  # flagged when the execution rate is below half of the elapsed share of the year
-Q4_SHARE_LIMIT = 40.0  # flagged when the plan leaves 40% or more of the budget to the 4th quarter
-# Training projection: flagged when the projected year-end attainment is below this.
-PROJECTION_LIMIT = 90.0
-# Complaint early warning: flagged when next month is expected at 1.3× this month or more.
-SURGE_RATIO = 1.3
-
-RULES = {
-    "집행 부진": f"기준일의 집행률이 그 해 경과 비율(기준일까지 지난 날 ÷ 365)의 {PACE_FACTOR:.0%} 미만",
-    "집행 없음": "예산이 있는데 기준일까지 집행액이 0",
-    "연말 집중": f"분기별 집행계획에서 4분기 금액이 예산의 {Q4_SHARE_LIMIT:.0f}% 이상",
-    "목표 미달 우려": (f"추진시기(월) 가운데 기준일까지 지난 비율만큼 실적이 쌓인다고 보고 연말 달성률을 추정해 "
-                   f"{PROJECTION_LIMIT:.0f}% 미만"),
-    "민원 급증 예상": (f"다음 달 예상 = 전년 같은 달 × 최근 3개월 추세(올해 ÷ 전년 같은 기간); "
-                  f"예상이 이번 달의 {SURGE_RATIO:.1f}배 이상"),
-}
-
-
-def elapsed_share(as_of: dt.date) -> float:
-    start = dt.date(as_of.year, 1, 1)
-    return min(1.0, ((as_of - start).days + 1) / 365.0)
-
-
-def _as_date(value) -> dt.date | None:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return None
-    return pd.Timestamp(value).date()
+from core.dashboard.db import query
+from core.dashboard.filters import Filters
+from core.dashboard.queries.common import org_condition, src, where
+from core.settings import DAYS_IN_YEAR, SURGE_LOOKBACK_MONTHS
+from core.dashboard.rules import (PACE_FACTOR, PROJECTION_CAP, PROJECTION_LIMIT, Q4_SHARE_LIMIT, SUMMARY_SECTION, SURGE_RATIO, as_date,
+                                  period_months, window_elapsed)
 
 
 # ---------------------------------------------------------------- 집행 점검
 
 def _pace_sql(as_of: str) -> str:
     """elapsed_share(as_of) * 100 in SQL (day of year ÷ 365, at most 100)."""
-    return f"(least(1.0, dayofyear({as_of}) / 365.0) * 100)"
+    return f"(least(1.0, dayofyear({as_of}) / {DAYS_IN_YEAR}) * 100)"
 
 
 def _division_as_full(df: pd.DataFrame) -> pd.DataFrame:
@@ -81,11 +51,11 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     rows = query(f"""
         WITH lines AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (b.committed * 100)::DOUBLE / b.budget::DOUBLE AS rate
-            FROM {_src('budget_watch_line')} b WHERE {cond}),
+            FROM {src('budget_watch_line')} b WHERE {cond}),
         plans AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (coalesce(b.actual, 0) * 100)::DOUBLE / b.budget::DOUBLE AS rate,
                    (coalesce(b.q4, 0) * 100)::DOUBLE / b.budget::DOUBLE AS q4_share
-            FROM {_src('quarterly_watch')} b WHERE {cond}),
+            FROM {src('quarterly_watch')} b WHERE {cond}),
         flagged AS (
             SELECT 0 AS src, doc_id, ord::BIGINT AS seq, 0 AS sub, item_id, name, division, source_section, page,
                    as_of, fiscal_year, parent_item_id, parent_section, rate, pace,
@@ -130,7 +100,7 @@ def execution_watch(f: Filters) -> pd.DataFrame:
         "부서": _divisions(rows), "항목 ID": rows["item_id"].tolist(),
         "출처": [f"{d} · {s}" for d, s in zip(doc_ids, sections)],
         "쪽수": [None if pd.isna(p) else int(p) for p in rows["page"].tolist()],
-        "기준일": [_as_date(v) for v in rows["as_of"].tolist()],
+        "기준일": [as_date(v) for v in rows["as_of"].tolist()],
         "심각도": [round(x, 1) for x in rows["severity"].tolist()]})
     return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
 
@@ -155,41 +125,6 @@ def _divisions(rows: pd.DataFrame) -> list:
     any_division = {0: bool(rows["lines_division"].iat[0]), 1: bool(rows["plans_division"].iat[0])}
     return [d if isinstance(d, str) else (np.nan if any_division[src] else None)
             for d, src in zip(rows["division"].tolist(), rows["src"].tolist())]
-
-
-# ---------------------------------------------------------------- 목표 달성 전망
-
-_SEASONS = {"동계": [1, 2, 12], "하계": [7, 8], "상반기": list(range(1, 7)), "하반기": list(range(7, 13)),
-            "연중": list(range(1, 13)), "수시": list(range(1, 13))}
-
-
-def period_months(period: str | None) -> list[int]:
-    """Months named by a printed 추진시기 such as '1~8월', '4, 5, 7, 9월', '동계, 하계' or '연중'."""
-    if not period or not isinstance(period, str):
-        return list(range(1, 13))
-    months: set[int] = set()
-    for word, ms in _SEASONS.items():
-        if word in period:
-            months.update(ms)
-    for a, b in re.findall(r"(\d{1,2})\s*월?\s*[~\-–]\s*(\d{1,2})\s*월", period):
-        a, b = int(a), int(b)
-        if 1 <= a <= 12 and 1 <= b <= 12:
-            months.update(range(a, b + 1) if a <= b else [*range(a, 13), *range(1, b + 1)])
-    stripped = re.sub(r"\d{1,2}\s*월?\s*[~\-–]\s*\d{1,2}\s*월", " ", period)
-    if "월" in stripped:
-        months.update(int(m) for m in re.findall(r"(\d{1,2})(?=\s*[,월])", stripped) if 1 <= int(m) <= 12)
-    return sorted(months) or list(range(1, 13))
-
-
-def window_elapsed(months: list[int], as_of: dt.date) -> float:
-    """Share of the training window's months that had ended or were under way at the as-of date."""
-    done = 0.0
-    for m in months:
-        if m < as_of.month:
-            done += 1
-        elif m == as_of.month:
-            done += as_of.day / 30.0
-    return min(1.0, done / len(months))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -219,7 +154,7 @@ def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
     target = np.where(people, people_target, _numbers(lines, "목표 과정"))
     actual = np.where(people, people_actual, _numbers(lines, "실적 과정"))
     codes, stamps = pd.factorize(lines["기준일"])
-    dates = [_as_date(v) for v in stamps]
+    dates = [as_date(v) for v in stamps]
     has_date = np.array([c >= 0 and dates[c] is not None for c in codes], dtype=bool)
     keep = np.flatnonzero(~np.isnan(target) & ~np.isnan(actual) & (target != 0) & has_date)
     if not len(keep):
@@ -233,7 +168,7 @@ def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
     done = attained >= 100
     not_started = ~done & (share == 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        projected = np.where(done, attained, np.where(not_started, np.nan, np.minimum(attained / share, 999.0)))
+        projected = np.where(done, attained, np.where(not_started, np.nan, np.minimum(attained / share, PROJECTION_CAP)))
     verdict = np.select([done, not_started, projected < PROJECTION_LIMIT], ["이미 달성", "추진 시기 전", "미달 우려"],
                         "달성 예상")
     df = pd.DataFrame({
@@ -254,21 +189,21 @@ def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- 민원 조기경보
 
 def call_months(f: Filters) -> list[str]:
-    cond, params = org_sql(f)
-    df = query(f"""SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM {_src('call_center_month')}
+    cond, params = org_condition(f)
+    df = query(f"""SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM {src('call_center_month')}
                    WHERE {cond} ORDER BY m""", params)
     return df["m"].tolist()
 
 
 def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
     """Per topic: next month's expected calls from the same month last year and the recent trend."""
-    cond, params = org_sql(f)
+    cond, params = org_condition(f)
     base = dt.date(int(base_month[:4]), int(base_month[5:7]), 1)
     # call_center_month holds whole months; base is the first of a month, so the window is the same.
     monthly = query(f"""
         SELECT topic, month, sum(inbound) AS calls, bool_or(is_sample) AS is_sample
-        FROM {_src('call_center_month')}
-        WHERE {cond} AND month >= ?::DATE - INTERVAL 15 MONTH AND month < ?::DATE + INTERVAL 1 MONTH
+        FROM {src('call_center_month')}
+        WHERE {cond} AND month >= ?::DATE - INTERVAL {SURGE_LOOKBACK_MONTHS} MONTH AND month < ?::DATE + INTERVAL 1 MONTH
         GROUP BY ALL""", [*params, base, base])
     if monthly.empty:
         return pd.DataFrame()

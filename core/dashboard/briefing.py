@@ -5,7 +5,8 @@ import datetime as dt
 
 import pandas as pd
 
-from . import export, insights, queries
+from core.dashboard import export, rules
+from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, common as common_queries, insights as insights_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
 from .filters import Filters, describe
 
 
@@ -13,28 +14,28 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     filt = describe(f)
     sheets: list[tuple[str, pd.DataFrame, dict[str, str]]] = []
 
-    watch = insights.execution_watch(f)
-    lines = queries.training_by_line(f)
-    projection = insights.target_projection(lines)
-    months = insights.call_months(f)
-    warning = insights.complaint_early_warning(f, months[-1]) if months else pd.DataFrame()
-    up, down = insights.year_on_year(f)
+    watch = insights_queries.execution_watch(f)
+    lines = training_queries.training_by_line(f)
+    projection = insights_queries.target_projection(lines)
+    months = insights_queries.call_months(f)
+    warning = insights_queries.complaint_early_warning(f, months[-1]) if months else pd.DataFrame()
+    up, down = insights_queries.year_on_year(f)
 
     budget_parts = []
-    for t in queries.budget_tables(f).itertuples(index=False):
-        rows = queries.budget_items(f, t.doc_id, t.source_section, None, unit)
+    for t in budget_queries.budget_tables(f).itertuples(index=False):
+        rows = budget_queries.budget_items(f, t.doc_id, t.source_section, None, unit)
         budget_parts.append(rows.drop(columns=["하위 항목"], errors="ignore"))
     budget = pd.concat(budget_parts, ignore_index=True) if budget_parts else pd.DataFrame()
-    quarterly = queries.quarterly_tasks(f, unit).drop(columns=["구분"], errors="ignore")
-    training = queries.training_by_task(f)
-    monthly = queries.call_monthly(f)
+    quarterly = quarterly_queries.quarterly_tasks(f, unit).drop(columns=["구분"], errors="ignore")
+    training = training_queries.training_by_task(f)
+    monthly = callcenter_queries.call_monthly(f)
 
     cover_rows = [("필터", filt), ("금액 단위", unit), ("만든 시각", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
     for label, df, col in (("예산 기준일", budget, "기준일"), ("분기 집행 기준일", quarterly, "기준일"),
                            ("연수 실적 기준일", training, "기준일")):
         if not df.empty and col in df and df[col].notna().any():
             cover_rows.append((label, str(pd.Timestamp(df[col].dropna().max()).date())))
-    docs = queries.source_documents()
+    docs = sources_queries.source_documents()
     for d in docs.itertuples(index=False):
         cover_rows.append((f"출처 {d.문서}", f"{d.제목} (기준일 {pd.Timestamp(d.기준일).date() if pd.notna(d.기준일) else '미상'})"))
     cover_rows.append(("", ""))
@@ -48,7 +49,7 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
             cover_rows.append((f"[민원 급증 예상·예시 데이터] {r['상담주제']}",
                                f"{r['예상 달']} 예상 {r['다음 달 예상 인입']:,}건 (전년 같은 달 {r['전년 같은 달 인입']:,}건 "
                                f"× 추세 {r['최근 3개월 추세(배)']})"))
-    for rule, text in insights.RULES.items():
+    for rule, text in rules.RULES.items():
         cover_rows.append((f"규칙: {rule}", text))
     cover = pd.DataFrame(cover_rows, columns=["항목", "내용"])
     sheets.append(("표지", cover, {"부서 브리핑": filt}))
@@ -62,8 +63,8 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     sheets.append(("민원 조기경보", warning, export.meta_block(filt, None, None, "예시 데이터(생성기) — 실제 실적 아님")))
     sheets.append(("콜센터 월별", monthly, export.meta_block(filt, None, None, "예시 데이터(생성기) — 실제 실적 아님")))
     yoy = pd.concat([up.assign(방향="증가"), down.assign(방향="감소")], ignore_index=True)
-    sheets.append(("전년 대비", queries.to_unit(yoy, ["전년", "당해", "증감"], unit), meta))
-    sheets.append(("데이터 품질", queries.quality_report(), export.meta_block(filt, None, None, "보고서 안의 불일치")))
+    sheets.append(("전년 대비", common_queries.to_unit(yoy, ["전년", "당해", "증감"], unit), meta))
+    sheets.append(("데이터 품질", sources_queries.quality_report(), export.meta_block(filt, None, None, "보고서 안의 불일치")))
     return sheets
 
 

@@ -1,0 +1,69 @@
+"""What every page's queries share: the filter as SQL (with the fast 부서 lookup), units and rates."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.dashboard import db
+from core.dashboard.filters import UNIT_FACTORS, Filters, org_sql
+from core.dashboard.filters import where as filter_where
+from core.pipeline.derived import DERIVED
+
+PROVENANCE_COLS = ["출처", "쪽수", "기준일"]
+
+
+def tables() -> frozenset[str]:
+    """Tables in the current file (asked once per file version)."""
+    return db.tables()
+
+
+def src(name: str) -> str:
+    """A derived table (core/derived.py) by name; for a file built before it existed, its SELECT inlined."""
+    return name if name in tables() else f"({DERIVED[name]})"
+
+
+def org_condition(f: Filters, alias: str = "") -> tuple[str, list]:
+    """filters.org_sql, with the 부서 part looked up in division_part instead of split row by row.
+
+    division_part holds every stored 부서 text with its untrimmed ';'-parts, so the rows matched are
+    exactly those list_has_any(string_split(coalesce(division, ''), ';'), chosen) matches.
+    """
+    if not f.divisions or "division_part" not in tables():
+        return org_sql(f, alias)
+    a = f"{alias}." if alias else ""
+    parts, params = [], []
+    if f.agencies:
+        parts.append(f"{a}agency IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(f.agencies))
+    parts.append(f"coalesce({a}division, '') IN (SELECT raw FROM division_part "
+                 "WHERE part IN (SELECT unnest(?::VARCHAR[])))")
+    params.append(list(f.divisions))
+    return " AND ".join(parts), params
+
+
+def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, list]:
+    """filters.where with the fast 부서 lookup."""
+    return filter_where(f, alias, year_col, org=org_condition)
+
+
+MONEY_COLS = ["본예산", "특교 등", "예산현액·추경", "전년 본예산", "전년 최종예산", "증감", "집행액", "지출액"]
+
+
+def to_unit(df: pd.DataFrame, columns: list[str], unit: str) -> pd.DataFrame:
+    """Convert 원 columns to the chosen unit; whole numbers stay integers, fractions keep 3 decimals."""
+    factor = UNIT_FACTORS[unit]
+    out = df.copy()
+    for c in columns:
+        if c not in out:
+            continue
+        s = pd.to_numeric(out[c], errors="coerce")
+        if factor == 1 or (s.dropna() % factor == 0).all():
+            out[c] = (s // factor).astype("Int64")
+        else:
+            out[c] = (s / factor).round(3)
+    return out
+
+
+def rate(numer: pd.Series, denom: pd.Series) -> pd.Series:
+    n = pd.to_numeric(numer, errors="coerce").astype("Float64")
+    d = pd.to_numeric(denom, errors="coerce").astype("Float64")
+    return (n * 100 / d.where(d != 0)).round(1)

@@ -1,0 +1,117 @@
+"""연수 목표 대비 실적: per 과제 and 세부사업, target, plan and actual; per 연수 구분; the printed overview."""
+from __future__ import annotations
+
+import pandas as pd
+
+from core.dashboard.db import query
+from core.dashboard.filters import Filters, year_sql
+from core.dashboard.queries.common import org_condition, rate, src, where
+
+
+def training_categories(f: Filters) -> list[str]:
+    cond, params = where(f)
+    df = query(f"SELECT DISTINCT category FROM training_result WHERE category IS NOT NULL AND {cond} ORDER BY 1",
+               params)
+    return df["category"].tolist()
+
+
+def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, list]:
+    cond, params = org_condition(f, "r")
+    cat_sql = "TRUE"
+    if category:
+        cat_sql = "r.category = ?"
+        params = [*params, category]
+    if f.year_int is not None:
+        # Only the chosen year's lines and the year before (전년 실적) are ever summed.
+        cat_sql += " AND r.fiscal_year IN (?, ?)"
+        params = [*params, f.year_int, f.year_int - 1]
+    # training_result_key: the lines with a 과제 and their name key (NAME_KEY in the build) computed at build time.
+    return f"""
+        lines AS (
+            SELECT r.doc_id, r.task_item_id, r.gk, r.kind, r.fiscal_year, r.courses, r.trainees, r.as_of
+            FROM {src('training_result_key')} r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""", params
+
+
+def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
+    """Per 과제: target (sum of its 추진 목표), plan, actual at the as-of date, achievement, and last year's actual."""
+    t_cond, t_params = where(f, "t")
+    lines, l_params = _training_lines_cte(f, category)
+    return query(f"""
+        WITH targets AS (
+            SELECT t.doc_id, t.task_item_id, t.fiscal_year, sum(t.target_courses) AS target_courses,
+                   sum(t.target_trainees) AS target_trainees, any_value(t.division) AS division,
+                   any_value(t.page) AS page, count(*) AS n_targets
+            FROM training_target t WHERE t.task_item_id IS NOT NULL AND {t_cond} GROUP BY ALL),
+        {lines}
+        SELECT tg.task_item_id AS "과제 ID", any_value(b.task_no) AS 번호, any_value(b.name) AS 과제명,
+               any_value(tg.target_courses) AS "목표 과정", any_value(tg.target_trainees) AS "목표 인원",
+               sum(l.courses) FILTER (WHERE l.kind = '계획' AND l.fiscal_year = tg.fiscal_year) AS "계획 과정",
+               sum(l.trainees) FILTER (WHERE l.kind = '계획' AND l.fiscal_year = tg.fiscal_year) AS "계획 인원",
+               sum(l.courses) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year) AS "실적 과정",
+               sum(l.trainees) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year) AS "실적 인원",
+               sum(l.courses) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year - 1) AS "전년 실적 과정",
+               sum(l.trainees) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year - 1) AS "전년 실적 인원",
+               max(l.as_of) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year) AS 기준일,
+               any_value(tg.division) AS 부서, tg.doc_id || ' · ' || any_value(tg.task_item_id) AS 출처,
+               any_value(tg.page) AS 쪽수, tg.fiscal_year AS 연도
+        FROM targets tg
+        LEFT JOIN lines l ON l.doc_id = tg.doc_id AND l.task_item_id = tg.task_item_id
+        LEFT JOIN {src('training_task_name')} b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
+        GROUP BY tg.doc_id, tg.task_item_id, tg.fiscal_year
+        ORDER BY tg.doc_id, tg.task_item_id""", [*t_params, *l_params]).pipe(_with_achievement)
+
+
+def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
+    """Per 세부사업 (추진 목표 row): target, plan and actual lines matched by name within the 과제."""
+    t_cond, t_params = where(f, "t")
+    lines, l_params = _training_lines_cte(f, category)
+    return query(f"""
+        WITH targets AS (
+            SELECT t.* FROM {src('training_target_key')} t WHERE {t_cond}),
+        {lines}
+        SELECT t.task_item_id AS "과제 ID", t.target_name AS 세부사업, t.period AS 추진시기,
+               t.target_courses AS "목표 과정", t.target_trainees AS "목표 인원", t.quantity_text AS "물량(인쇄)",
+               sum(l.courses) FILTER (WHERE l.kind = '계획' AND l.fiscal_year = t.fiscal_year) AS "계획 과정",
+               sum(l.trainees) FILTER (WHERE l.kind = '계획' AND l.fiscal_year = t.fiscal_year) AS "계획 인원",
+               sum(l.courses) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = t.fiscal_year) AS "실적 과정",
+               sum(l.trainees) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = t.fiscal_year) AS "실적 인원",
+               sum(l.courses) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = t.fiscal_year - 1) AS "전년 실적 과정",
+               sum(l.trainees) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = t.fiscal_year - 1) AS "전년 실적 인원",
+               max(l.as_of) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = t.fiscal_year) AS 기준일,
+               t.division AS 부서, t.doc_id || ' · ' || t.source_section AS 출처, t.page AS 쪽수, t.fiscal_year AS 연도
+        FROM targets t
+        LEFT JOIN lines l ON l.doc_id = t.doc_id AND l.task_item_id = t.task_item_id AND l.gk = t.gk
+        GROUP BY ALL ORDER BY min(t.ord)""", [*t_params, *l_params]).pipe(_with_achievement)
+
+
+def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
+    for c in ("목표 과정", "목표 인원", "계획 과정", "계획 인원", "실적 과정", "실적 인원", "전년 실적 과정", "전년 실적 인원",
+              "쪽수", "연도"):
+        if c in df:
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+    df.insert(df.columns.get_loc("실적 인원") + 1, "달성률(%)", rate(df["실적 인원"], df["목표 인원"]))
+    df.insert(df.columns.get_loc("달성률(%)") + 1, "과정 달성률(%)", rate(df["실적 과정"], df["목표 과정"]))
+    return df
+
+
+def training_by_category(f: Filters) -> pd.DataFrame:
+    """Plan vs actual per 연수 구분 ([초등], [중등], [원격] …) for the filtered year."""
+    cond, params = where(f)
+    df = query(f"""
+        SELECT coalesce(category, '(구분 없음)') AS "연수 구분", fiscal_year AS 연도,
+               sum(courses) FILTER (WHERE kind = '계획') AS "계획 과정", sum(trainees) FILTER (WHERE kind = '계획') AS "계획 인원",
+               sum(courses) FILTER (WHERE kind = '실적') AS "실적 과정", sum(trainees) FILTER (WHERE kind = '실적') AS "실적 인원",
+               max(as_of) FILTER (WHERE kind = '실적') AS 기준일
+        FROM training_result WHERE task_item_id IS NOT NULL AND {cond}
+        GROUP BY ALL ORDER BY 연도 DESC, "실적 인원" DESC NULLS LAST""", params)
+    for c in ("계획 과정", "계획 인원", "실적 과정", "실적 인원", "연도"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+    df["계획 대비(%)"] = rate(df["실적 인원"], df["계획 인원"])
+    return df
+
+
+def training_overview_table(f: Filters) -> pd.DataFrame:
+    y_sql, y_params = year_sql(f)
+    return query(f"""SELECT fiscal_year AS 연도, target_group AS 연수대상, training_type AS 연수종별, courses AS 운영과정,
+                            trainees AS 이수인원, is_total AS 합계행, doc_id || ' · ' || source_section AS 출처, as_of AS 기준일
+                     FROM training_overview WHERE {y_sql} ORDER BY rowid""", y_params)
