@@ -1,14 +1,13 @@
 """교육청 예산·성과 대시보드: entry point with navigation and the shared filter."""
 import streamlit as st
 
-from core.pipeline.build import BuildError
-from core.dashboard.db import connection
+from core.dashboard.db import DataUnavailable, connection
 
 st.set_page_config(page_title="교육청 예산·성과 대시보드", page_icon="📊", layout="wide")
 
 try:
     connection()  # builds datasets/dashboard.duckdb from the extracts on first start
-except BuildError as e:
+except DataUnavailable as e:
     st.error(f"데이터 파일을 만들 수 없습니다. 관리자는 아래 문제를 고친 뒤 `python -m core build`를 실행하세요.\n\n{e}")
     st.stop()
 

@@ -117,7 +117,7 @@ def _unpack(text: str):
 
 def page_queries(page: str, year: str) -> dict:
     """Call what the page calls for the filter 'year'; return a few figures to check the peer against."""
-    from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, options as options_queries, overview as overview_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
+    from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, overview as overview_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
     from core.dashboard.filters import Filters
 
     f = Filters(year=year).with_extra("unit", UNIT)
@@ -528,12 +528,12 @@ def _worker_app(data_dir: Path, proto) -> None:
     def handle(msg: dict) -> dict:
         cmd = msg["cmd"]
         if cmd == "years":
-            from . import queries
+            from core.dashboard.queries import options as options_queries
 
             _agencies, years, _unknown = options_queries.filter_options()
             return {"years": years}
         if cmd == "filter_options":
-            from . import queries
+            from core.dashboard.queries import options as options_queries
 
             saved = list(rec.items())
             rec.clear()

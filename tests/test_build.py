@@ -23,7 +23,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from core.pipeline import reconcile
-from core.pipeline.build import SCHEMA_VERSION, BuildError, build
+from core.pipeline.build import BuildError, build
+from core.settings import SCHEMA_VERSION
 from core.pipeline.ingest import ingest_files
 from core.pipeline.schema import TABLES
 

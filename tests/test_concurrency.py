@@ -545,7 +545,7 @@ def test_b_rebuilds_under_load_show_old_or_new_figure_never_an_error(browser_run
     assert not run["b_log"], run["b_log"][:5]
     assert not [v for v in b if v["exceptions"] or v["not_found"]]
     for _, _, done in run["rebuilds"][:-1]:
-        assert [v for v in b if v["page"] == "overview" and v["began"] > done], f"no overview after a rebuild"
+        assert [v for v in b if v["page"] == "overview" and v["began"] > done], "no overview after a rebuild"
     # Phase (b) runs until every session has finished something begun in it (or a bound passes).
     idle = set(range(BROWSER_SESSIONS)) - {v["session"] for v in b}
     assert not idle, f"sessions {sorted(idle)} finished nothing begun during the rebuilds: {_summary(b)}"

@@ -329,7 +329,7 @@ def test_missing_db_file_is_rebuilt(data_copy):
     target.unlink()
     db.reset()
     db.connection()
-    assert target.exists() and build_mod.is_readable(target)
+    assert target.exists() and build_mod.is_current(target)
     assert table_counts()["budget_line"] == 327
 
 
@@ -341,7 +341,7 @@ def test_garbage_db_file_is_rebuilt(data_copy, reset_first):
     if reset_first:
         db.reset()
     db.connection()
-    assert build_mod.is_readable(target)
+    assert build_mod.is_current(target)
     assert table_counts()["budget_line"] == 327
     assert not list(data_copy.glob("dashboard.duckdb.tmp-*"))
 

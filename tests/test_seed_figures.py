@@ -28,7 +28,7 @@ import pytest
 
 from core.pipeline import reconcile
 from core.pipeline.build import build
-from core.pipeline.schema import BUDGET_LINE, TABLES
+from core.pipeline.schema import BUDGET_LINE
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"

@@ -4,6 +4,9 @@ One read-only connection per version of the file is shared; every query
 runs on its own cursor, which DuckDB allows from several threads. A rebuild
 replaces the file (new inode), so the next query opens the new version while
 queries already running finish on the old one.
+
+A file that is missing, damaged or of another ``SCHEMA_VERSION`` is rebuilt from the extracts
+before it is used; only then is the offline pipeline imported, so serving pages never loads it.
 """
 from __future__ import annotations
 
@@ -15,14 +18,30 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.pipeline.build import ensure_built
-from core.settings import db_path
+from core.settings import SCHEMA_VERSION, db_path
 
 _lock = threading.Lock()
 _current: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
 _results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-_table_names: tuple[tuple, frozenset[str]] | None = None
-RESULT_CACHE_SIZE = 256
+RESULT_CACHE_SIZE = 256  # query results kept per process (all sessions share them)
+
+
+class DataUnavailable(Exception):
+    """The data file is missing or stale and could not be built; the message says why, for an administrator."""
+
+
+class _StaleFile(Exception):
+    pass
+
+
+def _rebuild(path: Path) -> None:
+    """(Re)build the file from the extracts with the offline pipeline, imported only now."""
+    from core.pipeline.build import BuildError, ensure_built
+
+    try:
+        ensure_built(path)
+    except BuildError as e:
+        raise DataUnavailable(str(e)) from e
 
 
 def _file_key(path: Path) -> tuple:
@@ -38,16 +57,16 @@ def connection() -> tuple[tuple, duckdb.DuckDBPyConnection]:
         key = _file_key(path)
     except FileNotFoundError:
         with _lock:
-            ensure_built(path)
+            _rebuild(path)
         key = _file_key(path)
     with _lock:
         if _current is not None and _current[0] == key:
             return _current
         try:
             con = _open(path)
-        except duckdb.Error:
-            # A damaged file is rebuilt from the extracts; if that fails the BuildError names the cause.
-            ensure_built(path)
+        except (duckdb.Error, _StaleFile):
+            # A damaged or older file is rebuilt from the extracts; if that fails DataUnavailable names the cause.
+            _rebuild(path)
             key = _file_key(path)
             con = _open(path)
         # The old connection is left to close when its last cursor is gone.
@@ -66,36 +85,16 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     literal = str(path).replace("'", "''")
     con.execute(f"ATTACH '{literal}' AS dash (READ_ONLY)")
     con.execute("USE dash")
-    con.execute("SELECT count(*) FROM build_info").fetchone()
+    version = con.execute("SELECT max(schema_version) FROM build_info").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        con.close()
+        raise _StaleFile(f"{path}: schema version {version}, expected {SCHEMA_VERSION}")
     return con
 
 
 def version() -> tuple:
     return connection()[0]
 
-
-def tables() -> frozenset[str]:
-    """Names of the tables in the current file; a file version never changes, so this is asked once per version."""
-    key, con = connection()
-    with _lock:
-        if _table_names is not None and _table_names[0] == key:
-            return _table_names[1]
-    cur = con.cursor()
-    try:
-        cur.execute("USE dash")
-        names = frozenset(r[0] for r in cur.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'dash' AND table_schema = 'main'"
-        ).fetchall())
-    finally:
-        cur.close()
-    _remember_tables(key, names)
-    return names
-
-
-def _remember_tables(key: tuple, names: frozenset[str]) -> None:
-    global _table_names
-    with _lock:
-        _table_names = (key, names)
 
 
 def query(sql: str, params: list | tuple | None = None, cache: bool = True) -> pd.DataFrame:
@@ -131,8 +130,7 @@ def _freeze(params) -> tuple:
 
 def reset() -> None:
     """Forget the cached connection and results (tests that swap data folders use this)."""
-    global _current, _table_names
+    global _current
     with _lock:
         _current = None
-        _table_names = None
         _results.clear()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from core.settings import DEFAULT_UNIT, MONEY_UNITS
+from core.settings import MONEY_UNITS
 
 UNIT_FACTORS = MONEY_UNITS  # the units a user can choose are the units reports print
 

@@ -15,11 +15,8 @@ import pyarrow.parquet as pq
 
 from . import derived, reconcile
 from .ingest import arrow_schema
-from core.settings import db_path, extracts_dir
+from core.settings import SCHEMA_VERSION, db_path, extracts_dir
 from .schema import TABLES, Table
-
-SCHEMA_VERSION = 1
-
 
 class BuildError(Exception):
     pass
@@ -71,7 +68,7 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
                 _load_table(con, name, table, files[name], name in uniform)
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 _check_keys(con, name, table)
-            _create_derived(con)
+            derived.create_all(con)
             quality = reconcile.differences(con)
             con.register("quality_frame", quality)
             con.execute("CREATE TABLE data_quality AS SELECT * FROM quality_frame")
@@ -132,43 +129,25 @@ def _check_keys(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None
         raise BuildError(f"{name}: 묶음 사이에 같은 키가 있습니다 ({key}): {dup}")
 
 
-def _create_derived(con: duckdb.DuckDBPyConnection) -> None:
-    # Every 기관·부서 pair that owns a row anywhere, so the filter lists only units with data.
-    con.execute("""
-        CREATE TABLE org_tree AS
-        WITH raw AS (
-            SELECT agency, division FROM org_unit
-            UNION SELECT agency, division FROM budget_line
-            UNION SELECT agency, division FROM training_target
-            UNION SELECT agency, division FROM training_result
-            UNION SELECT agency, division FROM indicator
-            UNION SELECT agency, division FROM call_center_daily
-        )
-        SELECT DISTINCT agency, trim(d.division) AS division
-        FROM raw, unnest(string_split(coalesce(raw.division, ''), ';')) AS d(division)
-        WHERE agency IS NOT NULL AND trim(d.division) <> ''
-        ORDER BY agency, division
-    """)
-    # Lookup tables and pre-aggregates the queries read at scale (see core/derived.py).
-    derived.create_all(con)
 
 
 def ensure_built(target: Path | None = None) -> Path:
-    """Build the file when it is missing or unreadable; return its path."""
+    """Build the file when it is missing, unreadable or of another schema version; return its path."""
     target = Path(target) if target else db_path()
-    if target.exists() and is_readable(target):
+    if target.exists() and is_current(target):
         return target
     build(target=target)
     return target
 
 
-def is_readable(path: Path) -> bool:
+def is_current(path: Path) -> bool:
+    """The file opens and was built with this SCHEMA_VERSION."""
     try:
         con = duckdb.connect(str(path), read_only=True)
         try:
-            con.execute("SELECT count(*) FROM build_info").fetchone()
+            version = con.execute("SELECT max(schema_version) FROM build_info").fetchone()[0]
         finally:
             con.close()
-        return True
-    except Exception:
+    except Exception:  # a damaged or foreign file
         return False
+    return version == SCHEMA_VERSION

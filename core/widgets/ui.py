@@ -14,7 +14,8 @@ import streamlit as st
 
 from core.dashboard import export
 from core.dashboard.queries import common as common_queries, options as options_queries
-from core.dashboard.filters import DEFAULT_UNIT, UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters, describe, from_query_params, \
+from core.settings import DEFAULT_UNIT
+from core.dashboard.filters import UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters, describe, from_query_params, \
     to_query_params, year_label
 
 PAGE_EXTRAS: dict[str, list[str]] = {"unit": list(UNIT_FACTORS)}

@@ -5,7 +5,7 @@ import pandas as pd
 
 from core.dashboard.db import query
 from core.dashboard.filters import UNIT_FACTORS, Filters, year_sql
-from core.dashboard.queries.common import MONEY_COLS, rate, src, to_unit, where
+from core.dashboard.queries.common import MONEY_COLS, rate, to_unit, where
 
 
 def budget_tables(f: Filters) -> pd.DataFrame:
@@ -31,7 +31,7 @@ def _budget_select(cond: str) -> str:
                bool_or(b.is_total) AS is_total,
                -- The document is bound, not taken from the row: budget_parent is in document order, so
                -- only that document's rows are read.
-               EXISTS (SELECT 1 FROM {src('budget_parent')} c WHERE c.doc_id = ? AND c.item_id = b.item_id)
+               EXISTS (SELECT 1 FROM budget_parent c WHERE c.doc_id = ? AND c.item_id = b.item_id)
                    AS has_children
         FROM budget_line b WHERE {cond}
         GROUP BY b.item_id ORDER BY ord"""
@@ -126,7 +126,7 @@ def budget_summary(f: Filters) -> pd.DataFrame:
     """
     cond, params = where(f, "b")
     return query(f"""
-        WITH first_table AS (SELECT doc_id, section FROM {src('budget_first_table')})
+        WITH first_table AS (SELECT doc_id, section FROM budget_first_table)
         SELECT b.doc_id, b.fiscal_year, sum(b.budget_original) AS budget_original,
                sum(coalesce(b.budget_current, b.budget_original)) AS budget_current,
                sum(b.committed) AS committed,

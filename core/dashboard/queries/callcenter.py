@@ -7,7 +7,7 @@ import pandas as pd
 
 from core.dashboard.db import query
 from core.dashboard.filters import YEAR_ALL, Filters
-from core.dashboard.queries.common import org_condition, src, to_unit, where
+from core.dashboard.queries.common import org_condition, to_unit, where
 
 
 def _call_where(f: Filters, date_col: str = "call_date") -> tuple[str, list]:
@@ -45,7 +45,7 @@ _KPI_SQL = _kpi_sql()
 def call_kpis(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
     """KPIs for the filter and for the same span one year earlier (None where there is no data)."""
     cond, params = _call_where(f)
-    days = src("call_center_day")
+    days = "call_center_day"
     cur = query(f"SELECT {_KPI_SQL} FROM {days} WHERE {cond}", params)
     if cur.empty or pd.isna(cur["inbound"].iat[0]):
         return None, None
@@ -62,13 +62,13 @@ def call_monthly(f: Filters) -> pd.DataFrame:
     cond, params = _call_where(f)
     return query(f"""
         SELECT strftime(date_trunc('month', call_date), '%Y-%m') AS 월, {_KPI_SQL}
-        FROM {src('call_center_day')} WHERE {cond} GROUP BY 1 ORDER BY 1""", params)
+        FROM call_center_day WHERE {cond} GROUP BY 1 ORDER BY 1""", params)
 
 
 def call_breakdown(f: Filters, by: str) -> pd.DataFrame:
     column = {"topic": "topic", "channel": "channel"}[by]  # a checked identifier, never user text
     cond, params = _call_where(f, "month")
-    return query(f"""SELECT {column} AS 구분, {_kpi_sql('first_day', 'last_day')} FROM {src('call_center_month')}
+    return query(f"""SELECT {column} AS 구분, {_kpi_sql('first_day', 'last_day')} FROM call_center_month
                      WHERE {cond} GROUP BY 1 ORDER BY inbound DESC""", params)
 
 

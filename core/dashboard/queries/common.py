@@ -3,22 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.dashboard import db
 from core.dashboard.filters import UNIT_FACTORS, Filters, org_sql
 from core.dashboard.filters import where as filter_where
-from core.pipeline.derived import DERIVED
 
 PROVENANCE_COLS = ["출처", "쪽수", "기준일"]
-
-
-def tables() -> frozenset[str]:
-    """Tables in the current file (asked once per file version)."""
-    return db.tables()
-
-
-def src(name: str) -> str:
-    """A derived table (core/derived.py) by name; for a file built before it existed, its SELECT inlined."""
-    return name if name in tables() else f"({DERIVED[name]})"
 
 
 def org_condition(f: Filters, alias: str = "") -> tuple[str, list]:
@@ -27,7 +15,7 @@ def org_condition(f: Filters, alias: str = "") -> tuple[str, list]:
     division_part holds every stored 부서 text with its untrimmed ';'-parts, so the rows matched are
     exactly those list_has_any(string_split(coalesce(division, ''), ';'), chosen) matches.
     """
-    if not f.divisions or "division_part" not in tables():
+    if not f.divisions:
         return org_sql(f, alias)
     a = f"{alias}." if alias else ""
     parts, params = [], []

@@ -13,7 +13,7 @@ import numpy as np
 
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
-from core.dashboard.queries.common import org_condition, src, where
+from core.dashboard.queries.common import org_condition, where
 from core.settings import DAYS_IN_YEAR, SURGE_LOOKBACK_MONTHS
 from core.dashboard.rules import (PACE_FACTOR, PROJECTION_CAP, PROJECTION_LIMIT, Q4_SHARE_LIMIT, SUMMARY_SECTION, SURGE_RATIO, as_date,
                                   period_months, window_elapsed)
@@ -51,11 +51,11 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     rows = query(f"""
         WITH lines AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (b.committed * 100)::DOUBLE / b.budget::DOUBLE AS rate
-            FROM {src('budget_watch_line')} b WHERE {cond}),
+            FROM budget_watch_line b WHERE {cond}),
         plans AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (coalesce(b.actual, 0) * 100)::DOUBLE / b.budget::DOUBLE AS rate,
                    (coalesce(b.q4, 0) * 100)::DOUBLE / b.budget::DOUBLE AS q4_share
-            FROM {src('quarterly_watch')} b WHERE {cond}),
+            FROM quarterly_watch b WHERE {cond}),
         flagged AS (
             SELECT 0 AS src, doc_id, ord::BIGINT AS seq, 0 AS sub, item_id, name, division, source_section, page,
                    as_of, fiscal_year, parent_item_id, parent_section, rate, pace,
@@ -190,7 +190,7 @@ def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
 
 def call_months(f: Filters) -> list[str]:
     cond, params = org_condition(f)
-    df = query(f"""SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM {src('call_center_month')}
+    df = query(f"""SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM call_center_month
                    WHERE {cond} ORDER BY m""", params)
     return df["m"].tolist()
 
@@ -202,7 +202,7 @@ def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
     # call_center_month holds whole months; base is the first of a month, so the window is the same.
     monthly = query(f"""
         SELECT topic, month, sum(inbound) AS calls, bool_or(is_sample) AS is_sample
-        FROM {src('call_center_month')}
+        FROM call_center_month
         WHERE {cond} AND month >= ?::DATE - INTERVAL {SURGE_LOOKBACK_MONTHS} MONTH AND month < ?::DATE + INTERVAL 1 MONTH
         GROUP BY ALL""", [*params, base, base])
     if monthly.empty:

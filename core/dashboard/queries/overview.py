@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.dashboard.filters import Filters
+
 from core.dashboard.queries.budget import budget_summary
 from core.dashboard.queries.callcenter import call_kpis
 from core.dashboard.queries.training import training_by_task

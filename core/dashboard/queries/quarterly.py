@@ -7,28 +7,21 @@ import pandas as pd
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
 from core.settings import SUMMARY_SECTION
-from core.dashboard.queries.common import tables, to_unit, where
+from core.dashboard.queries.common import to_unit, where
 
 
 
 def _planned_tasks(f: Filters) -> tuple[str, list]:
     """The CTE ``tasks``: per item of the summary table with a quarterly plan, its budget and order."""
     cond, params = where(f, "b")
-    if "budget_planned" in tables():  # the budget rows with a plan in the summary table (core/derived.py)
-        planned, exists, exists_params, rid = "budget_planned", "TRUE", [], "rid"
-    else:
-        planned, rid = "budget_line", "rowid"
-        exists = ("EXISTS (SELECT 1 FROM quarterly_execution q WHERE q.doc_id = b.doc_id "
-                  "AND q.item_id = b.item_id AND q.source_section = ?)")
-        exists_params = [SUMMARY_SECTION]
     return f"""
         tasks AS (
             SELECT b.doc_id, b.item_id, any_value(b.task_no) AS task_no, any_value(b.name) AS name,
                    any_value(b.division) AS division, any_value(b.budget_original) AS budget,
-                   any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.{rid}) AS ord
-            FROM {planned} b
-            WHERE NOT b.is_total AND {exists} AND {cond}
-            GROUP BY b.doc_id, b.item_id)""", [*exists_params, *params]
+                   any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.rid) AS ord
+            FROM budget_planned b  -- the budget rows with a plan in the summary table
+            WHERE NOT b.is_total AND {cond}
+            GROUP BY b.doc_id, b.item_id)""", params
 
 
 def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:

@@ -4,8 +4,6 @@ from __future__ import annotations
 import pandas as pd
 
 from core.dashboard.db import query
-from core.dashboard.queries.common import src
-
 
 def coverage() -> pd.DataFrame:
     return query("""
@@ -32,7 +30,7 @@ def coverage() -> pd.DataFrame:
 
 def table_row_counts() -> pd.DataFrame:
     """Rows, as-of range and printed units per table and document (counted once, at build time)."""
-    return query(f"SELECT * FROM {src('table_row_count')} ORDER BY 표, 문서")
+    return query("SELECT * FROM table_row_count ORDER BY 표, 문서")
 
 
 def source_documents() -> pd.DataFrame:

@@ -5,7 +5,7 @@ import pandas as pd
 
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, year_sql
-from core.dashboard.queries.common import org_condition, rate, src, where
+from core.dashboard.queries.common import org_condition, rate, where
 
 
 def training_categories(f: Filters) -> list[str]:
@@ -29,7 +29,7 @@ def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, list]:
     return f"""
         lines AS (
             SELECT r.doc_id, r.task_item_id, r.gk, r.kind, r.fiscal_year, r.courses, r.trainees, r.as_of
-            FROM {src('training_result_key')} r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""", params
+            FROM training_result_key r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""", params
 
 
 def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
@@ -56,7 +56,7 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
                any_value(tg.page) AS 쪽수, tg.fiscal_year AS 연도
         FROM targets tg
         LEFT JOIN lines l ON l.doc_id = tg.doc_id AND l.task_item_id = tg.task_item_id
-        LEFT JOIN {src('training_task_name')} b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
+        LEFT JOIN training_task_name b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
         GROUP BY tg.doc_id, tg.task_item_id, tg.fiscal_year
         ORDER BY tg.doc_id, tg.task_item_id""", [*t_params, *l_params]).pipe(_with_achievement)
 
@@ -67,7 +67,7 @@ def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
     lines, l_params = _training_lines_cte(f, category)
     return query(f"""
         WITH targets AS (
-            SELECT t.* FROM {src('training_target_key')} t WHERE {t_cond}),
+            SELECT t.* FROM training_target_key t WHERE {t_cond}),
         {lines}
         SELECT t.task_item_id AS "과제 ID", t.target_name AS 세부사업, t.period AS 추진시기,
                t.target_courses AS "목표 과정", t.target_trainees AS "목표 인원", t.quantity_text AS "물량(인쇄)",
@@ -103,7 +103,8 @@ def training_by_category(f: Filters) -> pd.DataFrame:
                sum(courses) FILTER (WHERE kind = '실적') AS "실적 과정", sum(trainees) FILTER (WHERE kind = '실적') AS "실적 인원",
                max(as_of) FILTER (WHERE kind = '실적') AS 기준일
         FROM training_result WHERE task_item_id IS NOT NULL AND {cond}
-        GROUP BY ALL ORDER BY 연도 DESC, "실적 인원" DESC NULLS LAST""", params)
+        GROUP BY ALL ORDER BY 연도 DESC, "실적 인원" DESC NULLS LAST, "연수 구분"
+        """, params)
     for c in ("계획 과정", "계획 인원", "실적 과정", "실적 인원", "연도"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     df["계획 대비(%)"] = rate(df["실적 인원"], df["계획 인원"])

@@ -1,0 +1,27 @@
+"""Tables the build derives from the extracts so the pages' queries stay fast at millions of rows.
+
+Each ``<name>.sql`` file beside this one is one SELECT over the extract tables, and the build
+materialises it as the table ``<name>`` (the data is read-only after a build, so a derived table
+never goes stale). The dashboard reads them by name; a file whose ``build_info.schema_version``
+is not the current one is rebuilt rather than queried.
+
+The SQL reads the summary table's name from the DuckDB variable ``summary_section``, so a file
+runs on its own in the DuckDB CLI after ``SET VARIABLE summary_section = '주요업무별 예산 내역';``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.settings import SUMMARY_SECTION
+
+SQL_DIR = Path(__file__).resolve().parent
+
+# Every derived table and its SELECT, by file name.
+DERIVED: dict[str, str] = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SQL_DIR.glob("*.sql"))}
+
+
+def create_all(con) -> None:
+    """Materialise every derived table on a file being built."""
+    con.execute("SET VARIABLE summary_section = ?", [SUMMARY_SECTION])
+    for name, sql in DERIVED.items():
+        con.execute(f"CREATE TABLE {name} AS {sql}")

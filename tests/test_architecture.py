@@ -1,0 +1,84 @@
+"""Where code runs is part of the design: the read side serves pages without the offline pipeline,
+nothing in the product depends on the benchmark, and an outdated data file is rebuilt, not patched."""
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+from conftest import PROJECT_DIR
+
+READ_SIDE = ["core/dashboard", "core/widgets"]
+PRODUCT = ["app.py", "pages", "core"]
+
+
+def python_files(*roots: str) -> list[Path]:
+    out = []
+    for root in roots:
+        p = PROJECT_DIR / root
+        out += [p] if p.is_file() else sorted(p.rglob("*.py"))
+    return out
+
+
+def imported_modules(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_loading_the_read_side_does_not_load_the_pipeline():
+    modules = [".".join(p.relative_to(PROJECT_DIR).with_suffix("").parts) for p in python_files(*READ_SIDE)]
+    modules = [m.removesuffix(".__init__") for m in modules]
+    code = ("import sys, importlib\n"
+            f"for m in {modules!r}: importlib.import_module(m)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('core.pipeline') or m == 'bench'))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_nothing_in_the_product_imports_the_benchmark():
+    offenders = [str(p.relative_to(PROJECT_DIR)) for p in python_files(*PRODUCT)
+                 if any(m == "bench" or m.startswith("bench.") for m in imported_modules(p))]
+    assert offenders == []
+
+
+def test_read_side_imports_the_pipeline_only_inside_a_function():
+    """The one allowed use: rebuilding a missing or outdated file, imported when it happens."""
+    offenders = []
+    for p in python_files(*READ_SIDE):
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("core.pipeline"):
+                offenders.append(f"{p.relative_to(PROJECT_DIR)}:{node.lineno}")
+    assert offenders == []
+
+
+def test_a_file_of_another_schema_version_is_rebuilt_before_it_is_read(dashboard_data, tmp_path, monkeypatch):
+    from core.dashboard import db
+    from core.settings import SCHEMA_VERSION
+
+    data = tmp_path / "data"
+    shutil.copytree(dashboard_data / "extracts", data / "extracts")
+    shutil.copy(dashboard_data / "dashboard.duckdb", data / "dashboard.duckdb")
+    con = duckdb.connect(str(data / "dashboard.duckdb"))
+    con.execute("UPDATE build_info SET schema_version = ?", [SCHEMA_VERSION - 1])
+    con.execute("DROP TABLE budget_planned")  # an older layout lacked some derived tables
+    con.close()
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(data))
+    monkeypatch.delenv("DASHBOARD_DB", raising=False)
+    db.reset()
+    try:
+        version = db.query("SELECT schema_version FROM build_info", cache=False)["schema_version"].iat[0]
+        planned = db.query("SELECT count(*) AS n FROM budget_planned", cache=False)["n"].iat[0]
+    finally:
+        db.reset()
+    assert version == SCHEMA_VERSION
+    assert planned > 0
