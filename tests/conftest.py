@@ -6,8 +6,13 @@ points ``DASHBOARD_DATA_DIR`` at that copy for one test and forgets the cached c
 """
 from __future__ import annotations
 
+import contextlib
 import os
-import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
 import shutil
 import sys
 from pathlib import Path
@@ -23,16 +28,10 @@ SHIPPED_EXTRACTS = PROJECT_DIR / "datasets" / "extracts"
 
 
 def app_pages() -> dict[str, str]:
-    """{url_path: script path relative to app.py}, read from the st.Page(...) calls in app.py."""
-    text = APP_PATH.read_text(encoding="utf-8")
-    pages = {}
-    for call in re.finditer(r"st\.Page\((.*?)\)", text, flags=re.S):
-        args = call.group(1)
-        script = re.match(r"\s*[\"']([^\"']+)[\"']", args)
-        url = re.search(r"url_path\s*=\s*[\"']([^\"']+)[\"']", args)
-        if script and url:
-            pages[url.group(1)] = script.group(1)
-    return pages
+    """{page name: script path relative to the project}, from the navigation the frame draws."""
+    from core.navigation import PAGES
+
+    return {p.name: p.script for p in PAGES}
 
 
 @pytest.fixture(scope="session")
@@ -66,3 +65,44 @@ def dashboard_env(data_dir: Path) -> dict[str, str]:
     env["DASHBOARD_DATA_DIR"] = str(data_dir)
     env.pop("DASHBOARD_DB", None)
     return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(data_dir: Path, log_path: Path):
+    """``streamlit run app.py`` on a free loopback port against ``data_dir``; yields its base URL."""
+    port = _free_port()
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=PROJECT_DIR, env=dashboard_env(data_dir), stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not answer on {base}:\n{log_path.read_text(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()

@@ -94,9 +94,10 @@ def _free_port() -> int:
 
 
 def page_title(url_path: str) -> str:
-    text = (PROJECT_DIR / PAGES[url_path]).read_text(encoding="utf-8")
-    title = re.search(r"st\.title\(\s*[\"'](.+?)[\"']", text).group(1)
-    return title.split(" ", 1)[1] if " " in title and not title[0].isalnum() else title
+    """The heading the frame draws for a page, without its leading emoji."""
+    from core.navigation import page
+
+    return page(url_path).title
 
 
 def url_for(base: str, url_path: str, query: dict[str, str]) -> str:

@@ -150,10 +150,10 @@ def assert_no_exception(pg) -> None:
 
 
 def page_title(url_path: str) -> str:
-    """The st.title text of a page script, without its leading emoji."""
-    text = (PROJECT_DIR / PAGES[url_path]).read_text(encoding="utf-8")
-    title = re.search(r"st\.title\(\s*[\"'](.+?)[\"']", text).group(1)
-    return title.split(" ", 1)[1] if " " in title and not title[0].isalnum() else title
+    """The heading the frame draws for a page, without its leading emoji."""
+    from core.navigation import page
+
+    return page(url_path).title
 
 
 def open_page(pg, base: str, url_path: str, query: dict[str, str] | None = None) -> None:
@@ -164,17 +164,15 @@ def open_page(pg, base: str, url_path: str, query: dict[str, str] | None = None)
 
 
 def nav_title(url_path: str) -> str:
-    """The st.Page title shown in the sidebar navigation."""
-    text = (PROJECT_DIR / "app.py").read_text(encoding="utf-8")
-    for call in re.finditer(r"st\.Page\((.*?)\)", text, flags=re.S):
-        if re.search(rf"url_path\s*=\s*[\"']{url_path}[\"']", call.group(1)):
-            return re.search(r"title\s*=\s*[\"']([^\"']+)[\"']", call.group(1)).group(1)
-    raise KeyError(url_path)
+    """The page's label in the navigation the frame draws."""
+    from core.navigation import page
+
+    return page(url_path).label
 
 
 def go_to(pg, url_path: str) -> None:
     """Move to another page with the sidebar navigation (same session, no reload)."""
-    pg.locator('[data-testid="stSidebarNav"] a').filter(has_text=nav_title(url_path)).first.click()
+    pg.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(has_text=nav_title(url_path)).first.click()
     pg.get_by_role("heading", name=page_title(url_path)).wait_for(timeout=60_000)
     settle(pg)
     assert_no_exception(pg)

@@ -423,7 +423,7 @@ def test_briefing_has_every_sheet(briefing_2024):
 
 def test_briefing_quarterly_sheet_equals_the_page_table_cell_by_cell(briefing_2024):
     wb, quarterly = briefing_2024
-    shown = quarterly.drop(columns=["구분"])  # the page shows the table without 구분 (views/quarterly.py)
+    shown = quarterly.drop(columns=["구분"])  # the page shows the table without 구분 (pages/quarterly.py)
     header, rows = _table(wb["분기별 집행"])
     assert header == list(shown.columns)
     assert len(rows) == len(shown) == 23

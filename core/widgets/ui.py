@@ -7,10 +7,13 @@ starts, and only values the data has are accepted.
 """
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.dashboard import export
 from core.dashboard.queries import common as common_queries, options as options_queries
@@ -20,6 +23,32 @@ from core.dashboard.filters import UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters
 
 PAGE_EXTRAS: dict[str, list[str]] = {"unit": list(UNIT_FACTORS)}
 _SAMPLE_NOTE = "⚠️ **예시 데이터**: 생성기로 만든 표본입니다. 실제 콜센터 실적이 아닙니다."
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from data or a URL, shown literally where Streamlit renders markdown (captions, notices)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+
+
+@contextlib.contextmanager
+def shared_by_every_page() -> Iterator[None]:
+    """Widgets drawn in here are one widget on every page, so their values hold across pages.
+
+    Streamlit gives a widget an id per page script; widgets that an entry script draws before
+    ``st.navigation`` runs a page share the entry script's id instead. Drawing the frame's widgets
+    under the entry script's id gives folder-based pages the same behaviour, with no copies of
+    widget values kept between pages. Outside a running app (bare imports, tests of helpers) there
+    is no page and nothing to share.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        yield
+        return
+    with ctx.run_with_active_hash(ctx.pages_manager.main_script_hash):
+        yield
 
 
 def _options():
@@ -33,7 +62,11 @@ def _initial_query_params() -> dict[str, list[str]]:
 
 
 def sidebar_filters() -> Filters:
-    """Render 기관 → 부서 and 연도 in the sidebar and return the current filter."""
+    """Render 기관 → 부서 and 연도 in the sidebar and return the current filter.
+
+    Drawn inside the frame, these widgets are the same widgets on every page, so the filter holds
+    while the user moves between pages; the URL is read once, when the session starts.
+    """
     agencies, years, has_unknown = _options()
     year_options = [YEAR_ALL, *reversed(years)] + ([YEAR_UNKNOWN] if has_unknown else [])
     if "_filters_ready" not in st.session_state:
@@ -47,13 +80,6 @@ def sidebar_filters() -> Filters:
         st.session_state["_filters_ready"] = True
     for n in st.session_state.get("_notices", []):
         st.warning(n, icon="⚠️")
-    for key in ("f_agency", "f_division", "f_year"):
-        # Streamlit drops a widget's state when a page that does not draw it runs (page switch); restore it.
-        if key not in st.session_state and f"_keep_{key}" in st.session_state:
-            st.session_state[key] = st.session_state[f"_keep_{key}"]
-        if key in st.session_state:
-            # Widgets get a new id on each page; assigning the value again makes the new widget take it.
-            st.session_state[key] = st.session_state[key]
     with st.sidebar:
         st.markdown("### 필터")
         chosen = st.multiselect("기관", list(agencies), key="f_agency", placeholder="전체 기관")
@@ -65,16 +91,13 @@ def sidebar_filters() -> Filters:
         st.selectbox("연도", year_options, key="f_year", format_func=year_label)
         current = Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
                           st.session_state["f_year"])
-        for key in ("f_agency", "f_division", "f_year"):
-            st.session_state[f"_keep_{key}"] = st.session_state[key]
         st.divider()
         file_name = "부서브리핑_" + re.sub(r"[^\w가-힣.-]+", "_", describe(current))[:80] + ".xlsx"
         st.download_button("📦 부서 브리핑 (Excel)", data=lambda: _briefing(current), key="briefing",
                            file_name=file_name,
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            on_click="ignore", help="현재 필터의 모든 표와 경보를 시트별로 담은 통합 문서")
-    return Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
-                   st.session_state["f_year"])
+    return current
 
 
 def _briefing(f: Filters) -> bytes:
@@ -84,16 +107,15 @@ def _briefing(f: Filters) -> bytes:
 
 
 def page_choice(f: Filters, name: str, label: str, options: list[str], default: str | None = None,
-                widget: str = "selectbox", format_func=str, sidebar: bool = False) -> Filters:
-    """A page filter that also lives in the URL; returns the filter with it set."""
+                widget: str = "selectbox", format_func=str, sidebar: bool = False, every_page: bool = False) -> Filters:
+    """A page filter that also lives in the URL and holds for the session; returns the filter with it set.
+
+    ``every_page``: the same choice wherever it is drawn (the unit), rather than one per page.
+    """
     key = f"p_{name}"
-    keep = f"_keep_{key}"
     if not options:
         return f
-    # Streamlit forgets a widget's value on pages that do not draw it; the copy under `keep` lets a
-    # choice made on one page (e.g. 금액 단위) hold when the user comes back through another page.
-    if key not in st.session_state and st.session_state.get(keep) in options:
-        st.session_state[key] = st.session_state[keep]
+    fallback = default if default in options else options[0]
     if key not in st.session_state:
         wanted = _initial_query_params().get(name, [])
         if wanted and wanted[0] in options:
@@ -101,21 +123,21 @@ def page_choice(f: Filters, name: str, label: str, options: list[str], default: 
         else:
             if wanted:
                 st.warning(f"URL의 {label} 값 '{wanted[0][:40]}'은(는) 없는 값이라 무시했습니다.", icon="⚠️")
-            st.session_state[key] = default if default in options else options[0]
+            st.session_state[key] = fallback
     if st.session_state[key] not in options:
-        st.session_state[key] = default if default in options else options[0]
-    st.session_state[key] = st.session_state[key]  # widget ids differ per page: carry the value to this page's widget
+        st.session_state[key] = fallback
     host = st.sidebar if sidebar else st
-    if widget == "radio":
-        host.radio(label, options, key=key, format_func=format_func, horizontal=True)
-    elif widget == "segmented":
-        host.segmented_control(label, options, key=key, format_func=format_func)
-        if st.session_state[key] is None:
-            st.session_state[key] = default if default in options else options[0]
-    else:
-        host.selectbox(label, options, key=key, format_func=format_func)
-    st.session_state[keep] = st.session_state[key]
-    return f.with_extra(name, st.session_state[key])
+    # persist_state: the value returns when the user comes back to a page that draws the widget.
+    common = dict(key=key, format_func=format_func, persist_state="session")
+    with shared_by_every_page() if every_page else contextlib.nullcontext():
+        if widget == "radio":
+            host.radio(label, options, horizontal=True, **common)
+        elif widget == "segmented":
+            host.segmented_control(label, options, **common)
+        else:
+            host.selectbox(label, options, **common)
+    # A segmented control can be clicked off (None); the fallback holds until the next run resets it.
+    return f.with_extra(name, st.session_state[key] or fallback)
 
 
 def remembered(name: str) -> str | None:
@@ -132,7 +154,7 @@ def remember(name: str, value: str | None) -> None:
 
 
 def unit_choice(f: Filters) -> tuple[Filters, str]:
-    f = page_choice(f, "unit", "금액 단위", list(UNIT_FACTORS), DEFAULT_UNIT, widget="segmented")
+    f = page_choice(f, "unit", "금액 단위", list(UNIT_FACTORS), DEFAULT_UNIT, widget="segmented", every_page=True)
     return f, f.get("unit", DEFAULT_UNIT)
 
 

@@ -11,6 +11,7 @@ import functools
 import pandas as pd
 import numpy as np
 
+from core import navigation
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
 from core.dashboard.queries.common import org_condition, where
@@ -108,15 +109,13 @@ def execution_watch(f: Filters) -> pd.DataFrame:
 @functools.lru_cache(maxsize=4096)
 def _link(section: str, parent_section: str | None, doc_id: str, parent_item_id: str | None, year: int | None) -> str:
     """Relative URL of the page that shows this task, with the filter that finds it."""
-    from urllib.parse import urlencode
-
     year_q = {} if year is None else {"year": year}
     if section == SUMMARY_SECTION:
-        return "quarterly?" + urlencode(year_q)
+        return navigation.page("quarterly").link(year_q)
     if parent_section is not None:
         # A sub-item: open its parent's table drilled down to the parent.
-        return "budget?" + urlencode({**year_q, "table": f"{doc_id} · {parent_section}", "item": parent_item_id})
-    return "budget?" + urlencode({**year_q, "table": f"{doc_id} · {section}"})
+        return navigation.page("budget").link({**year_q, "table": f"{doc_id} · {parent_section}", "item": parent_item_id})
+    return navigation.page("budget").link({**year_q, "table": f"{doc_id} · {section}"})
 
 
 def _divisions(rows: pd.DataFrame) -> list:

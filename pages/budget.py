@@ -1,0 +1,65 @@
+"""과제별 예산: one budget table, drill-down into sub-items, unit switch, printed totals."""
+from core.dashboard.filters import Filters
+from core.dashboard.queries import budget as budget_queries
+from core.widgets import charts, ui
+from core.widgets import frame
+import streamlit as st
+
+
+def render(f: Filters) -> Filters:
+    tables = budget_queries.budget_tables(f)
+    if tables.empty:
+        ui.empty_state(f, "예산")
+        return f
+
+    labels = [f"{r.doc_id} · {r.source_section}" for r in tables.itertuples()]
+    f = ui.page_choice(f, "table", "예산 표", labels)
+    doc_id, section = f.get("table").split(" · ", 1)
+    f, unit = ui.unit_choice(f)
+    item = ui.remembered("item")
+    path = budget_queries.budget_path(doc_id, item) if item else []
+    if item and (not path or path[0]["source_section"] != section):
+        path = []  # the remembered item belongs to another table
+    parent = path[-1]["item_id"] if path else None
+    f = f.with_extra("item", parent)
+
+    crumbs = ["전체"] + [p["name"] for p in path]
+    st.caption("위치: " + " › ".join(crumbs))
+    rows = budget_queries.budget_items(f, doc_id, section, parent, unit)
+    totals = budget_queries.budget_printed_total(f, doc_id, section, parent, unit)
+    table_row = tables.iloc[labels.index(f.get("table"))]
+    ui.as_of_caption(table_row["as_of"], f"금액 단위 {unit} (보고서 인쇄 단위 {table_row['unit']}) · {f.year_label()}")
+
+    if rows.empty:
+        ui.empty_state(f, "이 표의")
+    else:
+        shown = rows.drop(columns=["하위 항목"])
+        event = ui.table(shown, unit, on_select="rerun", selection_mode="single-row", key=f"budget_{doc_id}_{parent}")
+        selected = event.selection.rows if event and event.selection else []
+        if selected and rows["하위 항목"].iat[selected[0]]:
+            ui.remember("item", rows["항목 ID"].iat[selected[0]])
+            ui.sync_url(f.with_extra("item", rows["항목 ID"].iat[selected[0]]))
+            st.rerun()
+        if not totals.empty:
+            st.markdown("**인쇄된 합계 행** (보고서 그대로)")
+            ui.table(totals.drop(columns=["하위 항목"], errors="ignore"), unit)
+        if rows["하위 항목"].any():
+            st.caption("하위 항목이 있는 행을 선택하면 세부 내역으로 들어갑니다.")
+        if path:
+            if st.button("⬆️ 상위로", key="budget_up"):
+                up = path[-2]["item_id"] if len(path) > 1 else None
+                ui.remember("item", up)
+                ui.sync_url(f.with_extra("item", up))
+                st.rerun()
+        ui.downloads(shown, f"예산_{doc_id}_{section}", f, unit, str(table_row["as_of"]), f"{doc_id} · {section}",
+                     key="budget")
+        chart = shown.melt(id_vars="사업명", value_vars=[c for c in ("본예산", "예산현액·추경", "집행액") if c in shown],
+                           var_name="구분", value_name="금액")
+        if chart["금액"].notna().any():
+            st.plotly_chart(charts.bar(chart, "금액", "사업명", color="구분", horizontal=True, barmode="group",
+                                       height=max(320, 38 * len(shown) + 120), x_title=f"금액({unit})", y_title="",
+                                       reverse_categories=True), width="stretch")
+    return f
+
+
+frame.run_page("budget", render)

@@ -1,0 +1,65 @@
+"""점검·경보: execution lag, target projections, complaint early warning, year-on-year moves."""
+from core.dashboard import rules
+from core.dashboard.filters import Filters
+from core.dashboard.queries import common as common_queries, insights as insights_queries, training as training_queries
+from core.widgets import frame
+from core.widgets import ui
+import streamlit as st
+
+
+def render(f: Filters) -> Filters:
+    f, unit = ui.unit_choice(f)
+    with st.expander("판정 규칙", expanded=False):
+        for name, rule in rules.RULES.items():
+            st.markdown(f"- **{name}**: {rule}")
+
+    st.subheader("집행 점검")
+    watch = insights_queries.execution_watch(f)
+    if watch.empty:
+        st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
+    else:
+        ui.table(watch, unit)
+        ui.downloads(watch, "집행_점검", f, None, watch["기준일"].max(), "000·002 보고서", key="watch")
+        frame.page_link("budget", "과제별 예산에서 보기")
+        frame.page_link("quarterly", "분기별 집행에서 보기")
+
+    st.subheader("목표 달성 전망")
+    st.caption("추정치입니다. 실적이 아닙니다. " + rules.RULES["목표 미달 우려"])
+    projection = insights_queries.target_projection(training_queries.training_by_line(f))
+    if projection.empty:
+        ui.empty_state(f, "목표·중간 실적")
+    else:
+        ui.table(projection, unit)
+        ui.downloads(projection, "목표_달성_전망", f, None, projection["기준일"].max(), "002 보고서 (추정치)", key="projection")
+
+    st.subheader("민원 조기경보")
+    months = insights_queries.call_months(f)
+    if not months:
+        ui.empty_state(f, "콜센터")
+    else:
+        f = ui.page_choice(f, "month", "기준 월", list(reversed(months)), months[-1])
+        warning = insights_queries.complaint_early_warning(f, f.get("month"))
+        if warning.empty:
+            st.info("전년 같은 달 자료가 없어 예상할 수 없습니다. 1년 이상 쌓인 달을 고르세요.")
+        else:
+            if warning["예시 데이터"].any():
+                ui.sample_notice()
+            ui.table(warning)
+            ui.downloads(warning, "민원_조기경보_예시데이터", f, None, None, "예시 데이터(생성기)", key="warning")
+
+    st.subheader("전년 대비 증감")
+    up, down = insights_queries.year_on_year(f)
+    if up.empty and down.empty:
+        ui.empty_state(f, "전년 비교")
+    else:
+        c1, c2 = st.columns(2)
+        for col, df, title, key in ((c1, up, "가장 많이 늘어난 사업", "yoy_up"), (c2, down, "가장 많이 줄어든 사업", "yoy_down")):
+            with col:
+                st.markdown(f"**{title}**")
+                shown = common_queries.to_unit(df, ["전년", "당해", "증감"], unit)
+                ui.table(shown, unit)
+                ui.downloads(shown, title, f, unit, None, "보고서의 전년 열", key=key)
+    return f
+
+
+frame.run_page("insights", render)
