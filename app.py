@@ -1,9 +1,15 @@
 """개요: headline cards for the current filter and one small chart per view."""
-from core.dashboard.filters import Filters
-from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, overview as overview_queries, quarterly as quarterly_queries, training as training_queries
-from core.widgets import charts, ui
-from core.widgets import frame
+
 import streamlit as st
+
+from core.dashboard.filters import Filters
+from core.dashboard.queries import budget as budget_queries
+from core.dashboard.queries import callcenter as callcenter_queries
+from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import overview as overview_queries
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.dashboard.queries import training as training_queries
+from core.widgets import charts, frame, ui
 
 
 def render(f: Filters) -> Filters:
@@ -12,7 +18,9 @@ def render(f: Filters) -> Filters:
     h = overview_queries.headline(f, training)
 
     year_text = f"{h['year']}년" if h.get("year") else "연도 미상"
-    st.caption(f"예산 카드는 필터 안에서 가장 최근 연도({year_text})의 각 보고서 주 예산표 기준입니다 · 금액 단위 {unit}")
+    st.caption(
+        f"예산 카드는 필터 안에서 가장 최근 연도({year_text})의 각 보고서 주 예산표 기준입니다 · 금액 단위 {unit}"
+    )
     c = st.columns(3) + st.columns(2)
     if h.get("budget") is not None:
         delta = None
@@ -37,7 +45,11 @@ def render(f: Filters) -> Filters:
         c[3].metric("연수 목표 달성률", "-")
         c[3].caption("필터에 목표·실적 데이터 없음")
     if h.get("answer_rate") is not None:
-        delta = None if h.get("answer_rate_prev") is None else f"{h['answer_rate'] - h['answer_rate_prev']:+.1f}%p (전년 동기)"
+        delta = (
+            None
+            if h.get("answer_rate_prev") is None
+            else f"{h['answer_rate'] - h['answer_rate_prev']:+.1f}%p (전년 동기)"
+        )
         c[4].metric("콜센터 응답률", f"{h['answer_rate']:.1f}%", delta)
         c[4].caption(("⚠️ 예시 데이터 · " if h.get("call_sample") else "") + f"기준일 {ui.fmt_date(h['call_as_of'])}")
     else:
@@ -59,16 +71,26 @@ def render(f: Filters) -> Filters:
         if totals.empty:
             st.caption("필터에 분기별 집행 데이터가 없습니다.")
         else:
-            st.plotly_chart(charts.bar(totals, "분기", "금액", color="구분", height=240, y_title=f"금액({unit})"),
-                            width="stretch")
+            st.plotly_chart(
+                charts.bar(totals, "분기", "금액", color="구분", height=240, y_title=f"금액({unit})"), width="stretch"
+            )
         frame.page_link("quarterly", "분기별 집행 보기")
         st.markdown("#### 연수 목표 대비 실적")
         tasks = training.dropna(subset=["달성률(%)"])
         if tasks.empty:
             st.caption("필터에 연수 목표·실적 데이터가 없습니다.")
         else:
-            st.plotly_chart(charts.bar(tasks.sort_values("달성률(%)").head(8), "달성률(%)", "과제명", horizontal=True,
-                                       height=260, y_title=""), width="stretch")
+            st.plotly_chart(
+                charts.bar(
+                    tasks.sort_values("달성률(%)").head(8),
+                    "달성률(%)",
+                    "과제명",
+                    horizontal=True,
+                    height=260,
+                    y_title="",
+                ),
+                width="stretch",
+            )
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:
         st.markdown("#### 예산 (보고서별 주 예산표)")
@@ -76,8 +98,9 @@ def render(f: Filters) -> Filters:
         if by_year.empty:
             st.caption("필터에 예산 데이터가 없습니다.")
         else:
-            st.plotly_chart(charts.bar(by_year, "연도", "금액", color="문서", height=240, y_title=f"예산({unit})"),
-                            width="stretch")
+            st.plotly_chart(
+                charts.bar(by_year, "연도", "금액", color="문서", height=240, y_title=f"예산({unit})"), width="stretch"
+            )
         frame.page_link("budget", "과제별 예산 보기")
         st.markdown("#### 콜센터 월별 인입")
         monthly = callcenter_queries.call_monthly(f)
@@ -85,7 +108,9 @@ def render(f: Filters) -> Filters:
             st.caption("필터에 콜센터 데이터가 없습니다.")
         else:
             st.caption("⚠️ 예시 데이터")
-            st.plotly_chart(charts.line(monthly, "월", {"inbound": "인입"}, height=240, y_title="인입(건)"), width="stretch")
+            st.plotly_chart(
+                charts.line(monthly, "월", {"inbound": "인입"}, height=240, y_title="인입(건)"), width="stretch"
+            )
         frame.page_link("callcenter", "콜센터·민원 지표 보기")
     frame.page_link("sources", "데이터 출처·품질 (보고서 안의 불일치 목록)")
     return f

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""One entry point that needs only python3: it creates .venv, installs requirements, then runs.
+"""One entry point that needs only python3: it creates .venv, installs the locked requirements, then runs.
 
-  python3 run.py app     start the dashboard on the shipped data
-  python3 run.py test    run every test (installs Debian's chromium for the browser tests if missing)
-  python3 run.py bench   run the benchmark (arguments after 'bench' are passed on)
-  python3 run.py core …  run 'python -m core …' (ingest, build, check, seed)
+python3 run.py app     start the dashboard on the shipped data
+python3 run.py test    run every test (installs Debian's chromium for the browser tests if missing)
+python3 run.py lint    ruff check and ruff format --check
+python3 run.py bench   run the benchmark (arguments after 'bench' are passed on)
+python3 run.py core …  run 'python -m core …' (ingest, build, check, seed)
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,18 +20,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
+LOCK = ROOT / "requirements.lock"  # every package of the tree, pinned with hashes (pip-compile of pyproject.toml)
+MIN_PYTHON = (3, 11)
+COMMANDS = ("app", "test", "lint", "bench", "core")
+
+
+def check_python() -> None:
+    if sys.version_info < MIN_PYTHON:
+        sys.exit(f"Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} 이상이 필요합니다 (지금 {sys.version.split()[0]}).")
 
 
 def ensure_venv() -> None:
-    req = (ROOT / "requirements.txt").read_bytes()
+    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
     stamp = VENV / ".requirements.sha256"
-    digest = hashlib.sha256(req).hexdigest()
     if PY.exists() and stamp.exists() and stamp.read_text() == digest:
         return
     if not PY.exists():
         subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
-    subprocess.check_call([str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                           "-r", str(ROOT / "requirements.txt")])
+    subprocess.check_call(
+        [str(PY), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--require-hashes", "-r", str(LOCK)]
+    )
     stamp.write_text(digest)
 
 
@@ -62,18 +72,27 @@ def ensure_chromium() -> None:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in ("app", "test", "bench", "core"):
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         print(__doc__)
         return 2
+    check_python()
     cmd, rest = sys.argv[1], sys.argv[2:]
     ensure_venv()
     os.chdir(ROOT)
     if cmd == "app":
-        subprocess.check_call([str(PY), "-m", "core", "build"]) if not (ROOT / "datasets" / "dashboard.duckdb").exists() else None
+        subprocess.check_call([str(PY), "-m", "core", "build"]) if not (
+            ROOT / "datasets" / "dashboard.duckdb"
+        ).exists() else None
         return subprocess.call([str(PY), "-m", "streamlit", "run", "app.py", *rest])
     if cmd == "test":
         ensure_chromium()
         return subprocess.call([str(PY), "-m", "pytest", *rest])
+    if cmd == "lint":
+        checks = [
+            [str(PY), "-m", "ruff", "check", *(rest or ["."])],
+            [str(PY), "-m", "ruff", "format", "--check", *(rest or ["."])],
+        ]
+        return max(subprocess.call(c) for c in checks)
     if cmd == "bench":
         return subprocess.call([str(PY), "-m", "bench", *rest])
     return subprocess.call([str(PY), "-m", "core", *rest])

@@ -32,6 +32,7 @@ app process (AppTest + queries) and of the pandas peer on their own (VmHWM; see 
 and one line of text). Checks compare a few figures from (b) and (c) so the peer is known to
 compute the same aggregates. Times are medians and p95 (nearest rank) over the repetitions.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,14 @@ from core.settings import PROJECT_DIR, SUMMARY_SECTION
 
 PAGES = ["overview", "budget", "quarterly", "training", "callcenter", "insights", "sources"]
 UNIT = "천원"  # every page's default unit
-TARGETS = {"p95_page_ms": 250.0, "pandas_speedup": 20.0, "app_vs_bare": 2.0, "app_rss_mb": 1024.0,
-           "build_rows_per_s": 2_000_000.0, "growth_factor_of_rows": 1.0}
+TARGETS = {
+    "p95_page_ms": 250.0,
+    "pandas_speedup": 20.0,
+    "app_vs_bare": 2.0,
+    "app_rss_mb": 1024.0,
+    "build_rows_per_s": 2_000_000.0,
+    "growth_factor_of_rows": 1.0,
+}
 
 
 def _ms(seconds: float) -> float:
@@ -115,10 +122,17 @@ def _unpack(text: str):
 
 # ================================================================ (b) the page's own query calls
 
+
 def page_queries(page: str, year: str) -> dict:
     """Call what the page calls for the filter 'year'; return a few figures to check the peer against."""
-    from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, overview as overview_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
     from core.dashboard.filters import Filters
+    from core.dashboard.queries import budget as budget_queries
+    from core.dashboard.queries import callcenter as callcenter_queries
+    from core.dashboard.queries import insights as insights_queries
+    from core.dashboard.queries import overview as overview_queries
+    from core.dashboard.queries import quarterly as quarterly_queries
+    from core.dashboard.queries import sources as sources_queries
+    from core.dashboard.queries import training as training_queries
 
     f = Filters(year=year).with_extra("unit", UNIT)
     if page == "overview":
@@ -138,8 +152,11 @@ def page_queries(page: str, year: str) -> dict:
         g = f.with_extra("table", f"{first['doc_id']} · {first['source_section']}").with_extra("item", None)
         rows = budget_queries.budget_items(g, first["doc_id"], first["source_section"], None, UNIT)
         budget_queries.budget_printed_total(g, first["doc_id"], first["source_section"], None, UNIT)
-        return {"tables": len(tables), "items": len(rows),
-                "budget_original": _num(rows["본예산"].astype("Float64").sum()) if "본예산" in rows else None}
+        return {
+            "tables": len(tables),
+            "items": len(rows),
+            "budget_original": _num(rows["본예산"].astype("Float64").sum()) if "본예산" in rows else None,
+        }
     if page == "quarterly":
         tasks = quarterly_queries.quarterly_tasks(f, UNIT)
         quarterly_queries.quarterly_totals(f, UNIT)
@@ -150,16 +167,23 @@ def page_queries(page: str, year: str) -> dict:
         lines = training_queries.training_by_line(f, None)
         training_queries.training_by_category(f)
         training_queries.training_overview_table(f)
-        return {"categories": len(cats), "tasks": len(tasks), "lines": len(lines),
-                "actual_trainees": _num(tasks["실적 인원"].astype("Float64").sum()) if len(tasks) else 0}
+        return {
+            "categories": len(cats),
+            "tasks": len(tasks),
+            "lines": len(lines),
+            "actual_trainees": _num(tasks["실적 인원"].astype("Float64").sum()) if len(tasks) else 0,
+        }
     if page == "callcenter":
         current, _previous = callcenter_queries.call_kpis(f)
         monthly = callcenter_queries.call_monthly(f)
         callcenter_queries.call_breakdown(f, "topic")
         callcenter_queries.call_breakdown(f, "channel")
         callcenter_queries.call_center_reported(f, UNIT)
-        return {"inbound": _num(None if current is None else current["inbound"]),
-                "answer_rate": _num(None if current is None else current["answer_rate"]), "months": len(monthly)}
+        return {
+            "inbound": _num(None if current is None else current["inbound"]),
+            "answer_rate": _num(None if current is None else current["answer_rate"]),
+            "months": len(monthly),
+        }
     if page == "insights":
         watch = insights_queries.execution_watch(f)
         insights_queries.target_projection(training_queries.training_by_line(f))
@@ -167,8 +191,7 @@ def page_queries(page: str, year: str) -> dict:
         if months:
             insights_queries.complaint_early_warning(f.with_extra("month", months[-1]), months[-1])
         up, _down = insights_queries.year_on_year(f)
-        return {"alerts": len(watch), "months": len(months),
-                "yoy_up_max": _num(up["증감"].max()) if len(up) else None}
+        return {"alerts": len(watch), "months": len(months), "yoy_up_max": _num(up["증감"].max()) if len(up) else None}
     if page == "sources":
         sources_queries.build_time()
         sources_queries.source_documents()
@@ -193,6 +216,7 @@ def _num(v):
 
 # ================================================================ (c) the pandas peer
 
+
 class PandasPeer:
     """What a plain pandas dashboard does: read the needed Parquet columns, filter and aggregate in memory."""
 
@@ -205,28 +229,85 @@ class PandasPeer:
         return pd.read_parquet(self.extracts / table, columns=columns)
 
     # ---------------------------------------------------------- shared pieces
-    BL = ["doc_id", "source_section", "fiscal_year", "item_id", "parent_item_id", "is_total", "budget_original",
-          "budget_current", "prior_original", "prior_final", "committed", "spent", "as_of", "name", "division", "page",
-          "counterpart_item_id", "task_no", "level", "unit", "non_budget"]
-    CC = ["agency", "call_date", "topic", "channel", "inbound", "answered", "abandoned", "answered_20s",
-          "handle_seconds", "resolved_direct", "satisfaction_responses", "satisfaction_sum", "is_sample"]
+    BL = [
+        "doc_id",
+        "source_section",
+        "fiscal_year",
+        "item_id",
+        "parent_item_id",
+        "is_total",
+        "budget_original",
+        "budget_current",
+        "prior_original",
+        "prior_final",
+        "committed",
+        "spent",
+        "as_of",
+        "name",
+        "division",
+        "page",
+        "counterpart_item_id",
+        "task_no",
+        "level",
+        "unit",
+        "non_budget",
+    ]
+    CC = [
+        "agency",
+        "call_date",
+        "topic",
+        "channel",
+        "inbound",
+        "answered",
+        "abandoned",
+        "answered_20s",
+        "handle_seconds",
+        "resolved_direct",
+        "satisfaction_responses",
+        "satisfaction_sum",
+        "is_sample",
+    ]
 
     @staticmethod
     def _kpis(df) -> dict:
-        s = df[["inbound", "answered", "abandoned", "answered_20s", "handle_seconds", "resolved_direct",
-                "satisfaction_responses", "satisfaction_sum"]].sum()
+        s = df[
+            [
+                "inbound",
+                "answered",
+                "abandoned",
+                "answered_20s",
+                "handle_seconds",
+                "resolved_direct",
+                "satisfaction_responses",
+                "satisfaction_sum",
+            ]
+        ].sum()
         inbound = float(s["inbound"])
         answered = float(s["answered"])
-        return {"inbound": inbound, "answer_rate": round(100.0 * answered / inbound, 1) if inbound else None,
-                "abandon_rate": round(100.0 * float(s["abandoned"]) / inbound, 1) if inbound else None,
-                "service_level": round(100.0 * float(s["answered_20s"]) / answered, 1) if answered else None,
-                "aht": round(float(s["handle_seconds"]) / answered) if answered else None,
-                "first": df["call_date"].min(), "last": df["call_date"].max()}
+        return {
+            "inbound": inbound,
+            "answer_rate": round(100.0 * answered / inbound, 1) if inbound else None,
+            "abandon_rate": round(100.0 * float(s["abandoned"]) / inbound, 1) if inbound else None,
+            "service_level": round(100.0 * float(s["answered_20s"]) / answered, 1) if answered else None,
+            "aht": round(float(s["handle_seconds"]) / answered) if answered else None,
+            "first": df["call_date"].min(),
+            "last": df["call_date"].max(),
+        }
 
     @staticmethod
     def _group_kpis(df, by):
-        g = df.groupby(by, observed=True)[["inbound", "answered", "abandoned", "answered_20s", "handle_seconds",
-                                           "resolved_direct", "satisfaction_responses", "satisfaction_sum"]].sum()
+        g = df.groupby(by, observed=True)[
+            [
+                "inbound",
+                "answered",
+                "abandoned",
+                "answered_20s",
+                "handle_seconds",
+                "resolved_direct",
+                "satisfaction_responses",
+                "satisfaction_sum",
+            ]
+        ].sum()
         g["answer_rate"] = (100.0 * g["answered"] / g["inbound"]).round(1)
         g["service_level"] = (100.0 * g["answered_20s"] / g["answered"]).round(1)
         g["direct_rate"] = (100.0 * g["resolved_direct"] / g["answered"]).round(1)
@@ -243,12 +324,19 @@ class PandasPeer:
         t = top[top["fiscal_year"] == year]
         t = t[t["source_section"].to_numpy() == first_section.reindex(t["doc_id"]).to_numpy()]
         current = t["budget_current"].fillna(t["budget_original"])
-        frame = t.assign(current=current, with_exec=current.where(t["committed"].notna()),
-                         prior=t["prior_original"].fillna(t["prior_final"]))
+        frame = t.assign(
+            current=current,
+            with_exec=current.where(t["committed"].notna()),
+            prior=t["prior_original"].fillna(t["prior_final"]),
+        )
         return frame.groupby(["doc_id", "fiscal_year"]).agg(
-            budget_original=("budget_original", "sum"), budget_current=("current", "sum"),
-            committed=("committed", "sum"), with_exec=("with_exec", "sum"), prior=("prior", "sum"),
-            as_of=("as_of", "max"))
+            budget_original=("budget_original", "sum"),
+            budget_current=("current", "sum"),
+            committed=("committed", "sum"),
+            with_exec=("with_exec", "sum"),
+            prior=("prior", "sum"),
+            as_of=("as_of", "max"),
+        )
 
     def _execution_watch(self, bl, qe, year: int) -> int:
         import numpy as np
@@ -256,8 +344,14 @@ class PandasPeer:
         parents = bl[["doc_id", "parent_item_id"]].dropna().drop_duplicates()
         parents.columns = ["doc_id", "item_id"]
         budget = bl["budget_current"].fillna(bl["budget_original"])
-        cand = bl[~bl["is_total"] & bl["committed"].notna() & bl["as_of"].notna() & bl["counterpart_item_id"].isna()
-                  & (budget.fillna(0) > 0) & (bl["fiscal_year"] == year)]
+        cand = bl[
+            ~bl["is_total"]
+            & bl["committed"].notna()
+            & bl["as_of"].notna()
+            & bl["counterpart_item_id"].isna()
+            & (budget.fillna(0) > 0)
+            & (bl["fiscal_year"] == year)
+        ]
         cand = cand.assign(budget=budget[cand.index])
         cand = cand.merge(parents.assign(has_children=True), on=["doc_id", "item_id"], how="left")
         cand = cand[cand["has_children"].isna()]
@@ -269,9 +363,11 @@ class PandasPeer:
         b = bl[~bl["is_total"] & (bl["budget_original"].fillna(0) > 0) & (bl["fiscal_year"] == year)]
         plans = b[["doc_id", "item_id", "fiscal_year", "budget_original"]].merge(
             q.assign(q4=q["amount"].where(q["quarter"] == 4), actual=q["amount"].where(q["status"] == "집행")),
-            on=["doc_id", "item_id", "fiscal_year"])
+            on=["doc_id", "item_id", "fiscal_year"],
+        )
         g = plans.groupby(["doc_id", "item_id", "fiscal_year"]).agg(
-            budget=("budget_original", "first"), q4=("q4", "sum"), actual=("actual", "sum"), as_of=("as_of", "first"))
+            budget=("budget_original", "first"), q4=("q4", "sum"), actual=("actual", "sum"), as_of=("as_of", "first")
+        )
         pace = np.minimum(1.0, g["as_of"].astype("datetime64[s]").dt.dayofyear / 365.0) * 100
         rate = g["actual"].astype(float) * 100 / g["budget"].astype(float)
         share = g["q4"].astype(float) * 100 / g["budget"].astype(float)
@@ -284,13 +380,14 @@ class PandasPeer:
 
     @staticmethod
     def _name_key(s):
-        return (s.fillna("").str.replace(r"\([^)]*\)", "", regex=True)
-                .str.replace(r"[^0-9A-Za-z가-힣]", "", regex=True))
+        return s.fillna("").str.replace(r"\([^)]*\)", "", regex=True).str.replace(r"[^0-9A-Za-z가-힣]", "", regex=True)
 
     def _training_by_task(self, tt, tr, bl, year: int):
-        targets = tt[tt["task_item_id"].notna() & (tt["fiscal_year"] == year)].groupby(
-            ["doc_id", "task_item_id", "fiscal_year"], as_index=False).agg(
-            target_courses=("target_courses", "sum"), target_trainees=("target_trainees", "sum"))
+        targets = (
+            tt[tt["task_item_id"].notna() & (tt["fiscal_year"] == year)]
+            .groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False)
+            .agg(target_courses=("target_courses", "sum"), target_trainees=("target_trainees", "sum"))
+        )
         lines = tr[tr["task_item_id"].notna()][["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
         m = targets.merge(lines, on=["doc_id", "task_item_id"], how="left", suffixes=("", "_l"))
         same = m["fiscal_year_l"] == m["fiscal_year"]
@@ -298,7 +395,8 @@ class PandasPeer:
         m["actual"] = m["trainees"].where((m["kind"] == "실적") & same)
         m["prev"] = m["trainees"].where((m["kind"] == "실적") & (m["fiscal_year_l"] == m["fiscal_year"] - 1))
         out = m.groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False).agg(
-            target=("target_trainees", "first"), plan=("plan", "sum"), actual=("actual", "sum"), prev=("prev", "sum"))
+            target=("target_trainees", "first"), plan=("plan", "sum"), actual=("actual", "sum"), prev=("prev", "sum")
+        )
         names = bl[bl["source_section"] == SUMMARY_SECTION][["doc_id", "item_id", "name", "task_no"]]
         out = out.merge(names, left_on=["doc_id", "task_item_id"], right_on=["doc_id", "item_id"], how="left")
         out["rate"] = (out["actual"] * 100 / out["target"]).round(1)
@@ -313,7 +411,8 @@ class PandasPeer:
         m["actual"] = m["trainees_l"].where((m["kind"] == "실적") & same) if "trainees_l" in m else m["trainees"]
         m["plan"] = m["courses"].where((m["kind"] == "계획") & same)
         return m.groupby(["doc_id", "source_section", "target_name"], sort=False, as_index=False).agg(
-            target=("target_trainees", "first"), actual=("actual", "sum"), plan=("plan", "sum"))
+            target=("target_trainees", "first"), actual=("actual", "sum"), plan=("plan", "sum")
+        )
 
     # ---------------------------------------------------------- pages
     def run(self, page: str, year: int) -> tuple[float, float, dict]:
@@ -327,18 +426,46 @@ class PandasPeer:
 
     def _load(self, page: str) -> dict:
         need = {
-            "overview": {"budget_line": self.BL, "quarterly_execution": None, "training_target": None,
-                         "training_result": None, "call_center_daily": self.CC},
+            "overview": {
+                "budget_line": self.BL,
+                "quarterly_execution": None,
+                "training_target": None,
+                "training_result": None,
+                "call_center_daily": self.CC,
+            },
             "budget": {"budget_line": self.BL},
             "quarterly": {"budget_line": self.BL, "quarterly_execution": None},
-            "training": {"budget_line": ["doc_id", "source_section", "item_id", "name", "task_no"],
-                         "training_target": None, "training_result": None, "training_overview": None},
+            "training": {
+                "budget_line": ["doc_id", "source_section", "item_id", "name", "task_no"],
+                "training_target": None,
+                "training_result": None,
+                "training_overview": None,
+            },
             "callcenter": {"call_center_daily": self.CC, "budget_line": self.BL, "indicator": None},
-            "insights": {"budget_line": self.BL, "quarterly_execution": None, "training_target": None,
-                         "training_result": None, "call_center_daily": ["call_date", "topic", "inbound", "is_sample"]},
-            "sources": {"source_document": None, **{t: None for t in ("budget_line", "quarterly_execution",
-                        "training_target", "training_result", "training_overview", "indicator", "headcount",
-                        "org_unit", "call_center_daily")}},
+            "insights": {
+                "budget_line": self.BL,
+                "quarterly_execution": None,
+                "training_target": None,
+                "training_result": None,
+                "call_center_daily": ["call_date", "topic", "inbound", "is_sample"],
+            },
+            "sources": {
+                "source_document": None,
+                **{
+                    t: None
+                    for t in (
+                        "budget_line",
+                        "quarterly_execution",
+                        "training_target",
+                        "training_result",
+                        "training_overview",
+                        "indicator",
+                        "headcount",
+                        "org_unit",
+                        "call_center_daily",
+                    )
+                },
+            },
         }[page]
         from core.pipeline.schema import TABLES
 
@@ -361,8 +488,11 @@ class PandasPeer:
         alerts = self._execution_watch(bl, qe, year)
         self._quarterly(bl, qe, year)
         self._group_kpis(calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")), "month")
-        return {"budget_won": float(summary["budget_current"].sum()) if len(summary) else None,
-                "answer_rate": kpis["answer_rate"], "alerts": alerts}
+        return {
+            "budget_won": float(summary["budget_current"].sum()) if len(summary) else None,
+            "answer_rate": kpis["answer_rate"],
+            "alerts": alerts,
+        }
 
     def page_budget(self, fr, year):
         bl = fr["budget_line"]
@@ -373,24 +503,37 @@ class PandasPeer:
         doc, section = tables.index[0]
         rows = top[(top["doc_id"] == doc) & (top["source_section"] == section)]
         items = rows.groupby("item_id", sort=False).agg(
-            name=("name", "first"), bo=("budget_original", "sum"), bc=("budget_current", "sum"),
-            cm=("committed", "sum"), sp=("spent", "sum"), po=("prior_original", "sum"))
+            name=("name", "first"),
+            bo=("budget_original", "sum"),
+            bc=("budget_current", "sum"),
+            cm=("committed", "sum"),
+            sp=("spent", "sum"),
+            po=("prior_original", "sum"),
+        )
         children = set(bl.loc[bl["doc_id"] == doc, "parent_item_id"].dropna())
         items["has_children"] = items.index.isin(children)
         items["rate"] = (items["cm"] * 100 / items["bc"]).round(1)
-        bl[(bl["doc_id"] == doc) & (bl["source_section"] == section) & bl["parent_item_id"].isna() & bl["is_total"]
-           & (bl["fiscal_year"] == year)]
+        bl[
+            (bl["doc_id"] == doc)
+            & (bl["source_section"] == section)
+            & bl["parent_item_id"].isna()
+            & bl["is_total"]
+            & (bl["fiscal_year"] == year)
+        ]
         return {"tables": len(tables), "items": len(items), "budget_original": float(items["bo"].sum()) / 1000}
 
     def _quarterly(self, bl, qe, year: int):
         q = qe[qe["source_section"] == SUMMARY_SECTION]
         b = bl[~bl["is_total"] & (bl["fiscal_year"] == year)]
         keys = q[["doc_id", "item_id"]].drop_duplicates()
-        tasks = b.merge(keys, on=["doc_id", "item_id"]).groupby(["doc_id", "item_id"], sort=False, as_index=False).agg(
-            name=("name", "first"), budget=("budget_original", "first"), fiscal_year=("fiscal_year", "first"))
-        wide = tasks.merge(q[["doc_id", "item_id", "fiscal_year", "quarter", "amount"]],
-                           on=["doc_id", "item_id", "fiscal_year"]).pivot_table(
-            index=["doc_id", "item_id"], columns="quarter", values="amount", aggfunc="sum", sort=False)
+        tasks = (
+            b.merge(keys, on=["doc_id", "item_id"])
+            .groupby(["doc_id", "item_id"], sort=False, as_index=False)
+            .agg(name=("name", "first"), budget=("budget_original", "first"), fiscal_year=("fiscal_year", "first"))
+        )
+        wide = tasks.merge(
+            q[["doc_id", "item_id", "fiscal_year", "quarter", "amount"]], on=["doc_id", "item_id", "fiscal_year"]
+        ).pivot_table(index=["doc_id", "item_id"], columns="quarter", values="amount", aggfunc="sum", sort=False)
         totals = wide.sum()
         return wide, totals
 
@@ -404,12 +547,17 @@ class PandasPeer:
         tasks = self._training_by_task(tt, tr, bl, year)
         lines = self._training_by_line(tt, tr, year)
         r = tr[tr["task_item_id"].notna() & (tr["fiscal_year"] == year)]
-        r.assign(plan=r["trainees"].where(r["kind"] == "계획"), actual=r["trainees"].where(r["kind"] == "실적")).groupby(
-            [r["category"].fillna("(구분 없음)"), "fiscal_year"])[["plan", "actual"]].sum()
+        r.assign(
+            plan=r["trainees"].where(r["kind"] == "계획"), actual=r["trainees"].where(r["kind"] == "실적")
+        ).groupby([r["category"].fillna("(구분 없음)"), "fiscal_year"])[["plan", "actual"]].sum()
         ov = fr["training_overview"]
         ov[ov["fiscal_year"] == year]
-        return {"categories": len(cats), "tasks": len(tasks), "lines": len(lines),
-                "actual_trainees": float(tasks["actual"].sum())}
+        return {
+            "categories": len(cats),
+            "tasks": len(tasks),
+            "lines": len(lines),
+            "actual_trainees": float(tasks["actual"].sum()),
+        }
 
     def page_callcenter(self, fr, year):
         import pandas as pd
@@ -422,15 +570,21 @@ class PandasPeer:
             last = pd.Timestamp(kpis["last"]) - pd.DateOffset(years=1)
             dates = cc["call_date"].astype("datetime64[s]")
             self._kpis(cc[(dates >= first) & (dates <= last)])
-        monthly = self._group_kpis(calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")),
-                                   "month")
+        monthly = self._group_kpis(
+            calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")), "month"
+        )
         self._group_kpis(calls, "topic").sort_values("inbound", ascending=False)
         self._group_kpis(calls, "channel").sort_values("inbound", ascending=False)
         b = bl[~bl["is_total"] & (bl["fiscal_year"] == year)]
         b[b["name"].str.contains("콜센터|민원", regex=True, na=False)]
-        ind[(ind["fiscal_year"] == year) & (ind["indicator"].str.contains("민원|콜센터|공문|정보공개", regex=True)
-                                            | ind["source_section"].str.contains("민원|공문", regex=True)
-                                            | (ind["doc_id"] == "003"))]
+        ind[
+            (ind["fiscal_year"] == year)
+            & (
+                ind["indicator"].str.contains("민원|콜센터|공문|정보공개", regex=True)
+                | ind["source_section"].str.contains("민원|공문", regex=True)
+                | (ind["doc_id"] == "003")
+            )
+        ]
         return {"inbound": kpis["inbound"], "answer_rate": kpis["answer_rate"], "months": len(monthly)}
 
     def page_insights(self, fr, year):
@@ -446,8 +600,9 @@ class PandasPeer:
         # year on year: printed prior, else the same item's previous-year row
         b = bl[~bl["is_total"] & bl["budget_original"].notna() & (bl["fiscal_year"] == year)]
         prev = bl[bl["fiscal_year"] == year - 1][["doc_id", "item_id", "source_section", "budget_original"]]
-        b = b.merge(prev.rename(columns={"budget_original": "prev_row"}), on=["doc_id", "item_id", "source_section"],
-                    how="left")
+        b = b.merge(
+            prev.rename(columns={"budget_original": "prev_row"}), on=["doc_id", "item_id", "source_section"], how="left"
+        )
         prior = b["prior_original"].fillna(b["prior_final"]).fillna(b["prev_row"])
         change = (b["budget_original"] - prior)[prior.notna() & (b["budget_original"] != prior)]
         up = change[change > 0].nlargest(5)
@@ -469,6 +624,7 @@ class PandasPeer:
 
 
 # ================================================================ workers (one process each)
+
 
 def _make_recorder():
     """A stand-in for core.dashboard.db's result cache that records which entries a run reads or writes."""
@@ -595,9 +751,11 @@ def _worker_app(data_dir: Path, proto) -> None:
                 out["sqls"] = _pack([(k[1], [list(p) if isinstance(p, tuple) else p for p in k[2]]) for k in added])
             return out
         if cmd == "overhead":
-            script = ("import streamlit as st\n"
-                      "y = st.sidebar.selectbox('연도', ['2023', '2024'], key='f_year')\n"
-                      "st.write(f'연도 {y}')\n")
+            script = (
+                "import streamlit as st\n"
+                "y = st.sidebar.selectbox('연도', ['2023', '2024'], key='f_year')\n"
+                "st.write(f'연도 {y}')\n"
+            )
             at = AppTest.from_string(script, default_timeout=60)
             at.run()
             times = []
@@ -672,10 +830,17 @@ class Worker:
         env.pop("DASHBOARD_DB", None)
         self.kind = kind
         self.log = log
-        self._log = open(log, "w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bench", "--worker", kind, "--data", str(data_dir)],
-                                     cwd=PROJECT_DIR, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=self._log, text=True, encoding="utf-8")
+        self._log = open(log, "w")  # noqa: SIM115 - the worker writes to it until close()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bench", "--worker", kind, "--data", str(data_dir)],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            text=True,
+            encoding="utf-8",
+        )
 
     def ask(self, **msg) -> dict:
         self.proc.stdin.write(json.dumps(msg, ensure_ascii=False) + "\n")
@@ -700,6 +865,7 @@ class Worker:
 
 # ================================================================ the run
 
+
 def machine() -> dict:
     mem_kb = 0
     cpu = platform.processor()
@@ -717,9 +883,16 @@ def machine() -> dict:
     import pandas as pd
     import streamlit
 
-    return {"cores": os.cpu_count(), "memory_gb": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
-            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pd.__version__,
-            "streamlit": streamlit.__version__, "platform": platform.platform()}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        "streamlit": streamlit.__version__,
+        "platform": platform.platform(),
+    }
 
 
 def _checks_match(a: dict, b: dict) -> bool:
@@ -734,16 +907,24 @@ def _checks_match(a: dict, b: dict) -> bool:
     return True
 
 
-def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None = None,
-                  pages: list[str] | None = None, log=print) -> dict:
-    from . import scale
+def run_benchmark(
+    rows: int, repeats: int = 7, seed: int = 7, keep: Path | None = None, pages: list[str] | None = None, log=print
+) -> dict:
     from core.pipeline.build import build
+
+    from . import scale
 
     pages = pages or PAGES
     work = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    result: dict = {"rows": rows, "seed": seed, "repeats": repeats, "machine": machine(),
-                    "started": dt.datetime.now().replace(microsecond=0).isoformat(), "load_avg": {"start": _load()}}
+    result: dict = {
+        "rows": rows,
+        "seed": seed,
+        "repeats": repeats,
+        "machine": machine(),
+        "started": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "load_avg": {"start": _load()},
+    }
     workers: list[Worker] = []
     try:
         t = time.perf_counter()
@@ -776,8 +957,22 @@ def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None 
         result["streamlit_overhead_ms_p95"] = p95(overhead)
         result["filter_options_ms"] = app.ask(cmd="filter_options")["ms"]
 
-        samples = {p: {k: [] for k in ("rerun", "rerun_cached", "rerun_cold", "query", "query_cached", "pandas",
-                                       "pandas_compute", "bare")} for p in pages}
+        samples = {
+            p: {
+                k: []
+                for k in (
+                    "rerun",
+                    "rerun_cached",
+                    "rerun_cold",
+                    "query",
+                    "query_cached",
+                    "pandas",
+                    "pandas_compute",
+                    "bare",
+                )
+            }
+            for p in pages
+        }
         info: dict[str, dict] = {p: {} for p in pages}
         for page in pages:
             setup = app.ask(cmd="setup", page=page, years=[warm_year, year_a, year_b])
@@ -795,7 +990,8 @@ def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None 
         def step_app(page, y, other):
             samples[page]["rerun"].append(app.ask(cmd="rerun", page=page, year=y, other=other, mode="first")["ms"])
             samples[page]["rerun_cached"].append(
-                app.ask(cmd="rerun", page=page, year=other, other=y, mode="cached")["ms"])
+                app.ask(cmd="rerun", page=page, year=other, other=y, mode="cached")["ms"]
+            )
             samples[page]["rerun_cold"].append(app.ask(cmd="rerun", page=page, year=y, other=other, mode="cold")["ms"])
 
         def step_queries(page, y, other):
@@ -815,28 +1011,38 @@ def run_benchmark(rows: int, repeats: int = 7, seed: int = 7, keep: Path | None 
         loads: list[float] = []
         for rep in range(repeats):
             y, other = (year_a, year_b) if rep % 2 == 0 else (year_b, year_a)
-            order = steps[rep % 4:] + steps[:rep % 4]
+            order = steps[rep % 4 :] + steps[: rep % 4]
             for page in pages:
                 for step in order:
                     step(page, y, other)
             loads.append(_load()[0])
-            log(f"  반복 {rep + 1}/{repeats} (부하 {loads[-1]}): "
-                + ", ".join(f"{p} {samples[p]['rerun'][-1]:.0f}" for p in pages))
+            log(
+                f"  반복 {rep + 1}/{repeats} (부하 {loads[-1]}): "
+                + ", ".join(f"{p} {samples[p]['rerun'][-1]:.0f}" for p in pages)
+            )
 
         result["pages"] = {}
         for page in pages:
             s = samples[page]
-            out = {"rerun_ms_median": median(s["rerun"]), "rerun_ms_p95": p95(s["rerun"]),
-                   "rerun_cached_ms_median": median(s["rerun_cached"]), "rerun_cold_ms_median": median(s["rerun_cold"]),
-                   "query_ms_median": median(s["query"]), "query_ms_p95": p95(s["query"]),
-                   "query_cached_ms_median": median(s["query_cached"]),
-                   "pandas_ms_median": median(s["pandas"]), "pandas_ms_p95": p95(s["pandas"]),
-                   "pandas_compute_ms_median": median(s["pandas_compute"]),
-                   "bare_ms_median": median(s["bare"]), "bare_ms_p95": p95(s["bare"]),
-                   "samples": s}
+            out = {
+                "rerun_ms_median": median(s["rerun"]),
+                "rerun_ms_p95": p95(s["rerun"]),
+                "rerun_cached_ms_median": median(s["rerun_cached"]),
+                "rerun_cold_ms_median": median(s["rerun_cold"]),
+                "query_ms_median": median(s["query"]),
+                "query_ms_p95": p95(s["query"]),
+                "query_cached_ms_median": median(s["query_cached"]),
+                "pandas_ms_median": median(s["pandas"]),
+                "pandas_ms_p95": p95(s["pandas"]),
+                "pandas_compute_ms_median": median(s["pandas_compute"]),
+                "bare_ms_median": median(s["bare"]),
+                "bare_ms_p95": p95(s["bare"]),
+                "samples": s,
+            }
             out.update(info[page])
-            checks_ok = all(_checks_match(info[page][f"checks_app_{y}"], info[page][f"checks_pandas_{y}"])
-                            for y in (year_a, year_b))
+            checks_ok = all(
+                _checks_match(info[page][f"checks_app_{y}"], info[page][f"checks_pandas_{y}"]) for y in (year_a, year_b)
+            )
             out["peer_checks_match"] = checks_ok
             result["pages"][page] = out
         rss = {"app": app.ask(cmd="rss"), "pandas": pandas_w.ask(cmd="rss"), "bare": bare.ask(cmd="rss")}
@@ -860,17 +1066,20 @@ def evaluate(r: dict) -> dict:
     for page, p in r.get("pages", {}).items():
         speedup = (p["pandas_ms_median"] / p["query_ms_median"]) if p.get("query_ms_median") else None
         bound = TARGETS["app_vs_bare"] * ((p.get("bare_ms_median") or 0.0) + overhead)
-        out[page] = {"p95_le_250ms": p["rerun_ms_p95"] is not None and p["rerun_ms_p95"] <= TARGETS["p95_page_ms"],
-                     "pandas_speedup": None if speedup is None else round(speedup, 1),
-                     "pandas_speedup_ge_20": speedup is not None and speedup >= TARGETS["pandas_speedup"],
-                     "app_within_2x_bare_plus_overhead": p["rerun_ms_median"] <= bound,
-                     "app_bound_ms": round(bound, 1)}
+        out[page] = {
+            "p95_le_250ms": p["rerun_ms_p95"] is not None and p["rerun_ms_p95"] <= TARGETS["p95_page_ms"],
+            "pandas_speedup": None if speedup is None else round(speedup, 1),
+            "pandas_speedup_ge_20": speedup is not None and speedup >= TARGETS["pandas_speedup"],
+            "app_within_2x_bare_plus_overhead": p["rerun_ms_median"] <= bound,
+            "app_bound_ms": round(bound, 1),
+        }
     out["app_rss_le_1GiB"] = r.get("peak_rss_mb", {}).get("app", 1e9) <= TARGETS["app_rss_mb"]
     out["build_ge_2M_rows_per_s"] = r.get("build_rows_per_s", 0) >= TARGETS["build_rows_per_s"]
     return out
 
 
 # ================================================================ BENCHMARKS.md
+
 
 def _fmt(v, digits: int = 0) -> str:
     if v is None:
@@ -891,83 +1100,115 @@ def _size(rows: int) -> str:
 def markdown(results: list[dict], notes: str = "") -> str:
     results = sorted(results, key=lambda r: r["rows"])
     m = results[-1]["machine"] if results else machine()
-    lines = ["# Benchmarks", "",
-             "Generated by `python -m bench --markdown BENCHMARKS.md <json…>` from the JSON files of "
-             "`python -m bench --rows N --json FILE`. Figures are milliseconds unless marked.", "",
-             "## Method", "",
-             "- **Data**: `python -m bench.scale` writes synthetic extracts in the project's schema "
-             "(17 시도교육청 + up to 176 교육지원청, ten fiscal years 2015–2024, 세부사업 → 과제 → monthly execution "
-             "lines, quarterly plans, training targets/results, and daily call-center rows by topic × channel × "
-             "agency, which are about half of all rows). The normal `core.pipeline.build.build` turns them into DuckDB; "
-             "`build_s` is that call, reconciliation and derived tables included.",
-             "- **(a) page run** (`rerun`): the real page through `streamlit.testing.v1.AppTest` on `app.py` with "
-             "`DASHBOARD_DATA_DIR` set. The sidebar 연도 filter is switched between the two latest years and "
-             "`at.run()` is timed. Before each timed run the cached results that this page needs *for the new "
-             "year* are dropped from `core.dashboard.db`'s result cache, so each timed run executes its SQL (first visit "
-             "to that filter value), while filter-independent results such as the filter lists stay cached, as "
-             "in a running app. `cached` is the same switch with everything cached; `cold` clears the whole cache.",
-             "- **(b) queries**: the same `core.dashboard.queries`/`core.dashboard.queries.insights` calls the page makes, cache cleared first.",
-             "- **(c) pandas peer**: `pandas.read_parquet` of the needed columns of the same extracts, then "
-             "filter/aggregate in memory to the same figures, per filter change (`compute` = the part after "
-             "loading, i.e. a peer that keeps its raw frames in memory). A few figures (e.g. inbound calls, "
-             "number of tasks, budget sums) are compared with (b) — the `peer =` column.",
-             "- **(d) bare DuckDB**: the exact SQL statements (b) executed, replayed on "
-             "`duckdb.connect(file, read_only=True)` with `.df()`, nothing else.",
-             "- (a)–(d) are interleaved per repetition (order rotated each repetition); (a)+(b), (c) and (d) run in "
-             "separate processes, so peak memory is the app's and the peer's own (`VmHWM` of each worker; "
-             "`ru_maxrss` is in the JSON too but Linux carries the spawning process's peak over exec, so it "
-             "reports at least the generator's/builder's memory). "
-             "`Streamlit overhead` is the median AppTest rerun of a trivial script (a selectbox change and one "
-             "line of text). p95 is nearest-rank, i.e. the slowest run when there are fewer than 20 repetitions.",
-             "", "## Machine", "",
-             f"- {m.get('cores')} cores ({m.get('cpu')}), {m.get('memory_gb')} GiB memory, {m.get('platform')}",
-             f"- Python {m.get('python')}, DuckDB {m.get('duckdb')}, pandas {m.get('pandas')}, "
-             f"Streamlit {m.get('streamlit')}", ""]
-    lines += ["## Summary", "",
-              "| rows | generate s | build s | build rows/s | DB MB | Streamlit overhead | peak RSS app MB | "
-              "peak RSS pandas MB | repeats | load avg during runs |",
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `python -m bench --markdown BENCHMARKS.md <json…>` from the JSON files of "
+        "`python -m bench --rows N --json FILE`. Figures are milliseconds unless marked.",
+        "",
+        "## Method",
+        "",
+        "- **Data**: `python -m bench.scale` writes synthetic extracts in the project's schema "
+        "(17 시도교육청 + up to 176 교육지원청, ten fiscal years 2015–2024, 세부사업 → 과제 → monthly execution "
+        "lines, quarterly plans, training targets/results, and daily call-center rows by topic × channel × "
+        "agency, which are about half of all rows). The normal `core.pipeline.build.build` turns them into DuckDB; "
+        "`build_s` is that call, reconciliation and derived tables included.",
+        "- **(a) page run** (`rerun`): the real page through `streamlit.testing.v1.AppTest` on `app.py` with "
+        "`DASHBOARD_DATA_DIR` set. The sidebar 연도 filter is switched between the two latest years and "
+        "`at.run()` is timed. Before each timed run the cached results that this page needs *for the new "
+        "year* are dropped from `core.dashboard.db`'s result cache, so each timed run executes its SQL (first visit "
+        "to that filter value), while filter-independent results such as the filter lists stay cached, as "
+        "in a running app. `cached` is the same switch with everything cached; `cold` clears the whole cache.",
+        "- **(b) queries**: the same `core.dashboard.queries`/`core.dashboard.queries.insights` calls the page makes, cache cleared first.",
+        "- **(c) pandas peer**: `pandas.read_parquet` of the needed columns of the same extracts, then "
+        "filter/aggregate in memory to the same figures, per filter change (`compute` = the part after "
+        "loading, i.e. a peer that keeps its raw frames in memory). A few figures (e.g. inbound calls, "
+        "number of tasks, budget sums) are compared with (b) — the `peer =` column.",
+        "- **(d) bare DuckDB**: the exact SQL statements (b) executed, replayed on "
+        "`duckdb.connect(file, read_only=True)` with `.df()`, nothing else.",
+        "- (a)–(d) are interleaved per repetition (order rotated each repetition); (a)+(b), (c) and (d) run in "
+        "separate processes, so peak memory is the app's and the peer's own (`VmHWM` of each worker; "
+        "`ru_maxrss` is in the JSON too but Linux carries the spawning process's peak over exec, so it "
+        "reports at least the generator's/builder's memory). "
+        "`Streamlit overhead` is the median AppTest rerun of a trivial script (a selectbox change and one "
+        "line of text). p95 is nearest-rank, i.e. the slowest run when there are fewer than 20 repetitions.",
+        "",
+        "## Machine",
+        "",
+        f"- {m.get('cores')} cores ({m.get('cpu')}), {m.get('memory_gb')} GiB memory, {m.get('platform')}",
+        f"- Python {m.get('python')}, DuckDB {m.get('duckdb')}, pandas {m.get('pandas')}, "
+        f"Streamlit {m.get('streamlit')}",
+        "",
+    ]
+    lines += [
+        "## Summary",
+        "",
+        "| rows | generate s | build s | build rows/s | DB MB | Streamlit overhead | peak RSS app MB | "
+        "peak RSS pandas MB | repeats | load avg during runs |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         rss = r.get("peak_rss_mb", {})
         loads = r.get("load_avg", {}).get("per_repetition") or []
         load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "–"
-        lines.append(f"| {r['rows']:,} | {_fmt(r.get('gen_s'), 1)} | {_fmt(r.get('build_s'), 1)} | "
-                     f"{_fmt(r.get('build_rows_per_s'))} | {_fmt(r.get('db_mb'), 1)} | "
-                     f"{_fmt(r.get('streamlit_overhead_ms'), 1)} | {_fmt(rss.get('app'))} | {_fmt(rss.get('pandas'))} | "
-                     f"{r.get('repeats')} | {load} |")
-    busy = [r for r in results if max(r.get("load_avg", {}).get("per_repetition") or [0])
-            > (r.get("machine", {}).get("cores") or 1)]
+        lines.append(
+            f"| {r['rows']:,} | {_fmt(r.get('gen_s'), 1)} | {_fmt(r.get('build_s'), 1)} | "
+            f"{_fmt(r.get('build_rows_per_s'))} | {_fmt(r.get('db_mb'), 1)} | "
+            f"{_fmt(r.get('streamlit_overhead_ms'), 1)} | {_fmt(rss.get('app'))} | {_fmt(rss.get('pandas'))} | "
+            f"{r.get('repeats')} | {load} |"
+        )
+    busy = [
+        r
+        for r in results
+        if max(r.get("load_avg", {}).get("per_repetition") or [0]) > (r.get("machine", {}).get("cores") or 1)
+    ]
     if busy:
-        lines += ["", "⚠️ The 1-minute load average exceeded the core count during the "
-                  + ", ".join(_size(r["rows"]) for r in busy)
-                  + " run(s): other work shared the machine and those times are inflated."]
+        lines += [
+            "",
+            "⚠️ The 1-minute load average exceeded the core count during the "
+            + ", ".join(_size(r["rows"]) for r in busy)
+            + " run(s): other work shared the machine and those times are inflated.",
+        ]
     for r in results:
-        lines += ["", f"## {_size(r['rows'])} rows ({r['rows']:,})", "",
-                  f"Years switched: {' ↔ '.join(r.get('years', []))}. Rows: " +
-                  ", ".join(f"{k} {v:,}" for k, v in sorted(r.get("counts", {}).items(), key=lambda kv: -kv[1])) + ".",
-                  "", "| page | run median | run p95 | run cached | run cold | queries | queries cached | pandas | "
-                  "pandas compute | bare DuckDB | pandas ÷ queries | run ÷ (bare + overhead) | peer = |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|"]
+        lines += [
+            "",
+            f"## {_size(r['rows'])} rows ({r['rows']:,})",
+            "",
+            f"Years switched: {' ↔ '.join(r.get('years', []))}. Rows: "
+            + ", ".join(f"{k} {v:,}" for k, v in sorted(r.get("counts", {}).items(), key=lambda kv: -kv[1]))
+            + ".",
+            "",
+            "| page | run median | run p95 | run cached | run cold | queries | queries cached | pandas | "
+            "pandas compute | bare DuckDB | pandas ÷ queries | run ÷ (bare + overhead) | peer = |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|",
+        ]
         for page, p in r["pages"].items():
             speed = p["pandas_ms_median"] / p["query_ms_median"] if p.get("query_ms_median") else None
             ratio = p["rerun_ms_median"] / ((p.get("bare_ms_median") or 0) + (r.get("streamlit_overhead_ms") or 0))
-            lines.append(f"| {page} | {_fmt(p['rerun_ms_median'])} | {_fmt(p['rerun_ms_p95'])} | "
-                         f"{_fmt(p.get('rerun_cached_ms_median'))} | {_fmt(p.get('rerun_cold_ms_median'))} | "
-                         f"{_fmt(p['query_ms_median'], 1)} | {_fmt(p.get('query_cached_ms_median'), 1)} | "
-                         f"{_fmt(p['pandas_ms_median'])} | {_fmt(p.get('pandas_compute_ms_median'))} | "
-                         f"{_fmt(p['bare_ms_median'], 1)} | {_fmt(speed, 1)}× | {_fmt(ratio, 2)} | "
-                         f"{_fmt(p.get('peer_checks_match'))} |")
+            lines.append(
+                f"| {page} | {_fmt(p['rerun_ms_median'])} | {_fmt(p['rerun_ms_p95'])} | "
+                f"{_fmt(p.get('rerun_cached_ms_median'))} | {_fmt(p.get('rerun_cold_ms_median'))} | "
+                f"{_fmt(p['query_ms_median'], 1)} | {_fmt(p.get('query_cached_ms_median'), 1)} | "
+                f"{_fmt(p['pandas_ms_median'])} | {_fmt(p.get('pandas_compute_ms_median'))} | "
+                f"{_fmt(p['bare_ms_median'], 1)} | {_fmt(speed, 1)}× | {_fmt(ratio, 2)} | "
+                f"{_fmt(p.get('peer_checks_match'))} |"
+            )
     by_size = {r["rows"]: r for r in results}
     small = [n for n in by_size if 900_000 <= n <= 1_100_000]
     large = [n for n in by_size if 9_000_000 <= n <= 11_000_000]
     if small and large:
         a, b = by_size[small[0]], by_size[large[0]]
         factor = b["rows"] / a["rows"]
-        lines += ["", "## Growth 1M → 10M", "",
-                  f"Rows grow {factor:.1f}×. Linear growth would multiply each time by {factor:.1f}; the target is "
-                  "no worse than that.", "",
-                  "| page | run 1M | run 10M | × | queries 1M | queries 10M | × | bare 1M | bare 10M | × |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "## Growth 1M → 10M",
+            "",
+            f"Rows grow {factor:.1f}×. Linear growth would multiply each time by {factor:.1f}; the target is "
+            "no worse than that.",
+            "",
+            "| page | run 1M | run 10M | × | queries 1M | queries 10M | × | bare 1M | bare 10M | × |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for page in b["pages"]:
             pa_, pb = a["pages"].get(page), b["pages"][page]
             if not pa_:
@@ -977,8 +1218,10 @@ def markdown(results: list[dict], notes: str = "") -> str:
                 x, y = pa_.get(k), pb.get(k)
                 cells += [_fmt(x, 1), _fmt(y, 1), _fmt(y / x if x else None, 2) + "×"]
             lines.append(f"| {page} | " + " | ".join(cells) + " |")
-        lines.append(f"| build s | {_fmt(a['build_s'], 1)} | {_fmt(b['build_s'], 1)} | "
-                     f"{_fmt(b['build_s'] / a['build_s'], 2)}× | | | | | | |")
+        lines.append(
+            f"| build s | {_fmt(a['build_s'], 1)} | {_fmt(b['build_s'], 1)} | "
+            f"{_fmt(b['build_s'] / a['build_s'], 2)}× | | | | | | |"
+        )
     if results:
         lines += ["", "## Targets", "", _targets_table(results[-1], by_size)]
     lines += ["", "## Notes", "", "<!-- notes:start -->", notes.strip() or "(none)", "<!-- notes:end -->", ""]
@@ -988,18 +1231,23 @@ def markdown(results: list[dict], notes: str = "") -> str:
 def _targets_table(r: dict, by_size: dict) -> str:
     t = r.get("targets") or evaluate(r)
     pages = r["pages"]
-    rows = [f"Judged on the largest run ({r['rows']:,} rows).", "",
-            "| target | result | met |", "|---|---|:-:|"]
+    rows = [f"Judged on the largest run ({r['rows']:,} rows).", "", "| target | result | met |", "|---|---|:-:|"]
     worst = max(pages, key=lambda p: pages[p]["rerun_ms_p95"])
-    rows.append(f"| p95 page run ≤ 250 ms after a filter change | worst {worst} {pages[worst]['rerun_ms_p95']:,.0f} ms; "
-                + ", ".join(f"{p} {v['rerun_ms_p95']:,.0f}" for p, v in pages.items())
-                + f" | {_fmt(all(t[p]['p95_le_250ms'] for p in pages))} |")
-    rows.append("| queries ≥ 20× faster than the pandas peer | "
-                + ", ".join(f"{p} {t[p]['pandas_speedup']}×" for p in pages)
-                + f" | {_fmt(all(t[p]['pandas_speedup_ge_20'] for p in pages))} |")
-    rows.append("| page run ≤ 2 × (bare DuckDB + Streamlit overhead) | "
-                + ", ".join(f"{p} {pages[p]['rerun_ms_median']:,.0f}/{t[p]['app_bound_ms']:,.0f}" for p in pages)
-                + f" | {_fmt(all(t[p]['app_within_2x_bare_plus_overhead'] for p in pages))} |")
+    rows.append(
+        f"| p95 page run ≤ 250 ms after a filter change | worst {worst} {pages[worst]['rerun_ms_p95']:,.0f} ms; "
+        + ", ".join(f"{p} {v['rerun_ms_p95']:,.0f}" for p, v in pages.items())
+        + f" | {_fmt(all(t[p]['p95_le_250ms'] for p in pages))} |"
+    )
+    rows.append(
+        "| queries ≥ 20× faster than the pandas peer | "
+        + ", ".join(f"{p} {t[p]['pandas_speedup']}×" for p in pages)
+        + f" | {_fmt(all(t[p]['pandas_speedup_ge_20'] for p in pages))} |"
+    )
+    rows.append(
+        "| page run ≤ 2 × (bare DuckDB + Streamlit overhead) | "
+        + ", ".join(f"{p} {pages[p]['rerun_ms_median']:,.0f}/{t[p]['app_bound_ms']:,.0f}" for p in pages)
+        + f" | {_fmt(all(t[p]['app_within_2x_bare_plus_overhead'] for p in pages))} |"
+    )
     rows.append(f"| peak app memory ≤ 1 GiB | {r['peak_rss_mb']['app']:,.0f} MB | {_fmt(t['app_rss_le_1GiB'])} |")
     rows.append(f"| build ≥ 2M rows/s | {r['build_rows_per_s']:,} rows/s | {_fmt(t['build_ge_2M_rows_per_s'])} |")
     small = [n for n in by_size if 900_000 <= n <= 1_100_000]
@@ -1008,8 +1256,11 @@ def _targets_table(r: dict, by_size: dict) -> str:
         factor = r["rows"] / a["rows"]
         growth = {p: pages[p]["rerun_ms_median"] / a["pages"][p]["rerun_ms_median"] for p in pages if p in a["pages"]}
         ok = all(g <= factor * TARGETS["growth_factor_of_rows"] for g in growth.values())
-        rows.append("| growth 1M→10M no worse than linear (page run) | "
-                    + ", ".join(f"{p} {g:.2f}×" for p, g in growth.items()) + f" (rows {factor:.1f}×) | {_fmt(ok)} |")
+        rows.append(
+            "| growth 1M→10M no worse than linear (page run) | "
+            + ", ".join(f"{p} {g:.2f}×" for p, g in growth.items())
+            + f" (rows {factor:.1f}×) | {_fmt(ok)} |"
+        )
     return "\n".join(rows)
 
 
@@ -1027,6 +1278,7 @@ def write_markdown(path: Path, json_files: list[Path]) -> str:
 
 
 # ================================================================ command line
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="페이지별 성능 벤치마크")
@@ -1057,20 +1309,29 @@ def main(argv: list[str] | None = None) -> int:
     if not args.rows or not args.json:
         parser.error("--rows 와 --json 이 필요합니다 (또는 --markdown FILE JSON…)")
     started = time.perf_counter()
-    result = run_benchmark(args.rows, args.repeats, args.seed, args.keep,
-                           args.pages.split(",") if args.pages else None,
-                           log=lambda s: print(s, flush=True))
+    result = run_benchmark(
+        args.rows,
+        args.repeats,
+        args.seed,
+        args.keep,
+        args.pages.split(",") if args.pages else None,
+        log=lambda s: print(s, flush=True),
+    )
     result["total_s"] = round(time.perf_counter() - started, 1)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print(f"\n{'page':<11} {'run med':>9} {'run p95':>9} {'queries':>9} {'pandas':>9} {'bare':>9}")
     for page, p in result["pages"].items():
-        print(f"{page:<11} {p['rerun_ms_median']:>9.0f} {p['rerun_ms_p95']:>9.0f} {p['query_ms_median']:>9.1f} "
-              f"{p['pandas_ms_median']:>9.0f} {p['bare_ms_median']:>9.1f}"
-              + ("" if p["peer_checks_match"] else "  (peer figures differ)"))
-    print(f"Streamlit overhead {result['streamlit_overhead_ms']} ms · build {result['build_s']} s "
-          f"({result['build_rows_per_s']:,} rows/s) · peak RSS app {result['peak_rss_mb']['app']} MB, "
-          f"pandas {result['peak_rss_mb']['pandas']} MB · total {result['total_s']} s → {args.json}")
+        print(
+            f"{page:<11} {p['rerun_ms_median']:>9.0f} {p['rerun_ms_p95']:>9.0f} {p['query_ms_median']:>9.1f} "
+            f"{p['pandas_ms_median']:>9.0f} {p['bare_ms_median']:>9.1f}"
+            + ("" if p["peer_checks_match"] else "  (peer figures differ)")
+        )
+    print(
+        f"Streamlit overhead {result['streamlit_overhead_ms']} ms · build {result['build_s']} s "
+        f"({result['build_rows_per_s']:,} rows/s) · peak RSS app {result['peak_rss_mb']['app']} MB, "
+        f"pandas {result['peak_rss_mb']['pandas']} MB · total {result['total_s']} s → {args.json}"
+    )
     if args.markdown:
         write_markdown(args.markdown, [*args.files, args.json])
     return 0

@@ -23,6 +23,7 @@ Generation is vectorised with numpy (``default_rng(seed)``): loops run over agen
 never over rows. The same seed gives byte-identical data. Call-center rows carry
 ``is_sample = true`` and every document says it is synthetic.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,11 +38,22 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.settings import SUMMARY_SECTION
 from core.pipeline.ingest import arrow_schema, write_batches
 from core.pipeline.sample_callcenter import CHANNELS, TOPICS
-from core.pipeline.schema import (BUDGET_LINE, CALL_CENTER_DAILY, HEADCOUNT, INDICATOR, ORG_UNIT, QUARTERLY_EXECUTION,
-                     SOURCE_DOCUMENT, TRAINING_OVERVIEW, TRAINING_RESULT, TRAINING_TARGET, Table)
+from core.pipeline.schema import (
+    BUDGET_LINE,
+    CALL_CENTER_DAILY,
+    HEADCOUNT,
+    INDICATOR,
+    ORG_UNIT,
+    QUARTERLY_EXECUTION,
+    SOURCE_DOCUMENT,
+    TRAINING_OVERVIEW,
+    TRAINING_RESULT,
+    TRAINING_TARGET,
+    Table,
+)
+from core.settings import SUMMARY_SECTION
 
 YEARS = list(range(2015, 2025))
 CURRENT_YEAR = YEARS[-1]
@@ -53,8 +65,23 @@ SYNTHETIC_NOTE = "합성 데이터 (python -m bench.scale) — 실제 보고서 
 
 # 시도교육청 (name, prefix of its 교육지원청 names, 교육지원청 districts).
 SIDO: list[tuple[str, str, list[str]]] = [
-    ("서울특별시교육청", "서울특별시", ["동부", "서부", "남부", "북부", "중부", "강동송파", "강서양천", "강남서초", "동작관악",
-                                "성동광진", "성북강북"]),
+    (
+        "서울특별시교육청",
+        "서울특별시",
+        [
+            "동부",
+            "서부",
+            "남부",
+            "북부",
+            "중부",
+            "강동송파",
+            "강서양천",
+            "강남서초",
+            "동작관악",
+            "성동광진",
+            "성북강북",
+        ],
+    ),
     ("부산광역시교육청", "부산광역시", ["서부", "남부", "북부", "동래", "해운대"]),
     ("대구광역시교육청", "대구광역시", ["동부", "서부", "남부", "달성"]),
     ("인천광역시교육청", "인천광역시", ["남부", "북부", "동부", "서부", "강화"]),
@@ -62,53 +89,313 @@ SIDO: list[tuple[str, str, list[str]]] = [
     ("대전광역시교육청", "대전광역시", ["동부", "서부"]),
     ("울산광역시교육청", "울산광역시", ["강남", "강북"]),
     ("세종특별자치시교육청", "세종특별자치시", []),
-    ("경기도교육청", "경기도", ["수원", "성남", "고양", "용인", "부천", "안산", "안양과천", "남양주", "화성오산", "평택", "의정부",
-                          "시흥", "파주", "김포", "광명", "군포의왕", "광주하남", "이천", "양평", "안성", "포천", "여주", "양주",
-                          "연천", "가평"]),
-    ("강원특별자치도교육청", "강원특별자치도", ["춘천", "원주", "강릉", "동해", "태백", "속초양양", "삼척", "홍천", "횡성", "영월",
-                                   "평창", "정선", "철원", "화천", "양구", "인제", "고성"]),
-    ("충청북도교육청", "충청북도", ["청주", "충주", "제천", "보은", "옥천", "영동", "진천", "괴산증평", "음성", "단양"]),
-    ("충청남도교육청", "충청남도", ["천안", "공주", "보령", "아산", "서산", "논산계룡", "당진", "금산", "부여", "서천", "청양",
-                              "홍성", "예산", "태안"]),
-    ("전북특별자치도교육청", "전북특별자치도", ["전주", "군산", "익산", "정읍", "남원", "김제", "완주", "진안", "무주", "장수",
-                                   "임실", "순창", "고창", "부안"]),
-    ("전라남도교육청", "전라남도", ["목포", "여수", "순천", "나주", "광양", "담양", "곡성", "구례", "고흥", "보성", "화순", "장흥",
-                              "강진", "해남", "영암", "무안", "함평", "영광", "장성", "완도", "진도", "신안"]),
-    ("경상북도교육청", "경상북도", ["포항", "경주", "김천", "안동", "구미", "영주", "영천", "상주", "문경", "경산", "의성", "청송",
-                              "영양", "영덕", "청도", "고령", "성주", "칠곡", "예천", "봉화", "울진", "울릉"]),
-    ("경상남도교육청", "경상남도", ["창원", "진주", "통영", "사천", "김해", "밀양", "거제", "양산", "의령", "함안", "창녕", "고성",
-                              "남해", "하동", "산청", "함양", "거창", "합천"]),
+    (
+        "경기도교육청",
+        "경기도",
+        [
+            "수원",
+            "성남",
+            "고양",
+            "용인",
+            "부천",
+            "안산",
+            "안양과천",
+            "남양주",
+            "화성오산",
+            "평택",
+            "의정부",
+            "시흥",
+            "파주",
+            "김포",
+            "광명",
+            "군포의왕",
+            "광주하남",
+            "이천",
+            "양평",
+            "안성",
+            "포천",
+            "여주",
+            "양주",
+            "연천",
+            "가평",
+        ],
+    ),
+    (
+        "강원특별자치도교육청",
+        "강원특별자치도",
+        [
+            "춘천",
+            "원주",
+            "강릉",
+            "동해",
+            "태백",
+            "속초양양",
+            "삼척",
+            "홍천",
+            "횡성",
+            "영월",
+            "평창",
+            "정선",
+            "철원",
+            "화천",
+            "양구",
+            "인제",
+            "고성",
+        ],
+    ),
+    (
+        "충청북도교육청",
+        "충청북도",
+        ["청주", "충주", "제천", "보은", "옥천", "영동", "진천", "괴산증평", "음성", "단양"],
+    ),
+    (
+        "충청남도교육청",
+        "충청남도",
+        [
+            "천안",
+            "공주",
+            "보령",
+            "아산",
+            "서산",
+            "논산계룡",
+            "당진",
+            "금산",
+            "부여",
+            "서천",
+            "청양",
+            "홍성",
+            "예산",
+            "태안",
+        ],
+    ),
+    (
+        "전북특별자치도교육청",
+        "전북특별자치도",
+        [
+            "전주",
+            "군산",
+            "익산",
+            "정읍",
+            "남원",
+            "김제",
+            "완주",
+            "진안",
+            "무주",
+            "장수",
+            "임실",
+            "순창",
+            "고창",
+            "부안",
+        ],
+    ),
+    (
+        "전라남도교육청",
+        "전라남도",
+        [
+            "목포",
+            "여수",
+            "순천",
+            "나주",
+            "광양",
+            "담양",
+            "곡성",
+            "구례",
+            "고흥",
+            "보성",
+            "화순",
+            "장흥",
+            "강진",
+            "해남",
+            "영암",
+            "무안",
+            "함평",
+            "영광",
+            "장성",
+            "완도",
+            "진도",
+            "신안",
+        ],
+    ),
+    (
+        "경상북도교육청",
+        "경상북도",
+        [
+            "포항",
+            "경주",
+            "김천",
+            "안동",
+            "구미",
+            "영주",
+            "영천",
+            "상주",
+            "문경",
+            "경산",
+            "의성",
+            "청송",
+            "영양",
+            "영덕",
+            "청도",
+            "고령",
+            "성주",
+            "칠곡",
+            "예천",
+            "봉화",
+            "울진",
+            "울릉",
+        ],
+    ),
+    (
+        "경상남도교육청",
+        "경상남도",
+        [
+            "창원",
+            "진주",
+            "통영",
+            "사천",
+            "김해",
+            "밀양",
+            "거제",
+            "양산",
+            "의령",
+            "함안",
+            "창녕",
+            "고성",
+            "남해",
+            "하동",
+            "산청",
+            "함양",
+            "거창",
+            "합천",
+        ],
+    ),
     ("제주특별자치도교육청", "제주특별자치도", ["제주", "서귀포"]),
 ]
-HQ_DIVISIONS = ["기획조정관", "총무과", "재정과", "교육정책과", "초등교육과", "중등교육과", "유아교육과", "특수교육과", "체육건강과",
-                "학생생활교육과", "민주시민교육과", "교육혁신과", "교원정책과", "평생진로교육과", "학교지원과", "교육시설과",
-                "급식운영과", "정보화담당관", "감사관", "교육연수원"]
+HQ_DIVISIONS = [
+    "기획조정관",
+    "총무과",
+    "재정과",
+    "교육정책과",
+    "초등교육과",
+    "중등교육과",
+    "유아교육과",
+    "특수교육과",
+    "체육건강과",
+    "학생생활교육과",
+    "민주시민교육과",
+    "교육혁신과",
+    "교원정책과",
+    "평생진로교육과",
+    "학교지원과",
+    "교육시설과",
+    "급식운영과",
+    "정보화담당관",
+    "감사관",
+    "교육연수원",
+]
 DISTRICT_DIVISIONS = ["교육지원과", "행정지원과", "학교지원센터", "교육복지과"]
 CALL_DIVISION = {True: "총무과", False: "행정지원과"}
 
-PROGRAMS = ["학교운영비 지원", "교육과정 운영", "기초학력 보장", "방과후학교 운영", "초등돌봄교실 운영", "교육급식 지원",
-            "무상교육 지원", "교육복지 우선지원", "특수교육 지원", "유아교육 지원", "진로진학 교육", "직업교육 활성화",
-            "학교체육 활성화", "학생건강 증진", "학교폭력 예방", "학생 안전교육", "다문화교육 지원", "디지털 교육 기반 조성",
-            "AI 교육 확산", "교원 역량 강화", "교원 연수 운영", "지방공무원 교육훈련", "학교시설 개선", "석면 제거",
-            "내진 보강", "학교 환경 개선", "그린스마트 미래학교", "교육행정 정보화", "정보보안 관리", "교육 통계 관리",
-            "민원 서비스 개선", "1396 콜센터 운영", "민원행정 제도 개선", "공문서 관리", "기록물 관리", "청렴 교육",
-            "감사 업무 운영", "학부모 지원", "평생교육 운영", "도서관 운영", "과학교육 활성화", "영재교육 운영",
-            "독서교육 활성화", "예술교육 지원", "민주시민교육", "통일교육", "생태전환교육", "학교자치 지원",
-            "교육공동체 협력", "본청 기관 운영"]
+PROGRAMS = [
+    "학교운영비 지원",
+    "교육과정 운영",
+    "기초학력 보장",
+    "방과후학교 운영",
+    "초등돌봄교실 운영",
+    "교육급식 지원",
+    "무상교육 지원",
+    "교육복지 우선지원",
+    "특수교육 지원",
+    "유아교육 지원",
+    "진로진학 교육",
+    "직업교육 활성화",
+    "학교체육 활성화",
+    "학생건강 증진",
+    "학교폭력 예방",
+    "학생 안전교육",
+    "다문화교육 지원",
+    "디지털 교육 기반 조성",
+    "AI 교육 확산",
+    "교원 역량 강화",
+    "교원 연수 운영",
+    "지방공무원 교육훈련",
+    "학교시설 개선",
+    "석면 제거",
+    "내진 보강",
+    "학교 환경 개선",
+    "그린스마트 미래학교",
+    "교육행정 정보화",
+    "정보보안 관리",
+    "교육 통계 관리",
+    "민원 서비스 개선",
+    "1396 콜센터 운영",
+    "민원행정 제도 개선",
+    "공문서 관리",
+    "기록물 관리",
+    "청렴 교육",
+    "감사 업무 운영",
+    "학부모 지원",
+    "평생교육 운영",
+    "도서관 운영",
+    "과학교육 활성화",
+    "영재교육 운영",
+    "독서교육 활성화",
+    "예술교육 지원",
+    "민주시민교육",
+    "통일교육",
+    "생태전환교육",
+    "학교자치 지원",
+    "교육공동체 협력",
+    "본청 기관 운영",
+]
 TASK_SUFFIXES = ["운영", "지원", "내실화", "확대", "기반 조성", "컨설팅", "개선"]
-TRAINING_PROGRAMS = ["신규 교사 직무연수", "1급 정교사 자격연수", "교감 자격연수", "교장 자격연수", "수석교사 연수",
-                     "AI 융합교육 연수", "디지털 리터러시 연수", "학교폭력 예방 연수", "기초학력 지도 연수", "특수교육 통합 연수",
-                     "교육과정 재구성 연수", "수업 혁신 연수", "생활지도 역량 연수", "교원 맞춤형 원격연수", "지방공무원 신규 임용자 과정",
-                     "지방공무원 승진자 과정", "회계 실무 과정", "계약 실무 과정", "민원 응대 과정", "정보보안 과정",
-                     "청렴 교육 과정", "리더십 과정", "교육공무직 직무 과정", "학부모 교육 과정", "돌봄전담사 역량 과정",
-                     "영양교사 직무 과정", "보건교사 직무 과정", "사서교사 직무 과정", "진로교사 직무 과정", "상담교사 직무 과정",
-                     "안전교육 강사 과정", "과학실험 연수", "수학 탐구 연수", "독서교육 연수", "예술교육 연수", "체육교육 연수",
-                     "다문화 이해 연수", "생태전환교육 연수", "학교자치 연수", "국외 연수"]
+TRAINING_PROGRAMS = [
+    "신규 교사 직무연수",
+    "1급 정교사 자격연수",
+    "교감 자격연수",
+    "교장 자격연수",
+    "수석교사 연수",
+    "AI 융합교육 연수",
+    "디지털 리터러시 연수",
+    "학교폭력 예방 연수",
+    "기초학력 지도 연수",
+    "특수교육 통합 연수",
+    "교육과정 재구성 연수",
+    "수업 혁신 연수",
+    "생활지도 역량 연수",
+    "교원 맞춤형 원격연수",
+    "지방공무원 신규 임용자 과정",
+    "지방공무원 승진자 과정",
+    "회계 실무 과정",
+    "계약 실무 과정",
+    "민원 응대 과정",
+    "정보보안 과정",
+    "청렴 교육 과정",
+    "리더십 과정",
+    "교육공무직 직무 과정",
+    "학부모 교육 과정",
+    "돌봄전담사 역량 과정",
+    "영양교사 직무 과정",
+    "보건교사 직무 과정",
+    "사서교사 직무 과정",
+    "진로교사 직무 과정",
+    "상담교사 직무 과정",
+    "안전교육 강사 과정",
+    "과학실험 연수",
+    "수학 탐구 연수",
+    "독서교육 연수",
+    "예술교육 연수",
+    "체육교육 연수",
+    "다문화 이해 연수",
+    "생태전환교육 연수",
+    "학교자치 연수",
+    "국외 연수",
+]
 PERIODS = ["연중", "1~6월", "3~11월", "하계", "동계", "상반기", "하반기", "4, 5, 7, 9월", "7~12월", "동계, 하계"]
 CATEGORIES = ["초등", "중등", "교행", "원격", "유치원"]
 
 
 # ---------------------------------------------------------------- arrow helpers
+
 
 def _strs(values) -> pa.Array:
     return pa.array(list(values), type=pa.string())
@@ -177,6 +464,7 @@ def _round_money(x: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- the organisation
 
+
 def agencies(n_rows: int) -> pd.DataFrame:
     """The agencies for a data set of n_rows: every 시도 본청, then 교육지원청 round-robin over the 시도."""
     hq = [(name, i, True, prefix) for i, (name, prefix, _) in enumerate(SIDO)]
@@ -199,6 +487,7 @@ def _divisions(is_hq: bool) -> list[str]:
 
 
 # ---------------------------------------------------------------- generation
+
 
 class Generator:
     def __init__(self, n_rows: int, seed: int = 7):
@@ -233,17 +522,23 @@ class Generator:
         self.div_index = {d: i for i, d in enumerate(names)}
         n = len(self.doc_ids)
         titles = [f"{y}년 {org['agency'].iat[a]} 세출예산 집행 현황 (합성)" for a, y in zip(a_idx, years)]
-        frame = _frame(SOURCE_DOCUMENT, {
-            "doc_id": self.doc_dict,
-            "file_name": _strs(f"{d}.xlsx" for d in self.doc_ids),
-            "title": _strs(titles),
-            "agency": _take(self.agency_dict, a_idx),
-            "doc_date": _strs(f"{y + 1 if y < CURRENT_YEAR else y}-{'02' if y < CURRENT_YEAR else '07'}" for y in years),
-            "as_of": _dates(self.doc_as_of),
-            "period": _strs(str(y) for y in years),
-            "kind": _take(_strs(["예산집행현황"]), np.zeros(n, int)),
-            "note": _take(_strs([SYNTHETIC_NOTE]), np.zeros(n, int)),
-        }, n)
+        frame = _frame(
+            SOURCE_DOCUMENT,
+            {
+                "doc_id": self.doc_dict,
+                "file_name": _strs(f"{d}.xlsx" for d in self.doc_ids),
+                "title": _strs(titles),
+                "agency": _take(self.agency_dict, a_idx),
+                "doc_date": _strs(
+                    f"{y + 1 if y < CURRENT_YEAR else y}-{'02' if y < CURRENT_YEAR else '07'}" for y in years
+                ),
+                "as_of": _dates(self.doc_as_of),
+                "period": _strs(str(y) for y in years),
+                "kind": _take(_strs(["예산집행현황"]), np.zeros(n, int)),
+                "note": _take(_strs([SYNTHETIC_NOTE]), np.zeros(n, int)),
+            },
+            n,
+        )
         self.add(SOURCE_DOCUMENT, frame, "scale-documents")
         # org_unit: each document names the divisions of its agency.
         hq = org["is_hq"].to_numpy()[a_idx]
@@ -252,11 +547,24 @@ class Generator:
         per_doc = np.where(hq, len(HQ_DIVISIONS), len(DISTRICT_DIVISIONS))
         doc_rep = np.repeat(np.arange(n), per_doc)
         local = _local_index(per_doc)
-        div_codes = np.where(hq[doc_rep], self.hq_codes[np.minimum(local, len(HQ_DIVISIONS) - 1)],
-                             self.district_codes[np.minimum(local, len(DISTRICT_DIVISIONS) - 1)])
-        self.add(ORG_UNIT, _frame(ORG_UNIT, {
-            "doc_id": _take(self.doc_dict, doc_rep), "agency": _take(self.agency_dict, a_idx[doc_rep]),
-            "division": _take(_strs(self.div_names), div_codes)}, len(doc_rep)), "scale-org")
+        div_codes = np.where(
+            hq[doc_rep],
+            self.hq_codes[np.minimum(local, len(HQ_DIVISIONS) - 1)],
+            self.district_codes[np.minimum(local, len(DISTRICT_DIVISIONS) - 1)],
+        )
+        self.add(
+            ORG_UNIT,
+            _frame(
+                ORG_UNIT,
+                {
+                    "doc_id": _take(self.doc_dict, doc_rep),
+                    "agency": _take(self.agency_dict, a_idx[doc_rep]),
+                    "division": _take(_strs(self.div_names), div_codes),
+                },
+                len(doc_rep),
+            ),
+            "scale-org",
+        )
 
     # -------------------------------------------------------- budget
     def budget(self, target_rows: int) -> None:
@@ -280,10 +588,16 @@ class Generator:
         first_div = (rng.random(n_p) * n_div).astype(np.int64)
         second_div = (first_div + 1 + (rng.random(n_p) * (n_div - 1)).astype(np.int64)) % n_div
         two = rng.random(n_p) < 0.1
-        c1 = np.where(p_hq, self.hq_codes[np.minimum(first_div, len(HQ_DIVISIONS) - 1)],
-                      self.district_codes[first_div % len(DISTRICT_DIVISIONS)])
-        c2 = np.where(p_hq, self.hq_codes[np.minimum(second_div, len(HQ_DIVISIONS) - 1)],
-                      self.district_codes[second_div % len(DISTRICT_DIVISIONS)])
+        c1 = np.where(
+            p_hq,
+            self.hq_codes[np.minimum(first_div, len(HQ_DIVISIONS) - 1)],
+            self.district_codes[first_div % len(DISTRICT_DIVISIONS)],
+        )
+        c2 = np.where(
+            p_hq,
+            self.hq_codes[np.minimum(second_div, len(HQ_DIVISIONS) - 1)],
+            self.district_codes[second_div % len(DISTRICT_DIVISIONS)],
+        )
         # A division string per program: one name, or two joined by ';' (a bridge table explodes these).
         n_names = len(self.div_names)
         div_combo = np.where(two, c1 * n_names + c2, c1 * n_names + c1)
@@ -305,8 +619,9 @@ class Generator:
         t_prior = _round_money(t_budget * rng.lognormal(-0.03, 0.15, n_t))
         rate = np.where(current, rng.beta(8, 10, n_t), rng.beta(20, 2.5, n_t))
         lag = rng.random(n_t)
-        rate = np.where(lag < np.where(current, 0.08, 0.03), np.where(current, rng.beta(2, 12, n_t), rng.beta(2, 5, n_t)),
-                        rate)
+        rate = np.where(
+            lag < np.where(current, 0.08, 0.03), np.where(current, rng.beta(2, 12, n_t), rng.beta(2, 5, n_t)), rate
+        )
         rate = np.where(lag > 1 - np.where(current, 0.01, 0.005), 0.0, rate)
         t_committed = _round_money(t_current * rate)
         t_spent = _round_money(t_committed * rng.beta(40, 3, n_t))
@@ -346,16 +661,27 @@ class Generator:
 
         # ---- lay every row out in printed order: per document, each 세부사업 then its 과제, each followed by its lines
         n_l = len(l_parent)
-        level = np.concatenate([np.zeros(n_p, np.int8), np.ones(n_t, np.int8), np.full(n_l, 2, np.int8),
-                                np.full(n_docs, 3, np.int8)])
+        level = np.concatenate(
+            [np.zeros(n_p, np.int8), np.ones(n_t, np.int8), np.full(n_l, 2, np.int8), np.full(n_docs, 3, np.int8)]
+        )
         doc = np.concatenate([p_doc, t_doc, t_doc[l_parent], np.arange(n_docs)])
         prog = np.concatenate([np.arange(n_p), t_parent, t_parent[l_parent], np.full(n_docs, n_p)])
         task = np.concatenate([np.full(n_p, -1), np.arange(n_t), l_parent, np.full(n_docs, -1)])
         month = np.concatenate([np.full(n_p + n_t, -1), l_month, np.full(n_docs, -1)])
         order = np.lexsort((month, task, prog, doc))
-        self.budget_tasks = dict(doc=t_doc, year=t_year, parent=t_parent, local=t_local, budget=t_budget,
-                                 committed=t_committed, p_local=p_local, p_combo=div_combo, p_agency=p_agency,
-                                 has_lines=has_lines, n=n_t)
+        self.budget_tasks = dict(
+            doc=t_doc,
+            year=t_year,
+            parent=t_parent,
+            local=t_local,
+            budget=t_budget,
+            committed=t_committed,
+            p_local=p_local,
+            p_combo=div_combo,
+            p_agency=p_agency,
+            has_lines=has_lines,
+            n=n_t,
+        )
 
         # strings per level
         s_nums = _numbers(0, int(max(s_per_doc.max(), 8)) + 1)
@@ -367,27 +693,58 @@ class Generator:
         total_id = _join(self.doc_dict, _take(_strs(["-TOTAL"]), np.zeros(n_docs, int)))
         self.task_ids = t_id
         item_id = pa.concat_arrays([p_id, t_id, l_id, total_id]).take(pa.array(order))
-        parent_id = pa.concat_arrays([pa.nulls(n_p, pa.string()), p_id.take(pa.array(t_parent)),
-                                      t_id.take(pa.array(l_parent)), pa.nulls(n_docs, pa.string())]).take(pa.array(order))
-        task_no = pa.concat_arrays([
-            _take(s_nums, p_local + 1),
-            _join(_take(s_nums, p_local[t_parent] + 1), _take(_strs(["-"]), np.zeros(n_t, int)), _take(s_nums, t_local + 1)),
-            pa.nulls(n_l, pa.string()), pa.nulls(n_docs, pa.string())]).take(pa.array(order))
-        self.task_no = _join(_take(s_nums, p_local[t_parent] + 1), _take(_strs(["-"]), np.zeros(n_t, int)),
-                             _take(s_nums, t_local + 1))
-        names = _strs([*PROGRAMS, *(f"{p} {s}" for p in PROGRAMS for s in TASK_SUFFIXES),
-                       *(f"{m}월 집행" for m in range(1, 13)), "합계"])
+        parent_id = pa.concat_arrays(
+            [
+                pa.nulls(n_p, pa.string()),
+                p_id.take(pa.array(t_parent)),
+                t_id.take(pa.array(l_parent)),
+                pa.nulls(n_docs, pa.string()),
+            ]
+        ).take(pa.array(order))
+        task_no = pa.concat_arrays(
+            [
+                _take(s_nums, p_local + 1),
+                _join(
+                    _take(s_nums, p_local[t_parent] + 1),
+                    _take(_strs(["-"]), np.zeros(n_t, int)),
+                    _take(s_nums, t_local + 1),
+                ),
+                pa.nulls(n_l, pa.string()),
+                pa.nulls(n_docs, pa.string()),
+            ]
+        ).take(pa.array(order))
+        self.task_no = _join(
+            _take(s_nums, p_local[t_parent] + 1), _take(_strs(["-"]), np.zeros(n_t, int)), _take(s_nums, t_local + 1)
+        )
+        names = _strs(
+            [
+                *PROGRAMS,
+                *(f"{p} {s}" for p in PROGRAMS for s in TASK_SUFFIXES),
+                *(f"{m}월 집행" for m in range(1, 13)),
+                "합계",
+            ]
+        )
         base_t, base_l = len(PROGRAMS), len(PROGRAMS) * (1 + len(TASK_SUFFIXES))
         name_code = np.concatenate([p_name, base_t + t_name, base_l + l_month - 1, np.full(n_docs, base_l + 12)])[order]
         levels = _strs(["세부사업", "과제", "과제세부", "합계"])
-        combo = np.concatenate([div_combo, div_combo[t_parent], div_combo[t_parent[l_parent]], np.full(n_docs, -1)])[order]
+        combo = np.concatenate([div_combo, div_combo[t_parent], div_combo[t_parent[l_parent]], np.full(n_docs, -1)])[
+            order
+        ]
         agency = self.doc_agency[doc[order]]
-        page = np.concatenate([20 + p_local // 8, 20 + p_local[t_parent] // 8, 20 + p_local[t_parent[l_parent]] // 8,
-                               20 + (s_per_doc - 1) // 8])[order]
+        page = np.concatenate(
+            [
+                20 + p_local // 8,
+                20 + p_local[t_parent] // 8,
+                20 + p_local[t_parent[l_parent]] // 8,
+                20 + (s_per_doc - 1) // 8,
+            ]
+        )[order]
 
-        def money(p, t, l, d):
-            values = np.concatenate([p, t, l if l is not None else np.zeros(n_l, np.int64), d])[order]
-            mask = np.concatenate([np.zeros(n_p + n_t, bool), np.full(n_l, l is None), np.zeros(n_docs, bool)])[order]
+        def money(p, t, leaf, d):
+            values = np.concatenate([p, t, leaf if leaf is not None else np.zeros(n_l, np.int64), d])[order]
+            mask = np.concatenate([np.zeros(n_p + n_t, bool), np.full(n_l, leaf is None), np.zeros(n_docs, bool)])[
+                order
+            ]
             return _int(values, mask if mask.any() else None)
 
         committed_all = np.concatenate([p_committed, t_committed, l_committed, d_sums[3]])[order]
@@ -396,29 +753,33 @@ class Generator:
         rates = np.round(committed_all * 100.0 / current_all, 1)
         year = self.doc_year[doc[order]]
         n = len(order)
-        frame = _frame(BUDGET_LINE, {
-            "doc_id": _take(self.doc_dict, doc[order]),
-            "source_section": _take(_strs([SECTION]), np.zeros(n, int)),
-            "page": _int(page),
-            "unit": _take(_strs(["천원"]), np.zeros(n, int)),
-            "as_of": _dates(self.doc_as_of[doc[order]]),
-            "agency": _take(self.agency_dict, agency),
-            "division": _take(combos, combo),
-            "fiscal_year": _int(year, type_=pa.int32()),
-            "item_id": item_id,
-            "parent_item_id": parent_id,
-            "level": _take(levels, level[order]),
-            "task_no": task_no,
-            "name": _take(names, name_code),
-            "is_total": pa.array(level[order] == 3),
-            "non_budget": pa.array(np.zeros(n, bool)),
-            "budget_original": money(p_budget, t_budget, None, d_sums[0]),
-            "budget_current": money(p_current, t_current, None, d_sums[1]),
-            "prior_original": money(p_prior, t_prior, None, d_sums[2]),
-            "committed": money(p_committed, t_committed, l_committed, d_sums[3]),
-            "spent": money(p_spent, t_spent, l_spent, d_sums[4]),
-            "rate_committed_printed": pa.array(rates, mask=rate_mask),
-        }, n)
+        frame = _frame(
+            BUDGET_LINE,
+            {
+                "doc_id": _take(self.doc_dict, doc[order]),
+                "source_section": _take(_strs([SECTION]), np.zeros(n, int)),
+                "page": _int(page),
+                "unit": _take(_strs(["천원"]), np.zeros(n, int)),
+                "as_of": _dates(self.doc_as_of[doc[order]]),
+                "agency": _take(self.agency_dict, agency),
+                "division": _take(combos, combo),
+                "fiscal_year": _int(year, type_=pa.int32()),
+                "item_id": item_id,
+                "parent_item_id": parent_id,
+                "level": _take(levels, level[order]),
+                "task_no": task_no,
+                "name": _take(names, name_code),
+                "is_total": pa.array(level[order] == 3),
+                "non_budget": pa.array(np.zeros(n, bool)),
+                "budget_original": money(p_budget, t_budget, None, d_sums[0]),
+                "budget_current": money(p_current, t_current, None, d_sums[1]),
+                "prior_original": money(p_prior, t_prior, None, d_sums[2]),
+                "committed": money(p_committed, t_committed, l_committed, d_sums[3]),
+                "spent": money(p_spent, t_spent, l_spent, d_sums[4]),
+                "rate_committed_printed": pa.array(rates, mask=rate_mask),
+            },
+            n,
+        )
         for y in YEARS:  # documents are year-major, so each year is one slice
             start, stop = np.searchsorted(year, [y, y + 1])
             self.add(BUDGET_LINE, frame.iloc[start:stop].reset_index(drop=True), f"scale-{y}")
@@ -440,19 +801,23 @@ class Generator:
         executed = ~np.repeat(current, 4) | (quarter <= 2)
         doc = bt["doc"][q_task]
         rows = 4 * n
-        frame = _frame(QUARTERLY_EXECUTION, {
-            "doc_id": _take(self.doc_dict, doc),
-            "source_section": _take(_strs([SECTION]), np.zeros(rows, int)),
-            "page": _int(20 + bt["p_local"][bt["parent"][q_task]] // 8),
-            "unit": _take(_strs(["천원"]), np.zeros(rows, int)),
-            "as_of": _dates(self.doc_as_of[doc]),
-            "item_id": self.task_ids.take(pa.array(q_task)),
-            "fiscal_year": _int(bt["year"][q_task], type_=pa.int32()),
-            "quarter": _int(quarter, type_=pa.int32()),
-            "amount": _int(parts.ravel()),
-            "status": _take(_strs(["집행", "집행예정"]), np.where(executed, 0, 1)),
-            "is_total": pa.array(np.zeros(rows, bool)),
-        }, rows)
+        frame = _frame(
+            QUARTERLY_EXECUTION,
+            {
+                "doc_id": _take(self.doc_dict, doc),
+                "source_section": _take(_strs([SECTION]), np.zeros(rows, int)),
+                "page": _int(20 + bt["p_local"][bt["parent"][q_task]] // 8),
+                "unit": _take(_strs(["천원"]), np.zeros(rows, int)),
+                "as_of": _dates(self.doc_as_of[doc]),
+                "item_id": self.task_ids.take(pa.array(q_task)),
+                "fiscal_year": _int(bt["year"][q_task], type_=pa.int32()),
+                "quarter": _int(quarter, type_=pa.int32()),
+                "amount": _int(parts.ravel()),
+                "status": _take(_strs(["집행", "집행예정"]), np.where(executed, 0, 1)),
+                "is_total": pa.array(np.zeros(rows, bool)),
+            },
+            rows,
+        )
         self.add(QUARTERLY_EXECUTION, frame, "scale-quarterly")
 
     # -------------------------------------------------------- training targets and results
@@ -478,20 +843,40 @@ class Generator:
         trainees = courses * rng.integers(15, 45, n_g)
         period = rng.integers(0, len(PERIODS), n_g)
         task_no = self.task_no.take(pa.array(g_task))
-        target_section = _join(_take(_strs(["과제 "]), np.zeros(n_g, int)), task_no,
-                               _take(_strs([" 추진 목표"]), np.zeros(n_g, int)))
+        target_section = _join(
+            _take(_strs(["과제 "]), np.zeros(n_g, int)), task_no, _take(_strs([" 추진 목표"]), np.zeros(n_g, int))
+        )
         prog_names = _strs(TRAINING_PROGRAMS)
-        qty_text = _join(pa.array(courses.astype(str)), _take(_strs(["과정 "]), np.zeros(n_g, int)),
-                         pa.array(trainees.astype(str)), _take(_strs(["명"]), np.zeros(n_g, int)))
-        self.add(TRAINING_TARGET, _frame(TRAINING_TARGET, {
-            "doc_id": _take(self.doc_dict, doc), "source_section": target_section,
-            "page": _int(40 + bt["local"][g_task]), "unit": _take(_strs(["명"]), np.zeros(n_g, int)),
-            "as_of": _dates(self.doc_as_of[doc]), "agency": _take(self.agency_dict, agency),
-            "division": _take(_strs(self.div_names), first_div), "fiscal_year": _int(year, type_=pa.int32()),
-            "task_item_id": self.task_ids.take(pa.array(g_task)), "target_name": _take(prog_names, prog),
-            "period": _take(_strs(PERIODS), period), "target_courses": _int(courses),
-            "target_trainees": _int(trainees), "quantity_text": qty_text,
-        }, n_g), "scale-training")
+        qty_text = _join(
+            pa.array(courses.astype(str)),
+            _take(_strs(["과정 "]), np.zeros(n_g, int)),
+            pa.array(trainees.astype(str)),
+            _take(_strs(["명"]), np.zeros(n_g, int)),
+        )
+        self.add(
+            TRAINING_TARGET,
+            _frame(
+                TRAINING_TARGET,
+                {
+                    "doc_id": _take(self.doc_dict, doc),
+                    "source_section": target_section,
+                    "page": _int(40 + bt["local"][g_task]),
+                    "unit": _take(_strs(["명"]), np.zeros(n_g, int)),
+                    "as_of": _dates(self.doc_as_of[doc]),
+                    "agency": _take(self.agency_dict, agency),
+                    "division": _take(_strs(self.div_names), first_div),
+                    "fiscal_year": _int(year, type_=pa.int32()),
+                    "task_item_id": self.task_ids.take(pa.array(g_task)),
+                    "target_name": _take(prog_names, prog),
+                    "period": _take(_strs(PERIODS), period),
+                    "target_courses": _int(courses),
+                    "target_trainees": _int(trainees),
+                    "quantity_text": qty_text,
+                },
+                n_g,
+            ),
+            "scale-training",
+        )
 
         # per target: 계획 and 실적 of the year, 실적 of the year before, each split over 1–3 연수 구분
         n_cat = rng.integers(1, 4, n_g)
@@ -505,25 +890,48 @@ class Generator:
         share = rng.uniform(0.6, 1.4, n_r) / n_cat[r_g]
         r_year = year[r_g] - (r_kind == 2)
         cur = year[r_g] == CURRENT_YEAR
-        progress = np.where(r_kind == 0, 1.0, np.where((r_kind == 1) & cur, rng.beta(4, 4, n_r),
-                                                        rng.beta(18, 2, n_r) * 1.05))
+        progress = np.where(
+            r_kind == 0, 1.0, np.where((r_kind == 1) & cur, rng.beta(4, 4, n_r), rng.beta(18, 2, n_r) * 1.05)
+        )
         r_courses = np.maximum(0, np.round(courses[r_g] * share * progress)).astype(np.int64)
         r_trainees = np.maximum(0, np.round(trainees[r_g] * share * progress)).astype(np.int64)
         r_doc = doc[r_g]
-        result_section = _join(_take(_strs(["과제 "]), np.zeros(n_r, int)), task_no.take(pa.array(r_g)),
-                               _take(_strs([" 추진 실적"]), np.zeros(n_r, int)))
-        program = _join(_take(prog_names, prog[r_g]), _take(_strs([" ["]), np.zeros(n_r, int)),
-                        _take(_strs(CATEGORIES), r_cat), _take(_strs(["] 과정"]), np.zeros(n_r, int)))
-        self.add(TRAINING_RESULT, _frame(TRAINING_RESULT, {
-            "doc_id": _take(self.doc_dict, r_doc), "source_section": result_section,
-            "page": _int(40 + bt["local"][g_task[r_g]]), "unit": _take(_strs(["과정/명"]), np.zeros(n_r, int)),
-            "as_of": _dates(self.doc_as_of[r_doc]), "agency": _take(self.agency_dict, agency[r_g]),
-            "division": _take(_strs(self.div_names), first_div[r_g]), "fiscal_year": _int(r_year, type_=pa.int32()),
-            "task_item_id": self.task_ids.take(pa.array(g_task[r_g])),
-            "kind": _take(_strs(["계획", "실적", "실적"]), r_kind), "group_name": _take(prog_names, prog[r_g]),
-            "category": _take(_strs(CATEGORIES), r_cat), "program": program,
-            "courses": _int(r_courses), "trainees": _int(r_trainees),
-        }, n_r), "scale-training")
+        result_section = _join(
+            _take(_strs(["과제 "]), np.zeros(n_r, int)),
+            task_no.take(pa.array(r_g)),
+            _take(_strs([" 추진 실적"]), np.zeros(n_r, int)),
+        )
+        program = _join(
+            _take(prog_names, prog[r_g]),
+            _take(_strs([" ["]), np.zeros(n_r, int)),
+            _take(_strs(CATEGORIES), r_cat),
+            _take(_strs(["] 과정"]), np.zeros(n_r, int)),
+        )
+        self.add(
+            TRAINING_RESULT,
+            _frame(
+                TRAINING_RESULT,
+                {
+                    "doc_id": _take(self.doc_dict, r_doc),
+                    "source_section": result_section,
+                    "page": _int(40 + bt["local"][g_task[r_g]]),
+                    "unit": _take(_strs(["과정/명"]), np.zeros(n_r, int)),
+                    "as_of": _dates(self.doc_as_of[r_doc]),
+                    "agency": _take(self.agency_dict, agency[r_g]),
+                    "division": _take(_strs(self.div_names), first_div[r_g]),
+                    "fiscal_year": _int(r_year, type_=pa.int32()),
+                    "task_item_id": self.task_ids.take(pa.array(g_task[r_g])),
+                    "kind": _take(_strs(["계획", "실적", "실적"]), r_kind),
+                    "group_name": _take(prog_names, prog[r_g]),
+                    "category": _take(_strs(CATEGORIES), r_cat),
+                    "program": program,
+                    "courses": _int(r_courses),
+                    "trainees": _int(r_trainees),
+                },
+                n_r,
+            ),
+            "scale-training",
+        )
 
     # -------------------------------------------------------- small tables
     def small_tables(self) -> None:
@@ -536,17 +944,34 @@ class Generator:
         d = np.repeat(np.arange(n_docs), 3)
         j = np.tile(np.arange(3), n_docs)
         scale = np.where(org["is_hq"].to_numpy()[self.doc_agency[d]], 10.0, 1.0)
-        value = np.where(j == 1, np.round(rng.uniform(85, 95, len(d)), 1), np.round(rng.lognormal(8, 0.4, len(d)) * scale))
+        value = np.where(
+            j == 1, np.round(rng.uniform(85, 95, len(d)), 1), np.round(rng.lognormal(8, 0.4, len(d)) * scale)
+        )
         hq = org["is_hq"].to_numpy()[self.doc_agency[d]]
-        self.add(INDICATOR, _frame(INDICATOR, {
-            "doc_id": _take(self.doc_dict, d), "source_section": _take(_strs(["민원 처리 현황"]), np.zeros(len(d), int)),
-            "page": _int(np.full(len(d), 5)), "unit": _take(_strs(units), j), "as_of": _dates(self.doc_as_of[d]),
-            "agency": _take(self.agency_dict, self.doc_agency[d]),
-            "division": _take(_strs(self.div_names), np.array([self.div_index[CALL_DIVISION[h]] for h in (True, False)])[
-                np.where(hq, 0, 1)]),
-            "fiscal_year": _int(self.doc_year[d], type_=pa.int32()), "indicator": _take(_strs(ind), j),
-            "kind": _take(_strs(kinds), j), "value": pa.array(value.astype(float)),
-        }, len(d)), "scale-indicator")
+        self.add(
+            INDICATOR,
+            _frame(
+                INDICATOR,
+                {
+                    "doc_id": _take(self.doc_dict, d),
+                    "source_section": _take(_strs(["민원 처리 현황"]), np.zeros(len(d), int)),
+                    "page": _int(np.full(len(d), 5)),
+                    "unit": _take(_strs(units), j),
+                    "as_of": _dates(self.doc_as_of[d]),
+                    "agency": _take(self.agency_dict, self.doc_agency[d]),
+                    "division": _take(
+                        _strs(self.div_names),
+                        np.array([self.div_index[CALL_DIVISION[h]] for h in (True, False)])[np.where(hq, 0, 1)],
+                    ),
+                    "fiscal_year": _int(self.doc_year[d], type_=pa.int32()),
+                    "indicator": _take(_strs(ind), j),
+                    "kind": _take(_strs(kinds), j),
+                    "value": pa.array(value.astype(float)),
+                },
+                len(d),
+            ),
+            "scale-indicator",
+        )
         # headcount: six grades per agency, in its latest document
         grades = ["4급", "5급", "6급", "7급", "8급", "9급"]
         latest = np.flatnonzero(self.doc_year == CURRENT_YEAR)
@@ -555,28 +980,55 @@ class Generator:
         hq = org["is_hq"].to_numpy()[self.doc_agency[d]]
         authorized = np.round(np.array([3, 15, 40, 60, 35, 25])[g] * np.where(hq, 4, 1) * rng.uniform(0.8, 1.2, len(d)))
         current = np.round(authorized * rng.uniform(0.9, 1.0, len(d)))
-        self.add(HEADCOUNT, _frame(HEADCOUNT, {
-            "doc_id": _take(self.doc_dict, d), "source_section": _take(_strs(["정원·현원"]), np.zeros(len(d), int)),
-            "page": _int(np.full(len(d), 3)), "unit": _take(_strs(["명"]), np.zeros(len(d), int)),
-            "as_of": _dates(self.doc_as_of[d]), "agency": _take(self.agency_dict, self.doc_agency[d]),
-            "division": _take(_strs(self.div_names), np.full(len(d), self.div_index["총무과"])),
-            "staff_group": _take(_strs(["일반직"]), np.zeros(len(d), int)), "grade": _take(_strs(grades), g),
-            "authorized": _int(authorized), "current": _int(current), "is_total": pa.array(np.zeros(len(d), bool)),
-        }, len(d)), "scale-headcount")
+        self.add(
+            HEADCOUNT,
+            _frame(
+                HEADCOUNT,
+                {
+                    "doc_id": _take(self.doc_dict, d),
+                    "source_section": _take(_strs(["정원·현원"]), np.zeros(len(d), int)),
+                    "page": _int(np.full(len(d), 3)),
+                    "unit": _take(_strs(["명"]), np.zeros(len(d), int)),
+                    "as_of": _dates(self.doc_as_of[d]),
+                    "agency": _take(self.agency_dict, self.doc_agency[d]),
+                    "division": _take(_strs(self.div_names), np.full(len(d), self.div_index["총무과"])),
+                    "staff_group": _take(_strs(["일반직"]), np.zeros(len(d), int)),
+                    "grade": _take(_strs(grades), g),
+                    "authorized": _int(authorized),
+                    "current": _int(current),
+                    "is_total": pa.array(np.zeros(len(d), bool)),
+                },
+                len(d),
+            ),
+            "scale-headcount",
+        )
         # training_overview: three target groups per 시도 본청 document
         hq_docs = np.flatnonzero(org["is_hq"].to_numpy()[self.doc_agency])
         groups = ["교원", "지방공무원", "교육공무직"]
         d = np.repeat(hq_docs, 3)
         g = np.tile(np.arange(3), len(hq_docs))
         courses = rng.integers(50, 900, len(d))
-        self.add(TRAINING_OVERVIEW, _frame(TRAINING_OVERVIEW, {
-            "doc_id": _take(self.doc_dict, d), "source_section": _take(_strs(["연수·교육훈련 현황"]), np.zeros(len(d), int)),
-            "page": _int(np.full(len(d), 60)), "unit": _take(_strs(["과정/명"]), np.zeros(len(d), int)),
-            "as_of": _dates(self.doc_as_of[d]), "fiscal_year": _int(self.doc_year[d], type_=pa.int32()),
-            "target_group": _take(_strs(groups), g), "training_type": _take(_strs(["직무연수"]), np.zeros(len(d), int)),
-            "courses": _int(courses), "trainees": _int(courses * rng.integers(20, 60, len(d))),
-            "is_total": pa.array(np.zeros(len(d), bool)),
-        }, len(d)), "scale-overview")
+        self.add(
+            TRAINING_OVERVIEW,
+            _frame(
+                TRAINING_OVERVIEW,
+                {
+                    "doc_id": _take(self.doc_dict, d),
+                    "source_section": _take(_strs(["연수·교육훈련 현황"]), np.zeros(len(d), int)),
+                    "page": _int(np.full(len(d), 60)),
+                    "unit": _take(_strs(["과정/명"]), np.zeros(len(d), int)),
+                    "as_of": _dates(self.doc_as_of[d]),
+                    "fiscal_year": _int(self.doc_year[d], type_=pa.int32()),
+                    "target_group": _take(_strs(groups), g),
+                    "training_type": _take(_strs(["직무연수"]), np.zeros(len(d), int)),
+                    "courses": _int(courses),
+                    "trainees": _int(courses * rng.integers(20, 60, len(d))),
+                    "is_total": pa.array(np.zeros(len(d), bool)),
+                },
+                len(d),
+            ),
+            "scale-overview",
+        )
 
     # -------------------------------------------------------- call center (the bulk)
     def calls(self, quota: int) -> None:
@@ -634,18 +1086,27 @@ class Generator:
         # One batch per year, rows in date order (as monthly exports would arrive).
         year = date.astype("datetime64[Y]").astype(int) + 1970
         order = np.lexsort((chan_i, topic_i, a_idx, day_i))
-        frame = _frame(CALL_CENTER_DAILY, {
-            "doc_id": _take(_strs(["sample"]), np.zeros(n, int)),
-            "agency": _take(self.agency_dict, a_idx[order]),
-            "division": _take(_strs(self.div_names), div_code[order]),
-            "call_date": _dates(date[order]),
-            "topic": _take(_strs(topics), topic_i[order]),
-            "channel": _take(_strs(channels), chan_i[order]),
-            "inbound": _int(inbound[order]), "answered": _int(answered[order]), "abandoned": _int(abandoned[order]),
-            "answered_20s": _int(within_20[order]), "handle_seconds": _int(handle[order]),
-            "resolved_direct": _int(direct[order]), "satisfaction_responses": _int(responses[order]),
-            "satisfaction_sum": _int(satisfaction[order]), "is_sample": pa.array(np.ones(n, bool)),
-        }, n)
+        frame = _frame(
+            CALL_CENTER_DAILY,
+            {
+                "doc_id": _take(_strs(["sample"]), np.zeros(n, int)),
+                "agency": _take(self.agency_dict, a_idx[order]),
+                "division": _take(_strs(self.div_names), div_code[order]),
+                "call_date": _dates(date[order]),
+                "topic": _take(_strs(topics), topic_i[order]),
+                "channel": _take(_strs(channels), chan_i[order]),
+                "inbound": _int(inbound[order]),
+                "answered": _int(answered[order]),
+                "abandoned": _int(abandoned[order]),
+                "answered_20s": _int(within_20[order]),
+                "handle_seconds": _int(handle[order]),
+                "resolved_direct": _int(direct[order]),
+                "satisfaction_responses": _int(responses[order]),
+                "satisfaction_sum": _int(satisfaction[order]),
+                "is_sample": pa.array(np.ones(n, bool)),
+            },
+            n,
+        )
         year_sorted = year[order]
         for y in YEARS:
             start, stop = np.searchsorted(year_sorted, [y, y + 1])
@@ -671,8 +1132,21 @@ def generate(n_rows: int, out: Path, seed: int = 7) -> dict[str, int]:
     shutil.rmtree(extracts, ignore_errors=True)
     gen = Generator(n_rows, seed)
     counts = gen.run()
-    tables = {t.name: t for t in (SOURCE_DOCUMENT, ORG_UNIT, BUDGET_LINE, QUARTERLY_EXECUTION, TRAINING_TARGET,
-                                  TRAINING_RESULT, TRAINING_OVERVIEW, INDICATOR, HEADCOUNT, CALL_CENTER_DAILY)}
+    tables = {
+        t.name: t
+        for t in (
+            SOURCE_DOCUMENT,
+            ORG_UNIT,
+            BUDGET_LINE,
+            QUARTERLY_EXECUTION,
+            TRAINING_TARGET,
+            TRAINING_RESULT,
+            TRAINING_OVERVIEW,
+            INDICATOR,
+            HEADCOUNT,
+            CALL_CENTER_DAILY,
+        )
+    }
     items = [(tables[name], frame, batch) for name, parts in gen.tables.items() for frame, batch in parts]
     write_batches(items, extracts)
     return counts

@@ -1,4 +1,5 @@
 """Command line of the data pipeline: python -m core {ingest,build,check,seed}."""
+
 import sys
 
 from core.pipeline.cli import main

@@ -4,6 +4,7 @@ Streamlit serves ``app.py`` at ``/`` and each ``pages/<name>.py`` at ``/<name>``
 multipage mode, the only navigation mechanism used); the frame hides Streamlit's own page list and
 draws this one, with Korean labels.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -5,6 +5,7 @@ money units and the thresholds of the warning rules.
 benchmark use so that the shipped data is never touched; ``DASHBOARD_DB`` names the DuckDB
 file directly.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,9 +1,10 @@
 """과제별 예산: one budget table, drill-down into sub-items, unit switch, printed totals."""
+
+import streamlit as st
+
 from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
-from core.widgets import charts, ui
-from core.widgets import frame
-import streamlit as st
+from core.widgets import charts, frame, ui
 
 
 def render(f: Filters) -> Filters:
@@ -45,20 +46,36 @@ def render(f: Filters) -> Filters:
             ui.table(totals.drop(columns=["하위 항목"], errors="ignore"), unit)
         if rows["하위 항목"].any():
             st.caption("하위 항목이 있는 행을 선택하면 세부 내역으로 들어갑니다.")
-        if path:
-            if st.button("⬆️ 상위로", key="budget_up"):
-                up = path[-2]["item_id"] if len(path) > 1 else None
-                ui.remember("item", up)
-                ui.sync_url(f.with_extra("item", up))
-                st.rerun()
-        ui.downloads(shown, f"예산_{doc_id}_{section}", f, unit, str(table_row["as_of"]), f"{doc_id} · {section}",
-                     key="budget")
-        chart = shown.melt(id_vars="사업명", value_vars=[c for c in ("본예산", "예산현액·추경", "집행액") if c in shown],
-                           var_name="구분", value_name="금액")
+        if path and st.button("⬆️ 상위로", key="budget_up"):
+            up = path[-2]["item_id"] if len(path) > 1 else None
+            ui.remember("item", up)
+            ui.sync_url(f.with_extra("item", up))
+            st.rerun()
+        ui.downloads(
+            shown, f"예산_{doc_id}_{section}", f, unit, str(table_row["as_of"]), f"{doc_id} · {section}", key="budget"
+        )
+        chart = shown.melt(
+            id_vars="사업명",
+            value_vars=[c for c in ("본예산", "예산현액·추경", "집행액") if c in shown],
+            var_name="구분",
+            value_name="금액",
+        )
         if chart["금액"].notna().any():
-            st.plotly_chart(charts.bar(chart, "금액", "사업명", color="구분", horizontal=True, barmode="group",
-                                       height=max(320, 38 * len(shown) + 120), x_title=f"금액({unit})", y_title="",
-                                       reverse_categories=True), width="stretch")
+            st.plotly_chart(
+                charts.bar(
+                    chart,
+                    "금액",
+                    "사업명",
+                    color="구분",
+                    horizontal=True,
+                    barmode="group",
+                    height=max(320, 38 * len(shown) + 120),
+                    x_title=f"금액({unit})",
+                    y_title="",
+                    reverse_categories=True,
+                ),
+                width="stretch",
+            )
     return f
 
 

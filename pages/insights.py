@@ -1,10 +1,13 @@
 """점검·경보: execution lag, target projections, complaint early warning, year-on-year moves."""
+
+import streamlit as st
+
 from core.dashboard import rules
 from core.dashboard.filters import Filters
-from core.dashboard.queries import common as common_queries, insights as insights_queries, training as training_queries
-from core.widgets import frame
-from core.widgets import ui
-import streamlit as st
+from core.dashboard.queries import common as common_queries
+from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import training as training_queries
+from core.widgets import frame, ui
 
 
 def render(f: Filters) -> Filters:
@@ -30,7 +33,9 @@ def render(f: Filters) -> Filters:
         ui.empty_state(f, "목표·중간 실적")
     else:
         ui.table(projection, unit)
-        ui.downloads(projection, "목표_달성_전망", f, None, projection["기준일"].max(), "002 보고서 (추정치)", key="projection")
+        ui.downloads(
+            projection, "목표_달성_전망", f, None, projection["기준일"].max(), "002 보고서 (추정치)", key="projection"
+        )
 
     st.subheader("민원 조기경보")
     months = insights_queries.call_months(f)
@@ -53,7 +58,10 @@ def render(f: Filters) -> Filters:
         ui.empty_state(f, "전년 비교")
     else:
         c1, c2 = st.columns(2)
-        for col, df, title, key in ((c1, up, "가장 많이 늘어난 사업", "yoy_up"), (c2, down, "가장 많이 줄어든 사업", "yoy_down")):
+        for col, df, title, key in (
+            (c1, up, "가장 많이 늘어난 사업", "yoy_up"),
+            (c2, down, "가장 많이 줄어든 사업", "yoy_down"),
+        ):
             with col:
                 st.markdown(f"**{title}**")
                 shown = common_queries.to_unit(df, ["전년", "당해", "증감"], unit)

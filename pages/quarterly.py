@@ -1,10 +1,11 @@
 """분기별 집행: per task four quarters, actual vs planned, cumulative curve against the budget."""
-from core.dashboard.filters import Filters
-from core.dashboard.queries import quarterly as quarterly_queries
-from core.widgets import frame
-from core.widgets import ui
+
 import plotly.graph_objects as go
 import streamlit as st
+
+from core.dashboard.filters import Filters
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.widgets import frame, ui
 
 
 def render(f: Filters) -> Filters:
@@ -15,7 +16,9 @@ def render(f: Filters) -> Filters:
         return f
 
     as_of = tasks["기준일"].dropna().max()
-    ui.as_of_caption(as_of, f"기준일까지의 분기는 **집행액(실적)**, 이후 분기는 **집행예정액(계획)** · 금액 단위 {unit}")
+    ui.as_of_caption(
+        as_of, f"기준일까지의 분기는 **집행액(실적)**, 이후 분기는 **집행예정액(계획)** · 금액 단위 {unit}"
+    )
     totals = quarterly_queries.quarterly_totals(f, unit)
 
     c1, c2 = st.columns([3, 2])
@@ -23,24 +26,48 @@ def render(f: Filters) -> Filters:
         fig = go.Figure()
         actual = totals["구분"].str.startswith("실적")
         fig.add_bar(x=totals["분기"][actual], y=totals["금액"][actual], name="집행액(실적)", marker_color="#1f5fa8")
-        fig.add_bar(x=totals["분기"][~actual], y=totals["금액"][~actual], name="집행예정액(계획)",
-                    marker_color="rgba(31,95,168,0.25)", marker_line={"color": "#1f5fa8", "width": 1.5})
-        fig.add_scatter(x=totals["분기"], y=totals["누적 비율(%)"], name="누적 비율(%)", yaxis="y2", mode="lines+markers",
-                        line={"color": "#d9480f"})
-        fig.update_layout(yaxis={"title": f"금액({unit})", "tickformat": ",~f"}, yaxis2={"title": "누적(%)", "overlaying": "y", "side": "right",
-                          "range": [0, 105], "tickvals": [0, 25, 50, 75, 100]}, legend={"orientation": "h"}, height=360, margin={"t": 30})
+        fig.add_bar(
+            x=totals["분기"][~actual],
+            y=totals["금액"][~actual],
+            name="집행예정액(계획)",
+            marker_color="rgba(31,95,168,0.25)",
+            marker_line={"color": "#1f5fa8", "width": 1.5},
+        )
+        fig.add_scatter(
+            x=totals["분기"],
+            y=totals["누적 비율(%)"],
+            name="누적 비율(%)",
+            yaxis="y2",
+            mode="lines+markers",
+            line={"color": "#d9480f"},
+        )
+        fig.update_layout(
+            yaxis={"title": f"금액({unit})", "tickformat": ",~f"},
+            yaxis2={
+                "title": "누적(%)",
+                "overlaying": "y",
+                "side": "right",
+                "range": [0, 105],
+                "tickvals": [0, 25, 50, 75, 100],
+            },
+            legend={"orientation": "h"},
+            height=360,
+            margin={"t": 30},
+        )
         st.plotly_chart(fig, width="stretch")
     with c2:
         ui.table(totals, unit)
 
     st.subheader("과제별 분기 금액")
     shown = tasks.drop(columns=["구분"])
-    event = ui.table(shown, unit, on_select="rerun",
-                         selection_mode="single-row", key="quarter_tasks")
+    event = ui.table(shown, unit, on_select="rerun", selection_mode="single-row", key="quarter_tasks")
     gap = tasks["차이"].fillna(0) != 0
     if gap.any():
-        st.warning(f"분기 합이 예산액과 다른 과제 {int(gap.sum())}건: " + ", ".join(tasks.loc[gap, "사업명"]) +
-                   " (데이터 출처·품질 페이지 참고)")
+        st.warning(
+            f"분기 합이 예산액과 다른 과제 {int(gap.sum())}건: "
+            + ", ".join(tasks.loc[gap, "사업명"])
+            + " (데이터 출처·품질 페이지 참고)"
+        )
     else:
         st.caption("모든 과제의 1~4분기 합이 예산액과 일치합니다.")
     ui.downloads(shown, "분기별_집행계획", f, unit, str(as_of), "002 · 주요업무별 예산 내역", key="quarterly")
@@ -56,8 +83,15 @@ def render(f: Filters) -> Filters:
         else:
             subs = subs.drop(columns=["구분"])
             ui.table(subs, unit)
-            ui.downloads(subs, f"분기별_세부_{task['항목 ID']}", f, unit, str(as_of), f"{doc_id} · 과제별 예산 집행 계획",
-                         key="quarterly_sub")
+            ui.downloads(
+                subs,
+                f"분기별_세부_{task['항목 ID']}",
+                f,
+                unit,
+                str(as_of),
+                f"{doc_id} · 과제별 예산 집행 계획",
+                key="quarterly_sub",
+            )
     else:
         st.caption("과제 행을 선택하면 세부 집행계획(하위 사업)을 볼 수 있습니다.")
     return f

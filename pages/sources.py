@@ -1,13 +1,16 @@
 """데이터 출처·품질: documents, per-table coverage, and the reconciliation report."""
+
+import streamlit as st
+
 from core.dashboard.filters import Filters
 from core.dashboard.queries import sources as sources_queries
-from core.widgets import frame
-from core.widgets import ui
-import streamlit as st
+from core.widgets import frame, ui
 
 
 def render(f: Filters) -> Filters:
-    st.caption(f"데이터 파일 빌드 시각: {sources_queries.build_time()} · 모든 수치는 아래 보고서에 인쇄된 값 그대로입니다.")
+    st.caption(
+        f"데이터 파일 빌드 시각: {sources_queries.build_time()} · 모든 수치는 아래 보고서에 인쇄된 값 그대로입니다."
+    )
 
     st.subheader("출처 문서")
     docs = sources_queries.source_documents()
@@ -23,11 +26,17 @@ def render(f: Filters) -> Filters:
     if quality.empty:
         st.success("인쇄된 모든 합계와 비율이 부분의 합과 일치합니다.")
     else:
-        st.warning(f"보고서 안에서 서로 맞지 않는 값 {len(quality)}건. 대시보드는 인쇄값을 그대로 보여 주고, 차이는 여기에 기록합니다.")
-        ui.table(quality,
-                     column_config={"인쇄값": st.column_config.NumberColumn(format="localized"),
-                                    "재계산값": st.column_config.NumberColumn(format="localized"),
-                                    "차이": st.column_config.NumberColumn(format="localized")})
+        st.warning(
+            f"보고서 안에서 서로 맞지 않는 값 {len(quality)}건. 대시보드는 인쇄값을 그대로 보여 주고, 차이는 여기에 기록합니다."
+        )
+        ui.table(
+            quality,
+            column_config={
+                "인쇄값": st.column_config.NumberColumn(format="localized"),
+                "재계산값": st.column_config.NumberColumn(format="localized"),
+                "차이": st.column_config.NumberColumn(format="localized"),
+            },
+        )
         ui.downloads(quality, "데이터_품질_보고서", f, None, None, "전체 문서", key="quality")
     return f
 

@@ -1,9 +1,10 @@
 """연수 목표 대비 실적: per 과제 and 세부사업, target vs actual, with last year's actual beside."""
+
+import streamlit as st
+
 from core.dashboard.filters import Filters
 from core.dashboard.queries import training as training_queries
-from core.widgets import charts, ui
-from core.widgets import frame
-import streamlit as st
+from core.widgets import charts, frame, ui
 
 
 def render(f: Filters) -> Filters:
@@ -16,22 +17,38 @@ def render(f: Filters) -> Filters:
         ui.empty_state(f, "연수 목표")
         return f
     as_of = tasks["기준일"].dropna().max()
-    ui.as_of_caption(as_of, "실적은 기준일까지의 중간 실적입니다 · 달성률 = 실적 인원 ÷ 목표 인원"
-                     + (f" · 연수 구분 [{category}]의 계획·실적만 집계 (목표는 구분 없이 인쇄됨)" if category else ""))
+    ui.as_of_caption(
+        as_of,
+        "실적은 기준일까지의 중간 실적입니다 · 달성률 = 실적 인원 ÷ 목표 인원"
+        + (f" · 연수 구분 [{category}]의 계획·실적만 집계 (목표는 구분 없이 인쇄됨)" if category else ""),
+    )
 
     behind = tasks.dropna(subset=["달성률(%)"]).sort_values("달성률(%)")
     if not behind.empty:
-        st.plotly_chart(charts.rate_bar(behind, "달성률(%)", "과제명", height=max(300, 30 * len(behind) + 100),
-                                        marker_at=50, marker_text="연중 50%"), width="stretch")
+        st.plotly_chart(
+            charts.rate_bar(
+                behind,
+                "달성률(%)",
+                "과제명",
+                height=max(300, 30 * len(behind) + 100),
+                marker_at=50,
+                marker_text="연중 50%",
+            ),
+            width="stretch",
+        )
 
     st.subheader("과제별 목표·실적")
     ui.table(tasks, "")
-    ui.downloads(tasks, "연수_과제별_목표대비실적", f, None, str(as_of), "002 · 과제별 추진 목표·실적", key="training_task")
+    ui.downloads(
+        tasks, "연수_과제별_목표대비실적", f, None, str(as_of), "002 · 과제별 추진 목표·실적", key="training_task"
+    )
 
     st.subheader("세부사업별 목표·실적")
     lines = training_queries.training_by_line(f, category)
     ui.table(lines, "")
-    st.caption("계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다.")
+    st.caption(
+        "계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다."
+    )
     ui.downloads(lines, "연수_세부사업별_목표대비실적", f, None, str(as_of), "추진 목표·계획·실적", key="training_line")
 
     st.subheader("연수 구분별 계획 대비 실적")
@@ -43,8 +60,15 @@ def render(f: Filters) -> Filters:
     if not overview.empty:
         st.subheader("연수·교육훈련 현황 (보고서 표)")
         ui.table(overview)
-        ui.downloads(overview, "연수_교육훈련_현황", f, None, str(overview["기준일"].max()), "002 · 2023년 연수·교육훈련 현황",
-                     key="training_overview")
+        ui.downloads(
+            overview,
+            "연수_교육훈련_현황",
+            f,
+            None,
+            str(overview["기준일"].max()),
+            "002 · 2023년 연수·교육훈련 현황",
+            key="training_overview",
+        )
     return f
 
 

@@ -1,5 +1,6 @@
 """Where code runs is part of the design: the read side serves pages without the offline pipeline,
 nothing in the product depends on the benchmark, and an outdated data file is rebuilt, not patched."""
+
 from __future__ import annotations
 
 import ast
@@ -9,7 +10,6 @@ import sys
 from pathlib import Path
 
 import duckdb
-
 from conftest import PROJECT_DIR
 
 READ_SIDE = ["core/dashboard", "core/widgets"]
@@ -37,16 +37,21 @@ def imported_modules(path: Path) -> set[str]:
 def test_loading_the_read_side_does_not_load_the_pipeline():
     modules = [".".join(p.relative_to(PROJECT_DIR).with_suffix("").parts) for p in python_files(*READ_SIDE)]
     modules = [m.removesuffix(".__init__") for m in modules]
-    code = ("import sys, importlib\n"
-            f"for m in {modules!r}: importlib.import_module(m)\n"
-            "print(sorted(m for m in sys.modules if m.startswith('core.pipeline') or m == 'bench'))\n")
+    code = (
+        "import sys, importlib\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('core.pipeline') or m == 'bench'))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_nothing_in_the_product_imports_the_benchmark():
-    offenders = [str(p.relative_to(PROJECT_DIR)) for p in python_files(*PRODUCT)
-                 if any(m == "bench" or m.startswith("bench.") for m in imported_modules(p))]
+    offenders = [
+        str(p.relative_to(PROJECT_DIR))
+        for p in python_files(*PRODUCT)
+        if any(m == "bench" or m.startswith("bench.") for m in imported_modules(p))
+    ]
     assert offenders == []
 
 

@@ -6,6 +6,7 @@ and replace the file atomically so that a reader holding the old file keeps
 working. `python -m core seed` must re-create exactly the shipped extracts.
 Everything is written under tmp folders; datasets/ is only read.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,9 +25,9 @@ import pytest
 
 from core.pipeline import reconcile
 from core.pipeline.build import BuildError, build
-from core.settings import SCHEMA_VERSION
 from core.pipeline.ingest import ingest_files
 from core.pipeline.schema import TABLES
+from core.settings import SCHEMA_VERSION
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"
@@ -47,8 +48,9 @@ def parquet_rows(root: Path, table: str) -> int:
 def cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
     env.pop("DASHBOARD_DB", None)
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=PROJECT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=600
+    )
 
 
 @pytest.fixture
@@ -60,6 +62,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 # ---------------------------------------------------------------- a good build
+
 
 def test_build_produces_every_table(tmp_path):
     target = tmp_path / "d.duckdb"
@@ -73,20 +76,27 @@ def test_build_produces_every_table(tmp_path):
             # Every row of every extract, nothing more.
             assert counts[name] == parquet_rows(SHIPPED_EXTRACTS, name), name
             assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == counts[name], name
-            cols = [r[0] for r in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [name]).fetchall()]
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [name],
+                ).fetchall()
+            ]
             assert cols == table.names + ["batch"], name
         for name in ("source_document", "org_unit", "budget_line", "indicator", "headcount", "call_center_daily"):
             assert counts[name] > 0, name
-        assert con.execute("SELECT schema_version, extracts_dir FROM build_info").fetchall() == \
-            [(SCHEMA_VERSION, str(SHIPPED_EXTRACTS))]
+        assert con.execute("SELECT schema_version, extracts_dir FROM build_info").fetchall() == [
+            (SCHEMA_VERSION, str(SHIPPED_EXTRACTS))
+        ]
         # The stored quality report is the reconciliation of the built tables.
         assert con.execute("SELECT count(*) FROM data_quality").fetchone()[0] == len(reconcile.differences(con))
         # Every division named in budget_line appears in the filter tree.
-        missing = con.execute("SELECT DISTINCT agency, trim(d.part) FROM budget_line, "
-                              "unnest(string_split(coalesce(division, ''), ';')) AS d(part) WHERE trim(d.part) <> '' "
-                              "EXCEPT SELECT agency, division FROM org_tree").fetchall()
+        missing = con.execute(
+            "SELECT DISTINCT agency, trim(d.part) FROM budget_line, "
+            "unnest(string_split(coalesce(division, ''), ';')) AS d(part) WHERE trim(d.part) <> '' "
+            "EXCEPT SELECT agency, division FROM org_tree"
+        ).fetchall()
         assert missing == []
     finally:
         con.close()
@@ -109,7 +119,6 @@ def test_rebuild_is_deterministic_in_content(tmp_path):
         cb.close()
 
 
-
 def test_rows_keep_file_order_then_row_order(tmp_path):
     """Queries order by rowid: a table holds its files' rows in file-name order, each file in its own order."""
     target = tmp_path / "d.duckdb"
@@ -122,7 +131,9 @@ def test_rows_keep_file_order_then_row_order(tmp_path):
             expected = [tuple(row.values()) for f in files for row in pq.read_table(f, columns=cols).to_pylist()]
             got = con.execute(f"SELECT {', '.join(cols)} FROM {name} ORDER BY rowid").fetchall()
             assert got == expected, name
-            assert con.execute(f"SELECT count(*) = coalesce(max(rowid) + 1, 0) FROM {name}").fetchall() == [(True,)], name
+            assert con.execute(f"SELECT count(*) = coalesce(max(rowid) + 1, 0) FROM {name}").fetchall() == [(True,)], (
+                name
+            )
     finally:
         con.close()
 
@@ -144,8 +155,13 @@ def test_files_with_different_column_types_build_the_same_tables(data_dir, tmp_p
         con.execute(f"ATTACH '{target}' AS b (READ_ONLY)")
         for name in ("budget_line", "budget_planned", "budget_watch_line", "data_quality"):
             for x, y in (("a", "b"), ("b", "a")):
-                assert con.execute(f"SELECT count(*) FROM (SELECT rowid, * FROM {x}.{name} "
-                                   f"EXCEPT ALL SELECT rowid, * FROM {y}.{name})").fetchone()[0] == 0, name
+                assert (
+                    con.execute(
+                        f"SELECT count(*) FROM (SELECT rowid, * FROM {x}.{name} "
+                        f"EXCEPT ALL SELECT rowid, * FROM {y}.{name})"
+                    ).fetchone()[0]
+                    == 0
+                ), name
     finally:
         con.close()
 
@@ -163,17 +179,22 @@ def test_duplicate_keys_fail_the_build_and_keep_the_old_database(data_dir, where
         pq.write_table(pa.concat_tables([table, table.slice(0, 1)]), src)
     with pytest.raises(BuildError) as info:
         build(root=root, target=target)
-    assert "budget_line: 묶음 사이에 같은 키가 있습니다 (doc_id, source_section, item_id, fiscal_year)" in str(info.value)
+    assert "budget_line: 묶음 사이에 같은 키가 있습니다 (doc_id, source_section, item_id, fiscal_year)" in str(
+        info.value
+    )
     assert sha256(target) == before
     assert sorted(p.name for p in data_dir.iterdir()) == ["dashboard.duckdb", "extracts"]
 
 
 def test_key_check_treats_blank_keys_as_equal(tmp_path):
     from core.pipeline.build import _check_keys
+
     con = duckdb.connect()
     try:
-        con.execute("CREATE TABLE budget_line AS SELECT * FROM (VALUES ('D', 'S', 'I', NULL::INTEGER), "
-                    "('D', 'S', 'I', 2024)) AS t(doc_id, source_section, item_id, fiscal_year)")
+        con.execute(
+            "CREATE TABLE budget_line AS SELECT * FROM (VALUES ('D', 'S', 'I', NULL::INTEGER), "
+            "('D', 'S', 'I', 2024)) AS t(doc_id, source_section, item_id, fiscal_year)"
+        )
         _check_keys(con, "budget_line", TABLES["budget_line"])  # different keys: no error
         con.execute("INSERT INTO budget_line VALUES ('D', 'S', 'I', NULL)")
         with pytest.raises(BuildError, match="같은 키"):
@@ -197,13 +218,13 @@ def _long_form_budget_checks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         kids AS (SELECT doc_id, fy, parent, source_section AS child_section, measure, sum(amount) AS s, count(*) AS n
                  FROM long WHERE NOT is_total AND parent <> '' GROUP BY ALL)
         SELECT t.doc_id, t.source_section, t.item_id, '합계 불일치' AS c, t.measure,
-               coalesce(t.amount, 0) / {factor.replace('unit', 't.unit')} AS pv,
-               coalesce(p.s, 0) / {factor.replace('unit', 't.unit')} AS cv, NULL AS why
+               coalesce(t.amount, 0) / {factor.replace("unit", "t.unit")} AS pv,
+               coalesce(p.s, 0) / {factor.replace("unit", "t.unit")} AS cv, NULL AS why
         FROM long t LEFT JOIN parts p USING (doc_id, source_section, fy, parent, measure)
         WHERE t.is_total AND coalesce(t.amount, 0) <> coalesce(p.s, 0)
         UNION ALL
         SELECT p.doc_id, p.source_section, p.item_id, '상위 항목 ≠ 하위 항목 합', p.measure,
-               p.amount / {factor.replace('unit', 'p.unit')}, k.s / {factor.replace('unit', 'p.unit')},
+               p.amount / {factor.replace("unit", "p.unit")}, k.s / {factor.replace("unit", "p.unit")},
                k.child_section || ', ' || k.n
         FROM long p JOIN kids k ON k.doc_id = p.doc_id AND k.fy = p.fy AND k.parent = p.item_id AND k.measure = p.measure
         WHERE NOT p.is_total AND p.amount IS NOT NULL AND k.s IS NOT NULL AND p.amount <> k.s""").df()
@@ -214,14 +235,16 @@ def test_budget_totals_and_hierarchy_checks_match_the_long_form(tmp_path):
     flipped total flags) give exactly the rows the unpivot-everything form of the checks gives."""
     import numpy as np
 
-    frame = pd.concat([pq.read_table(f).to_pandas() for f in sorted((SHIPPED_EXTRACTS / "budget_line").glob("*.parquet"))],
-                      ignore_index=True)
+    frame = pd.concat(
+        [pq.read_table(f).to_pandas() for f in sorted((SHIPPED_EXTRACTS / "budget_line").glob("*.parquet"))],
+        ignore_index=True,
+    )
     rng = np.random.default_rng(3)
     for col in reconcile._MONEY:
         rows = rng.choice(len(frame), size=len(frame) // 6, replace=False)
         frame[col] = frame[col].astype("Int64")
         frame.loc[rows[: len(rows) // 3], col] = pd.NA
-        frame.loc[rows[len(rows) // 3:], col] = frame.loc[rows[len(rows) // 3:], col].fillna(0) + 1000
+        frame.loc[rows[len(rows) // 3 :], col] = frame.loc[rows[len(rows) // 3 :], col].fillna(0) + 1000
     frame["fiscal_year"] = frame["fiscal_year"].astype("Int64")
     frame.loc[rng.choice(len(frame), size=20, replace=False), "fiscal_year"] = pd.NA
     frame.loc[rng.choice(len(frame), size=10, replace=False), "parent_item_id"] = ""
@@ -239,18 +262,41 @@ def test_budget_totals_and_hierarchy_checks_match_the_long_form(tmp_path):
         con.close()
     labels = {c: reconcile._LABEL[c] for c in reconcile._MONEY}
     expected["measure"] = expected["measure"].map(labels)
-    got_rows = sorted(zip(got["doc_id"], got["source_section"], got["item_id"], got["check_name"], got["measure"],
-                          got["printed_value"], got["computed_value"],
-                          [None if c == "합계 불일치" else e.split("(", 1)[1].split("개)")[0]
-                           for c, e in zip(got["check_name"], got["explanation"])]), key=repr)
-    expected_rows = sorted(zip(expected["doc_id"], expected["source_section"], expected["item_id"], expected["c"],
-                               expected["measure"], expected["pv"], expected["cv"],
-                               [None if pd.isna(w) else w for w in expected["why"]]), key=repr)
+    got_rows = sorted(
+        zip(
+            got["doc_id"],
+            got["source_section"],
+            got["item_id"],
+            got["check_name"],
+            got["measure"],
+            got["printed_value"],
+            got["computed_value"],
+            [
+                None if c == "합계 불일치" else e.split("(", 1)[1].split("개)")[0]
+                for c, e in zip(got["check_name"], got["explanation"])
+            ],
+        ),
+        key=repr,
+    )
+    expected_rows = sorted(
+        zip(
+            expected["doc_id"],
+            expected["source_section"],
+            expected["item_id"],
+            expected["c"],
+            expected["measure"],
+            expected["pv"],
+            expected["cv"],
+            [None if pd.isna(w) else w for w in expected["why"]],
+        ),
+        key=repr,
+    )
     assert len(got_rows) > 20, "the damage should make differences to compare"
     assert got_rows == expected_rows
 
 
 # ---------------------------------------------------------------- a failed build
+
 
 def _truncate(path: Path) -> None:
     data = path.read_bytes()
@@ -325,7 +371,7 @@ def test_damaged_data_pages_keep_the_old_database(data_dir):
     build(root=root, target=target)
     before = sha256(target)
     _damage_data_pages(root / "budget_line" / "seed-004.parquet")
-    with pytest.raises(Exception):
+    with pytest.raises(BuildError):
         build(root=root, target=target)
     assert sha256(target) == before
     assert sorted(p.name for p in data_dir.iterdir()) == ["dashboard.duckdb", "extracts"]
@@ -375,8 +421,13 @@ def test_reader_keeps_old_file_while_rebuild_replaces_it(data_dir, tmp_path):
         pd.testing.assert_frame_equal(reader.execute("SELECT * FROM data_quality").df(), quality_before)
 
         # A fresh connection (another process, as the dashboard and the CLI are) sees the new data.
-        out = subprocess.run([sys.executable, "-c", READ_IN_OTHER_PROCESS, str(target)], capture_output=True,
-                             text=True, timeout=120, cwd=PROJECT)
+        out = subprocess.run(
+            [sys.executable, "-c", READ_IN_OTHER_PROCESS, str(target)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=PROJECT,
+        )
         assert out.returncode == 0, out.stderr
         assert out.stdout.split() == ["4", str(old_total + 4)]
     finally:
@@ -410,6 +461,7 @@ def test_dashboard_connection_sees_a_rebuild(data_dir, tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- python -m core seed
+
 
 def test_seed_recreates_the_shipped_extracts(tmp_path):
     data = tmp_path / "data"

@@ -19,12 +19,13 @@
 First page loads are CPU-bound in Chromium (~5 CPU-seconds per new context here), so the phases are
 time-boxed rather than counted.
 """
+
 from __future__ import annotations
 
-import os
 import asyncio
+import contextlib
 import gc
-import re
+import os
 import shutil
 import socket
 import subprocess
@@ -38,18 +39,31 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 import pytest
-
 from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, app_pages, dashboard_env
+
 from core.dashboard import db
-from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, options as options_queries, overview as overview_queries, quarterly as quarterly_queries, training as training_queries
-from core.pipeline.build import build
 from core.dashboard.filters import Filters
+from core.dashboard.queries import budget as budget_queries
+from core.dashboard.queries import callcenter as callcenter_queries
+from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import options as options_queries
+from core.dashboard.queries import overview as overview_queries
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.dashboard.queries import training as training_queries
+from core.pipeline.build import build
 from core.pipeline.ingest import write_batches
 from core.pipeline.schema import BUDGET_LINE
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SESSIONS = 20
 # Real browser contexts against the real server: fewer than the 20 server-side sessions, because 20
 # Chromium tabs plus the server saturate a 2-core machine and the test would time browsers, not the app.
@@ -71,8 +85,13 @@ EXTRA_BUDGET = 123_456_000  # 원 = 123,456 천원 more in the 2018 총 예산
 PAGES = app_pages()
 
 # First pages: light ones (no 4.7 MB Plotly chunk to compile in every new context), with different filters.
-FIRST_VISITS = [("insights", {"year": "2018"}), ("sources", {}), ("insights", {"year": "2024", "unit": "백만원"}),
-                ("sources", {"year": "2017"}), ("insights", {"year": "2017", "division": "총무과"})]
+FIRST_VISITS = [
+    ("insights", {"year": "2018"}),
+    ("sources", {}),
+    ("insights", {"year": "2024", "unit": "백만원"}),
+    ("sources", {"year": "2017"}),
+    ("insights", {"year": "2017", "division": "총무과"}),
+]
 VISITS = [  # (page, URL filter); each session starts at a different offset in this list
     ("overview", {"year": "2018"}),
     ("budget", {"year": "2018"}),
@@ -107,6 +126,7 @@ def url_for(base: str, url_path: str, query: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------- two versions of the data
 
+
 class Versions:
     """A tmp data folder that is switched between V0 (the shipped extracts) and V1 (+ one batch)."""
 
@@ -130,11 +150,24 @@ class Versions:
 
 def _extra_batch(folder: Path) -> Path:
     row = {c.name: (False if c.kind == "bool" else None) for c in BUDGET_LINE.columns}
-    row.update(doc_id="ZZ", source_section="동시성 시험표", page=1, unit="천원", as_of=pd.Timestamp("2018-07-09").date(),
-               agency="서울특별시교육청", division="총무과", fiscal_year=2018, item_id="ZZ-1", level="세부사업",
-               name="동시성 시험 과제", budget_original=EXTRA_BUDGET, budget_current=EXTRA_BUDGET)
-    return write_batches([(BUDGET_LINE, pd.DataFrame([row], columns=BUDGET_LINE.names, dtype=object),
-                           EXTRA_BATCH)], folder)[0]
+    row.update(
+        doc_id="ZZ",
+        source_section="동시성 시험표",
+        page=1,
+        unit="천원",
+        as_of=pd.Timestamp("2018-07-09").date(),
+        agency="서울특별시교육청",
+        division="총무과",
+        fiscal_year=2018,
+        item_id="ZZ-1",
+        level="세부사업",
+        name="동시성 시험 과제",
+        budget_original=EXTRA_BUDGET,
+        budget_current=EXTRA_BUDGET,
+    )
+    return write_batches(
+        [(BUDGET_LINE, pd.DataFrame([row], columns=BUDGET_LINE.names, dtype=object), EXTRA_BATCH)], folder
+    )[0]
 
 
 def _fresh_reads() -> None:
@@ -154,7 +187,9 @@ SERVER_SIDE_CALLS = {
     "headline 2018": lambda: overview_queries.headline(Filters(year="2018")),
     "budget_summary 2018": lambda: budget_queries.budget_summary(Filters(year="2018")),
     "budget_tables 2018": lambda: budget_queries.budget_tables(Filters(year="2018")),
-    "budget_items 000": lambda: budget_queries.budget_items(Filters(year="2018"), "000", "2018년 본예산 사업별 내역", None),
+    "budget_items 000": lambda: budget_queries.budget_items(
+        Filters(year="2018"), "000", "2018년 본예산 사업별 내역", None
+    ),
     "quarterly_tasks 2024": lambda: quarterly_queries.quarterly_tasks(Filters(year="2024")),
     "quarterly_totals 2024": lambda: quarterly_queries.quarterly_totals(Filters(year="2024"), "백만원"),
     "training_by_task 2024 초등": lambda: training_queries.training_by_task(Filters(year="2024"), "초등"),
@@ -188,7 +223,7 @@ class ServerSide:
             began = time.monotonic()
             try:
                 got = _canon(SERVER_SIDE_CALLS[name]())
-            except Exception as e:  # noqa: BLE001 - reported by the test
+            except Exception as e:
                 with self.lock:
                     self.errors.append(f"{name}: {type(e).__name__}: {e}")
                 continue
@@ -230,11 +265,26 @@ def env(tmp_path_factory):
     # Start the server now; it opens the file only when the first session runs, after the checks below.
     v.port = _free_port()
     v.log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    log = open(v.log_path, "wb")
+    log = open(v.log_path, "wb")  # noqa: SIM115 - the server writes to it until the fixture ends
     v.proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(v.port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=PROJECT_DIR, env=dashboard_env(root), stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(v.port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=PROJECT_DIR,
+        env=dashboard_env(root),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("DASHBOARD_DATA_DIR", str(root))
@@ -268,6 +318,7 @@ def test_the_two_versions_differ_by_the_known_task(env):
 
 
 # ---------------------------------------------------------------- the real server in one Chromium
+
 
 @pytest.fixture(scope="module")
 def server(env):
@@ -308,9 +359,16 @@ async def visit(page, base: str, url_path: str, query: dict[str, str]) -> dict:
     if url_path == "overview" and not exceptions:
         metric = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("총 예산", exact=True))
         figure = (await metric.locator('[data-testid="stMetricValue"]').inner_text(timeout=VISIT_TIMEOUT_MS)).strip()
-    return {"page": url_path, "query": query, "exceptions": exceptions,
-            "not_found": await page.get_by_text("Page not found").count(), "figure": figure,
-            "seconds": time.monotonic() - started, "began": started, "ended": time.monotonic()}
+    return {
+        "page": url_path,
+        "query": query,
+        "exceptions": exceptions,
+        "not_found": await page.get_by_text("Page not found").count(),
+        "figure": figure,
+        "seconds": time.monotonic() - started,
+        "began": started,
+        "ended": time.monotonic(),
+    }
 
 
 WATCH_RUNS_JS = """() => {
@@ -339,14 +397,21 @@ async def rerun(page, url_path: str) -> dict:
         try:
             await page.wait_for_function(RUN_ENDED_JS, timeout=RERUN_WAIT_MS)
             break
-        except Exception:  # noqa: BLE001 - the last attempt's timeout is the failure reported
+        except Exception:
             if attempt == RERUN_ATTEMPTS - 1:
                 raise
     await page.wait_for_timeout(200)
     titles = await page.get_by_role("heading", name=page_title(url_path)).count()
-    return {"page": url_path, "query": "rerun", "exceptions": await page.locator('[data-testid="stException"]').count(),
-            "not_found": 0 if titles else 1, "figure": None, "seconds": time.monotonic() - started,
-            "began": started, "ended": time.monotonic()}
+    return {
+        "page": url_path,
+        "query": "rerun",
+        "exceptions": await page.locator('[data-testid="stException"]').count(),
+        "not_found": 0 if titles else 1,
+        "figure": None,
+        "seconds": time.monotonic() - started,
+        "began": started,
+        "ended": time.monotonic(),
+    }
 
 
 async def drive(base: str, versions: Versions, log_path: Path) -> dict:
@@ -361,8 +426,16 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
     Opening pages is CPU-bound in Chromium, so only a few sessions reload at a time."""
     from playwright.async_api import async_playwright
 
-    run: dict = {"visits": [], "failures": [], "rebuilds": [], "rebuild_errors": [], "connected": 0,
-                 "b_start": None, "last": None, "server_side": ServerSide()}
+    run: dict = {
+        "visits": [],
+        "failures": [],
+        "rebuilds": [],
+        "rebuild_errors": [],
+        "connected": 0,
+        "b_start": None,
+        "last": None,
+        "server_side": ServerSide(),
+    }
     t0 = time.monotonic()
     all_loaded, checked = asyncio.Event(), asyncio.Event()
     loaded: set[int] = set()
@@ -381,7 +454,7 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
             started = time.monotonic()
             try:
                 versions.switch(target)
-            except Exception as e:  # noqa: BLE001 - reported by the test
+            except Exception as e:
                 run["rebuild_errors"].append(f"{type(e).__name__}: {e}")
             done = time.monotonic()
             run["rebuilds"].append((target, started, done))
@@ -394,15 +467,18 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
         # session that happened to be mid-page when the rebuilds started is still observed under them.
         deadline = time.monotonic() + ALL_ACTIVE_WAIT_SECONDS
         while time.monotonic() < deadline and set(range(BROWSER_SESSIONS)) - {
-                v["session"] for v in list(run["visits"]) if v["began"] >= run["b_start"]}:
+            v["session"] for v in list(run["visits"]) if v["began"] >= run["b_start"]
+        }:
             time.sleep(0.3)
         side.stop()
 
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            contexts = [await browser.new_context(viewport={"width": 1000, "height": 700}, locale="ko-KR")
-                        for _ in range(BROWSER_SESSIONS)]
+            contexts = [
+                await browser.new_context(viewport={"width": 1000, "height": 700}, locale="ko-KR")
+                for _ in range(BROWSER_SESSIONS)
+            ]
             pages = [await c.new_page() for c in contexts]
 
             def record(i: int, v: dict) -> None:
@@ -413,7 +489,7 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
                 first_page, first_query = FIRST_VISITS[i % len(FIRST_VISITS)]
                 try:
                     record(i, await visit(pages[i], base, first_page, first_query))
-                except Exception as e:  # noqa: BLE001 - every failure is reported with its URL
+                except Exception as e:
                     run["failures"].append(f"session {i} {first_page} {first_query}: {type(e).__name__}: {e}"[:600])
                 loaded.add(i)
                 if len(loaded) == BROWSER_SESSIONS:
@@ -434,14 +510,12 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
                             await asyncio.sleep(RERUN_PAUSE_SECONDS)
                         else:
                             record(i, await visit(pages[i], base, url_path, query))
-                    except Exception as e:  # noqa: BLE001
+                    except Exception as e:
                         run["failures"].append(f"session {i} {url_path} {query}: {type(e).__name__}: {e}"[:600])
 
             async def conductor() -> None:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(all_loaded.wait(), timeout=FIRST_LOAD_CAP_SECONDS)
-                except asyncio.TimeoutError:
-                    pass
                 run["loaded"] = len(loaded)
                 run["loaded_after"] = time.monotonic() - t0
                 # Every page holds a finished run: all of them must be connected at this moment.
@@ -450,9 +524,12 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
                     states = []
                     for pg in pages:
                         try:
-                            states.append(await pg.locator('[data-testid="stApp"]').get_attribute(
-                                "data-test-connection-state", timeout=1_000))
-                        except Exception:  # noqa: BLE001 - a page still loading is simply not counted
+                            states.append(
+                                await pg.locator('[data-testid="stApp"]').get_attribute(
+                                    "data-test-connection-state", timeout=1_000
+                                )
+                            )
+                        except Exception:
                             states.append(None)
                     run["states"] = states
                     run["connected"] = sum(1 for st in states if st == "CONNECTED")
@@ -479,7 +556,7 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
             # After the last rebuild (V1) is in place: one more overview, in a session started now.
             try:
                 run["last"] = await visit(pages[0], base, "overview", {"year": "2018"})
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 run["failures"].append(f"last visit: {type(e).__name__}: {e}"[:600])
             run["b_log"] = server_errors(log_path, run["b_log_start"])
             run["seconds"] = time.monotonic() - t0
@@ -523,8 +600,10 @@ def test_a_browser_sessions_at_once_never_show_an_exception(browser_run):
     a = [v for v in run["visits"] if v["phase"] == "a"]
     assert not [f for f in run["failures"] if "last visit" not in f], run["failures"][:5]
     missing = set(range(BROWSER_SESSIONS)) - {v["session"] for v in a}
-    assert not missing, (f"{len(missing)} of {BROWSER_SESSIONS} sessions had no finished page after "
-                         f"{run['loaded_after']:.0f} s: {sorted(missing)}")
+    assert not missing, (
+        f"{len(missing)} of {BROWSER_SESSIONS} sessions had no finished page after "
+        f"{run['loaded_after']:.0f} s: {sorted(missing)}"
+    )
     # All first pages were being served at once: the last one began before the first one ended.
     first = {}
     for v in sorted(run["visits"], key=lambda v: v["began"]):
@@ -554,9 +633,11 @@ def test_b_rebuilds_under_load_show_old_or_new_figure_never_an_error(browser_run
     allowed = {env.figures[0], env.figures[1]}
     assert set(figures) <= allowed, set(figures) - allowed
     assert run["last"] and not run["last"]["exceptions"] and run["last"]["figure"] in allowed
-    print(f"\nphase b: {_summary(b)}; figures seen {sorted(set(f for f in figures if f))}; rebuilds took "
-          f"{[round(e - s, 1) for _, s, e in run['rebuilds']]} s; {run['cut_short']} visits cut at the end; "
-          f"browser part {run['seconds']:.0f} s")
+    print(
+        f"\nphase b: {_summary(b)}; figures seen {sorted(set(f for f in figures if f))}; rebuilds took "
+        f"{[round(e - s, 1) for _, s, e in run['rebuilds']]} s; {run['cut_short']} visits cut at the end; "
+        f"browser part {run['seconds']:.0f} s"
+    )
 
 
 def test_b_server_shows_the_new_figure_after_the_rebuild(browser_run, env):
@@ -573,6 +654,7 @@ def test_b_server_shows_the_new_figure_after_the_rebuild(browser_run, env):
 
 # ---------------------------------------------------------------- server side, no browser
 
+
 def _standalone_server_side(versions: Versions) -> dict:
     if versions.current != 0:
         versions.switch(0)
@@ -587,7 +669,7 @@ def _standalone_server_side(versions: Versions) -> dict:
             started = time.monotonic()
             try:
                 versions.switch(target)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 errors.append(f"rebuild: {type(e).__name__}: {e}")
             rebuilds.append((target, started, time.monotonic()))
 
@@ -635,7 +717,9 @@ def test_c_calls_between_rebuilds_see_the_version_on_disk(server_side_run, env):
     windows += [(v, end, nxt[1]) for (v, _, end), nxt in zip(rebuilds, rebuilds[1:] + [(None, float("inf"), None)])]
     checked = 0
     for version, lo, hi in windows:
-        inside = [(name, got) for name, got, began, ended in server_side_run["side"].results if lo < began and ended < hi]
+        inside = [
+            (name, got) for name, got, began, ended in server_side_run["side"].results if lo < began and ended < hi
+        ]
         stale = sorted({name for name, got in inside if got != env.known[version][name]})
         assert not stale, f"V{version} on disk, but these calls returned the other version: {stale}"
         checked += len(inside)

@@ -8,6 +8,7 @@ unchanged. The ``accept_*`` files hold text that only looks like a formula or SQ
 ingested as text and neutralised on export. One very large file (200k rows, one bad cell near the
 end) is generated here at test time instead of being stored.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,12 +24,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import PROJECT_DIR, SHIPPED_EXTRACTS
+
 from core.dashboard import db, export
+from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
 from core.pipeline.build import build
-from core.dashboard.filters import Filters
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ACCEPT = "ACCEPT"
@@ -57,9 +58,16 @@ EXPECT: dict[str, list[str] | str] = {
     # wrong types and values
     "budget_line_text_in_amount.csv": ["3행, '본예산'열", "기대: 금액 숫자", "'약 천만원'"],
     "budget_line_text_amount.xlsx": ["3행, '본예산'열", "기대: 금액 숫자", "'천만원 정도'"],
-    "budget_line_amount_below_won.csv": ["2행, '본예산'열", "기대: 원 단위에서 원 미만이 생기지 않는 금액", "'1,234.5'"],
+    "budget_line_amount_below_won.csv": [
+        "2행, '본예산'열",
+        "기대: 원 단위에서 원 미만이 생기지 않는 금액",
+        "'1,234.5'",
+    ],
     "budget_line_amount_in_persons.csv": ["4행, '본예산'열", "기대: 금액의 단위가 원·천원·백만원·억원 중 하나", "'명'"],
-    "budget_line_amount_overflow.csv": ["3행, '본예산'열", "기대: -1,000,000,000,000,000 이상 1,000,000,000,000,000 이하"],
+    "budget_line_amount_overflow.csv": [
+        "3행, '본예산'열",
+        "기대: -1,000,000,000,000,000 이상 1,000,000,000,000,000 이하",
+    ],
     "budget_line_amount_formula.csv": ["2행, '본예산'열", "기대: 금액 숫자", "'=SUM(O3:O4)'"],
     "budget_line_page_sql.csv": ["3행, '쪽수'열", "기대: 정수", "'1; DROP TABLE budget_line; --'"],
     "budget_line_page_negative.csv": ["2행, '쪽수'열", "기대: 0 이상 100,000 이하", "-3"],
@@ -86,14 +94,31 @@ EXPECT: dict[str, list[str] | str] = {
     "indicator_value_blank.csv": ["3행, '값'열", "기대: 값 (필수 열이 비어 있습니다)"],
     "indicator_bad_kind.csv": ["4행, '구분'열", "기대: 실적 / 목표 / 계획 / 현황 중 하나", "'추정'"],
     # keys and totals
-    "budget_line_duplicate_key.csv": ["4행, 키 열(doc_id, source_section, item_id, fiscal_year)", "3행과 같은 키",
-                                      "C01-2", "기대: 키마다 한 행"],
-    "call_center_daily_duplicate_key.csv": ["3행, 키 열(agency, call_date, topic, channel)", "2행과 같은 키",
-                                            "기대: 키마다 한 행"],
-    "budget_line_key_already_loaded.csv": ["2행, 키 열(doc_id, source_section, item_id, fiscal_year)",
-                                           "이미 적재된 묶음 'seed-000'", "000-S01", "기대: 새 키"],
-    "budget_line_total_mismatch.csv": ["5행, '본예산'열", "합계 불일치", "6,500", "6,000",
-                                       "기대: 합계가 부분의 합과 같음", "--accept-total-differences"],
+    "budget_line_duplicate_key.csv": [
+        "4행, 키 열(doc_id, source_section, item_id, fiscal_year)",
+        "3행과 같은 키",
+        "C01-2",
+        "기대: 키마다 한 행",
+    ],
+    "call_center_daily_duplicate_key.csv": [
+        "3행, 키 열(agency, call_date, topic, channel)",
+        "2행과 같은 키",
+        "기대: 키마다 한 행",
+    ],
+    "budget_line_key_already_loaded.csv": [
+        "2행, 키 열(doc_id, source_section, item_id, fiscal_year)",
+        "이미 적재된 묶음 'seed-000'",
+        "000-S01",
+        "기대: 새 키",
+    ],
+    "budget_line_total_mismatch.csv": [
+        "5행, '본예산'열",
+        "합계 불일치",
+        "6,500",
+        "6,000",
+        "기대: 합계가 부분의 합과 같음",
+        "--accept-total-differences",
+    ],
     "budget_line_rate_mismatch.csv": ["3행, '집행률(인쇄)'열", "집행률 불일치", "인쇄 55", "부분합 40", "기대:"],
     # the row is missing from this message (see test_total_mismatch_without_item_id_names_the_row)
     "headcount_total_mismatch.csv": ["'정원'열", "합계 불일치", "11", "기대: 합계가 부분의 합과 같음"],
@@ -121,8 +146,11 @@ GOOD = sorted(k for k, v in EXPECT.items() if v == ACCEPT)
 # What the accepted files hold in 사업명 / 비고, verbatim.
 ACCEPTED_TEXT = {
     "accept_budget_line_formula_text.csv": ['=HYPERLINK("http://x","y")', "+1+1", "-2+3"],
-    "accept_budget_line_sql_text.csv": ["'; DROP TABLE budget_line; --", "Robert'); DROP TABLE students;--",
-                                        "1 UNION SELECT * FROM build_info"],
+    "accept_budget_line_sql_text.csv": [
+        "'; DROP TABLE budget_line; --",
+        "Robert'); DROP TABLE students;--",
+        "1 UNION SELECT * FROM build_info",
+    ],
     "accept_budget_line_formula_text.xlsx": ["=CMD|' /C calc'!A0", "@SUM(1+1)*cmd"],
 }
 
@@ -132,15 +160,19 @@ def corpus_files() -> list[str]:
 
 
 def tree_digest(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def run_cli(args: list[str], data_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess:
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
     env.pop("DASHBOARD_DB", None)
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=PROJECT_DIR, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +212,7 @@ def bad_runs(pristine, tmp_path_factory) -> dict[str, tuple[subprocess.Completed
 
 def test_every_corpus_file_has_an_expectation():
     files = corpus_files()
-    assert set(files) == set(EXPECT), (set(files) ^ set(EXPECT))
+    assert set(files) == set(EXPECT), set(files) ^ set(EXPECT)
     assert len(BAD) >= 40
     for name in files:
         assert (CORPUS / name).stat().st_size <= 64 * 1024, f"{name} is not small"
@@ -217,8 +249,10 @@ def test_text_that_looks_like_a_formula_or_sql_is_accepted_and_neutralised(name,
     monkeypatch.delenv("DASHBOARD_DB", raising=False)
     db.reset()
     try:
-        counts = {t: int(db.query(f"SELECT count(*) AS n FROM {t}", cache=False)["n"].iat[0])
-                  for t in ("budget_line", "org_tree", "build_info", "source_document")}
+        counts = {
+            t: int(db.query(f"SELECT count(*) AS n FROM {t}", cache=False)["n"].iat[0])
+            for t in ("budget_line", "org_tree", "build_info", "source_document")
+        }
         assert counts["budget_line"] == 327 + 3 and counts["build_info"] == 1 and counts["source_document"] == 5
         df = budget_queries.budget_items(Filters(), "C01", "코퍼스 예산표", None)
         names = list(df["사업명"])

@@ -1,8 +1,9 @@
 """README must stay true: its data dictionary and alert rules come from the code."""
+
 from pathlib import Path
 
-from core.pipeline import dictionary
 from core.dashboard.rules import RULES
+from core.pipeline import dictionary
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

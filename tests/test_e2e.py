@@ -10,30 +10,32 @@ Expected figures are the printed ones (000: 지방공무원인사관리 본예�
 2018 = 000 예산현액 총계 47,744,891 + 004 2018 투자계획 16,033 백만원 = 63,777,891 천원;
 all years → latest year 2024 = 002 예산 계 14,872,545 천원).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import openpyxl
 import pytest
-
-from conftest import PROJECT_DIR, app_pages, dashboard_env
+from conftest import PROJECT_DIR, app_pages, streamlit_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 DOWNLOADS = ARTIFACTS / "downloads"
@@ -47,49 +49,16 @@ if not Path(CHROMIUM).exists():
 
 # ---------------------------------------------------------------- fixtures
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(dashboard_data, tmp_path_factory):
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=PROJECT_DIR, env=dashboard_env(dashboard_data), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not answer on {base}:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.3)
+    with streamlit_server(dashboard_data, log_path) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
-        # an uncaught exception in a page is only visible in the server log (showErrorDetails = "none")
-        text = log_path.read_text(errors="replace")
-        server_errors = [line for line in text.splitlines() if "Traceback" in line or "Uncaught app" in line]
-        print(f"\nstreamlit log: {log_path} ({len(server_errors)} error lines)")
+    # an uncaught exception in a page is only visible in the server log (showErrorDetails = "none")
+    text = log_path.read_text(errors="replace")
+    server_errors = [line for line in text.splitlines() if "Traceback" in line or "Uncaught app" in line]
+    print(f"\nstreamlit log: {log_path} ({len(server_errors)} error lines)")
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +87,7 @@ def page(shared_page):
 
 # ---------------------------------------------------------------- helpers
 
+
 def url_for(base: str, url_path: str, query: dict[str, str] | None = None) -> str:
     # The default page lives at "/" (st.navigation ignores its url_path; /overview answers "Page not found").
     path = "" if url_path == "overview" else url_path
@@ -140,8 +110,10 @@ def settle(pg, timeout: float = 90) -> None:
             return
         last = state
         pg.wait_for_timeout(250)
-    raise AssertionError(f"{pg.url} did not settle: skeletons={last and last[1]}, running={last and last[2]}, "
-                         f"text={(last or [''])[0][-300:]!r}")
+    raise AssertionError(
+        f"{pg.url} did not settle: skeletons={last and last[1]}, running={last and last[2]}, "
+        f"text={(last or [''])[0][-300:]!r}"
+    )
 
 
 def assert_no_exception(pg) -> None:
@@ -172,7 +144,9 @@ def nav_title(url_path: str) -> str:
 
 def go_to(pg, url_path: str) -> None:
     """Move to another page with the sidebar navigation (same session, no reload)."""
-    pg.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(has_text=nav_title(url_path)).first.click()
+    pg.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]').filter(
+        has_text=nav_title(url_path)
+    ).first.click()
     pg.get_by_role("heading", name=page_title(url_path)).wait_for(timeout=60_000)
     settle(pg)
     assert_no_exception(pg)
@@ -240,6 +214,7 @@ def checked_unit(pg) -> str:
 
 # ---------------------------------------------------------------- tests
 
+
 def test_every_page_renders_and_is_screenshotted(server, page):
     """Open the app at / and visit every page through the sidebar navigation, as a user does."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -261,7 +236,8 @@ def test_sidebar_year_changes_url_and_figures(server, page):
     page.wait_for_url(re.compile(r"[?&]year=2018(&|$)"))
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
-                 .some(e => e.innerText.includes('63,777,891'))""")
+                 .some(e => e.innerText.includes('63,777,891'))"""
+    )
     settle(page)
     assert metric_value(page, "총 예산") == "63,777,891 천원"  # 000 47,744,891 + 004 16,033 백만원
     assert sidebar_select_value(page, "연도") == "2018년"

@@ -5,6 +5,7 @@ and must leave every existing extract byte-for-byte as it was. Existing data is 
 copy of the shipped extracts in a tmp folder; nothing is written under datasets/.
 The fixtures are described in tests/fixtures/make_fixtures.py.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,10 +53,14 @@ EXPECTED_VALID = {
 
 # ---------------------------------------------------------------- helpers
 
+
 def tree_digest(root: Path) -> dict[str, str]:
     """sha256 of every file under root, by relative path (new or leftover temp files show up too)."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -90,8 +95,9 @@ def read_extract(path: Path) -> dict[str, list]:
 def run_cli(args: list[str], data_dir: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
     env.pop("DASHBOARD_DB", None)
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=PROJECT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def assert_valid_values(path: Path, skip: tuple[str, ...] = ()) -> None:
@@ -106,31 +112,58 @@ def assert_valid_values(path: Path, skip: tuple[str, ...] = ()) -> None:
 
 # fixture, then the fragments the message must contain: row, column, what was expected (and what was found).
 BAD_FILES = [
-    pytest.param("budget_line_mixed_encoding.csv",
-                 ["3행", "인코딩", "기대: UTF-8 또는 CP949"], id="mixed-encodings"),
-    pytest.param("budget_line_missing_column.csv",
-                 ["1행", "필수 열 '사업명'(name)", "기대: 열 이름 '사업명' 또는 'name'"], id="missing-required-column"),
-    pytest.param("budget_line_unknown_column.csv",
-                 ["1행, X열 '담당자 메모'", "알 수 없는 열", "기대: budget_line 표의 열"], id="unknown-extra-column"),
-    pytest.param("budget_line_duplicate_column.csv",
-                 ["1행, X열 '본예산'", "두 번", "기대: 열마다 한 번"], id="duplicated-column"),
-    pytest.param("budget_line_text_amount.csv",
-                 ["2행, '본예산'열", "기대: 금액 숫자", "'약 천만원'"], id="text-in-amount"),
-    pytest.param("budget_line_rate_out_of_range.csv",
-                 ["2행, '집행률(인쇄)'열", "기대: -1,000 이상 1,000 이하", "5,000"], id="rate-out-of-range"),
-    pytest.param("budget_line_duplicate_key.csv",
-                 ["4행, 키 열(doc_id, source_section, item_id, fiscal_year)", "3행과 같은 키", "T01-2",
-                  "기대: 키마다 한 행"], id="duplicate-key-in-file"),
-    pytest.param("budget_line_bad_total.csv",
-                 ["5행, '본예산'열", "합계 불일치", "3,300", "3,234", "기대: 합계가 부분의 합과 같음",
-                  "--accept-total-differences"], id="total-does-not-add-up"),
+    pytest.param("budget_line_mixed_encoding.csv", ["3행", "인코딩", "기대: UTF-8 또는 CP949"], id="mixed-encodings"),
+    pytest.param(
+        "budget_line_missing_column.csv",
+        ["1행", "필수 열 '사업명'(name)", "기대: 열 이름 '사업명' 또는 'name'"],
+        id="missing-required-column",
+    ),
+    pytest.param(
+        "budget_line_unknown_column.csv",
+        ["1행, X열 '담당자 메모'", "알 수 없는 열", "기대: budget_line 표의 열"],
+        id="unknown-extra-column",
+    ),
+    pytest.param(
+        "budget_line_duplicate_column.csv", ["1행, X열 '본예산'", "두 번", "기대: 열마다 한 번"], id="duplicated-column"
+    ),
+    pytest.param(
+        "budget_line_text_amount.csv", ["2행, '본예산'열", "기대: 금액 숫자", "'약 천만원'"], id="text-in-amount"
+    ),
+    pytest.param(
+        "budget_line_rate_out_of_range.csv",
+        ["2행, '집행률(인쇄)'열", "기대: -1,000 이상 1,000 이하", "5,000"],
+        id="rate-out-of-range",
+    ),
+    pytest.param(
+        "budget_line_duplicate_key.csv",
+        ["4행, 키 열(doc_id, source_section, item_id, fiscal_year)", "3행과 같은 키", "T01-2", "기대: 키마다 한 행"],
+        id="duplicate-key-in-file",
+    ),
+    pytest.param(
+        "budget_line_bad_total.csv",
+        [
+            "5행, '본예산'열",
+            "합계 불일치",
+            "3,300",
+            "3,234",
+            "기대: 합계가 부분의 합과 같음",
+            "--accept-total-differences",
+        ],
+        id="total-does-not-add-up",
+    ),
     pytest.param("budget_line_empty.csv", ["빈 파일", "기대: 첫 행에 열 이름"], id="empty-file"),
     pytest.param("budget_line_header_only.csv", ["데이터 행이 없습니다", "기대: 2행부터 데이터"], id="header-only"),
     pytest.param("budget_line_binary.csv", ["1행", "바이너리", "기대: CSV 텍스트 또는 XLSX"], id="binary-garbage"),
-    pytest.param("budget_line_long_cell.csv",
-                 ["2행, '사업명'열", "기대: 2000자 이하의 텍스트", "2,500자"], id="cell-over-2000-chars"),
-    pytest.param("budget_line_wrong_unit.csv",
-                 ["2행, '본예산'열", "기대: 금액의 단위가 원·천원·백만원·억원 중 하나", "'명'"], id="money-in-명"),
+    pytest.param(
+        "budget_line_long_cell.csv",
+        ["2행, '사업명'열", "기대: 2000자 이하의 텍스트", "2,500자"],
+        id="cell-over-2000-chars",
+    ),
+    pytest.param(
+        "budget_line_wrong_unit.csv",
+        ["2행, '본예산'열", "기대: 금액의 단위가 원·천원·백만원·억원 중 하나", "'명'"],
+        id="money-in-명",
+    ),
 ]
 
 
@@ -178,6 +211,7 @@ def test_cli_accepts_total_difference_with_flag(root, tmp_path):
 
 
 # ---------------------------------------------------------------- files that must be accepted
+
 
 def test_valid_utf8_file_is_ingested_with_exact_values(root, tmp_path):
     path = fixture("budget_line_valid.csv", tmp_path)
@@ -238,14 +272,82 @@ def _workbook(path: Path) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "예산"
-    ws.append(["문서", "출처 표·절", "인쇄 단위", "기준일", "기관", "부서", "회계연도", "항목 ID", "구분", "사업명",
-               "합계 행", "본예산", "예산현액", "집행액", "집행률"])
-    ws.append(["X01", "엑셀 예산표", "백만원", dt.date(2024, 6, 30), "테스트교육청", "총무과", 2024, "X01-1",
-               "세부사업", "가 사업", 0, 1234, "1,234", 617, "50%"])
-    ws.append(["X01", "엑셀 예산표", "백만원", dt.datetime(2024, 6, 30), "테스트교육청", "총무과", 2024, "X01-2",
-               "세부사업", "나 사업", 0, "△10", 2000.5, None, None])
-    ws.append(["X01", "엑셀 예산표", "백만원", "2024-06-30", "테스트교육청", "총무과", 2024, "X01-T",
-               "합계", "계", 1, 1224, 3234.5, 617, 19.1])
+    ws.append(
+        [
+            "문서",
+            "출처 표·절",
+            "인쇄 단위",
+            "기준일",
+            "기관",
+            "부서",
+            "회계연도",
+            "항목 ID",
+            "구분",
+            "사업명",
+            "합계 행",
+            "본예산",
+            "예산현액",
+            "집행액",
+            "집행률",
+        ]
+    )
+    ws.append(
+        [
+            "X01",
+            "엑셀 예산표",
+            "백만원",
+            dt.date(2024, 6, 30),
+            "테스트교육청",
+            "총무과",
+            2024,
+            "X01-1",
+            "세부사업",
+            "가 사업",
+            0,
+            1234,
+            "1,234",
+            617,
+            "50%",
+        ]
+    )
+    ws.append(
+        [
+            "X01",
+            "엑셀 예산표",
+            "백만원",
+            dt.datetime(2024, 6, 30),
+            "테스트교육청",
+            "총무과",
+            2024,
+            "X01-2",
+            "세부사업",
+            "나 사업",
+            0,
+            "△10",
+            2000.5,
+            None,
+            None,
+        ]
+    )
+    ws.append(
+        [
+            "X01",
+            "엑셀 예산표",
+            "백만원",
+            "2024-06-30",
+            "테스트교육청",
+            "총무과",
+            2024,
+            "X01-T",
+            "합계",
+            "계",
+            1,
+            1224,
+            3234.5,
+            617,
+            19.1,
+        ]
+    )
     wb.save(path)
     return path
 
@@ -303,6 +405,7 @@ def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):
 
 # ---------------------------------------------------------------- keys across batches
 
+
 def test_duplicate_key_against_existing_batch_in_same_folder(tmp_path):
     root = tmp_path / "extracts"
     ingest_files([fixture("budget_line_valid.csv", tmp_path)], root=root)
@@ -326,9 +429,12 @@ def test_reingesting_the_same_batch_name_replaces_it(tmp_path):
 def test_duplicate_key_against_shipped_batch_with_blank_year(root, tmp_path):
     # 001 prints no year, so its shipped rows have fiscal_year NULL.
     path = tmp_path / "budget_line_dup001.csv"
-    path.write_text("문서,출처 표·절,인쇄 단위,기관,부서,회계연도,항목 ID,구분,사업명,본예산\n"
-                    "001,인사제도의 공정 · 투명성 확보 / 추진계획,천원,부천시,총무과,,001-2-1,계획사업,"
-                    "대체인력지원 예산확보,\"62,383\"\n", encoding="utf-8")
+    path.write_text(
+        "문서,출처 표·절,인쇄 단위,기관,부서,회계연도,항목 ID,구분,사업명,본예산\n"
+        "001,인사제도의 공정 · 투명성 확보 / 추진계획,천원,부천시,총무과,,001-2-1,계획사업,"
+        '대체인력지원 예산확보,"62,383"\n',
+        encoding="utf-8",
+    )
     message = refused([path], root)
     assert "budget_line_dup001.csv: 2행" in message
     assert "이미 적재된 묶음 'seed-001'" in message
@@ -336,14 +442,18 @@ def test_duplicate_key_against_shipped_batch_with_blank_year(root, tmp_path):
 
 def test_duplicate_key_against_shipped_batch_with_year(root, tmp_path):
     path = tmp_path / "budget_line_dup000.csv"
-    path.write_text("문서,출처 표·절,인쇄 단위,기관,부서,회계연도,항목 ID,구분,사업명,본예산\n"
-                    "000,2018년 본예산 사업별 내역,천원,서울특별시교육청,총무과,2018,000-S01,세부사업,"
-                    "교육행정기록물관리,\"925,286\"\n", encoding="utf-8")
+    path.write_text(
+        "문서,출처 표·절,인쇄 단위,기관,부서,회계연도,항목 ID,구분,사업명,본예산\n"
+        "000,2018년 본예산 사업별 내역,천원,서울특별시교육청,총무과,2018,000-S01,세부사업,"
+        '교육행정기록물관리,"925,286"\n',
+        encoding="utf-8",
+    )
     message = refused([path], root)
     assert "이미 적재된 묶음 'seed-000'" in message
 
 
 # ---------------------------------------------------------------- several files in one call
+
 
 def test_multi_file_ingest_with_a_bad_second_file_writes_neither(root, tmp_path):
     good = fixture("budget_line_valid.csv", tmp_path)

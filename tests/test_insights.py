@@ -9,6 +9,7 @@ comment beside it from the rule text in rules.RULES:
 
 The last part checks the same rules on a copy of the shipped data, and the 부서 브리핑 workbook.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +20,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core.dashboard import db, export
-from core.dashboard.queries import insights as insights_queries, quarterly as quarterly_queries, training as training_queries
-from core.dashboard import rules
+from core.dashboard import db, export, rules
 from core.dashboard.briefing import briefing_xlsx
-from core.pipeline.build import build
 from core.dashboard.filters import Filters, describe
+from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.dashboard.queries import training as training_queries
+from core.pipeline.build import build
 from core.pipeline.ingest import write_batches
 from core.pipeline.schema import BUDGET_LINE, CALL_CENTER_DAILY, QUARTERLY_EXECUTION, TRAINING_RESULT, TRAINING_TARGET
 
@@ -33,6 +35,7 @@ DIVISION = "점검과"
 
 
 # ---------------------------------------------------------------- a tiny data set, known by hand
+
 
 def frame(table, rows: list[dict]) -> pd.DataFrame:
     """Rows for one extract table; unnamed columns are empty, flags false."""
@@ -45,9 +48,20 @@ def frame(table, rows: list[dict]) -> pd.DataFrame:
 
 
 def budget(item_id: str, name: str, year: int, section: str, as_of: dt.date | None, **money) -> dict:
-    return {"doc_id": "X", "source_section": section, "page": 1, "unit": "원", "as_of": as_of, "agency": AGENCY,
-            "division": DIVISION, "fiscal_year": year, "item_id": item_id, "level": "세부사업", "name": name,
-            **money}
+    return {
+        "doc_id": "X",
+        "source_section": section,
+        "page": 1,
+        "unit": "원",
+        "as_of": as_of,
+        "agency": AGENCY,
+        "division": DIVISION,
+        "fiscal_year": year,
+        "item_id": item_id,
+        "level": "세부사업",
+        "name": name,
+        **money,
+    }
 
 
 D2018 = dt.date(2018, 7, 9)
@@ -57,16 +71,19 @@ M = 1_000_000
 
 BUDGET_ROWS = [
     # 집행 점검, 2018-07-09 (half the pace = 26.03 %)
-    budget("X-A", "부진 사업", 2018, S_EXEC, D2018, budget_current=M, committed=170_000),        # 17.0 % → 집행 부진
-    budget("X-B", "정상 사업", 2018, S_EXEC, D2018, budget_current=M, committed=600_000),        # 60.0 % → fine
-    budget("X-C", "미집행 사업", 2018, S_EXEC, D2018, budget_current=M, committed=0),            # 0 → 집행 없음
-    budget("X-D", "경계 아래 사업", 2018, S_EXEC, D2018, budget_current=M, committed=255_000),   # 25.5 % → 집행 부진
-    budget("X-E", "경계 위 사업", 2018, S_EXEC, D2018, budget_current=M, committed=265_000),     # 26.5 % → fine
+    budget("X-A", "부진 사업", 2018, S_EXEC, D2018, budget_current=M, committed=170_000),  # 17.0 % → 집행 부진
+    budget("X-B", "정상 사업", 2018, S_EXEC, D2018, budget_current=M, committed=600_000),  # 60.0 % → fine
+    budget("X-C", "미집행 사업", 2018, S_EXEC, D2018, budget_current=M, committed=0),  # 0 → 집행 없음
+    budget("X-D", "경계 아래 사업", 2018, S_EXEC, D2018, budget_current=M, committed=255_000),  # 25.5 % → 집행 부진
+    budget("X-E", "경계 위 사업", 2018, S_EXEC, D2018, budget_current=M, committed=265_000),  # 26.5 % → fine
     budget("X-F", "본예산만 사업", 2018, S_EXEC, D2018, budget_original=2 * M, committed=200_000),  # 10.0 % of 본예산
     # A parent is judged by its children only: 1 % itself, but its one child is at 50 %.
     budget("X-P", "상위 사업", 2018, S_EXEC, D2018, budget_current=M, committed=10_000),
-    {**budget("X-P-1", "하위 사업", 2018, S_EXEC, D2018, budget_current=M, committed=500_000),
-     "parent_item_id": "X-P", "level": "과제세부"},
+    {
+        **budget("X-P-1", "하위 사업", 2018, S_EXEC, D2018, budget_current=M, committed=500_000),
+        "parent_item_id": "X-P",
+        "level": "과제세부",
+    },
     # 분기별 집행계획 tasks (2024)
     budget("X-Q1", "연말 집중 과제", 2024, "시험 과제별", D2024, budget_original=M),
     budget("X-Q2", "고른 집행 과제", 2024, "시험 과제별", D2024, budget_original=M),
@@ -85,50 +102,118 @@ BUDGET_ROWS = [
 
 
 def quarters(item_id: str, amounts: list[int]) -> list[dict]:
-    return [{"doc_id": "X", "source_section": "주요업무별 예산 내역", "page": 2, "unit": "원", "as_of": D2024,
-             "item_id": item_id, "fiscal_year": 2024, "quarter": q, "amount": a,
-             "status": "집행" if q <= 2 else "집행예정"} for q, a in zip(range(1, 5), amounts)]
+    return [
+        {
+            "doc_id": "X",
+            "source_section": "주요업무별 예산 내역",
+            "page": 2,
+            "unit": "원",
+            "as_of": D2024,
+            "item_id": item_id,
+            "fiscal_year": 2024,
+            "quarter": q,
+            "amount": a,
+            "status": "집행" if q <= 2 else "집행예정",
+        }
+        for q, a in zip(range(1, 5), amounts)
+    ]
 
 
 QUARTER_ROWS = (
-    quarters("X-Q1", [100_000, 200_000, 250_000, 450_000])    # actual 30 %, Q4 45.0 % → 연말 집중 only
+    quarters("X-Q1", [100_000, 200_000, 250_000, 450_000])  # actual 30 %, Q4 45.0 % → 연말 집중 only
     + quarters("X-Q2", [250_000, 250_000, 110_000, 390_000])  # actual 50 %, Q4 39.0 % → nothing
-    + quarters("X-Q3", [0, 0, 500_000, 500_000])              # nothing spent yet, Q4 50 % → 집행 없음 + 연말 집중
-    + quarters("X-Q4", [None, None, 700_000, 300_000])        # Q1–Q2 printed '-', Q4 30 % → 집행 없음 only
+    + quarters("X-Q3", [0, 0, 500_000, 500_000])  # nothing spent yet, Q4 50 % → 집행 없음 + 연말 집중
+    + quarters("X-Q4", [None, None, 700_000, 300_000])  # Q1–Q2 printed '-', Q4 30 % → 집행 없음 only
 )
 
 # 추진 목표 (100명 each) and the 실적 at 2024-06-30
 TRAINING = [
     # name, 추진시기, 실적 인원, window elapsed, projected, verdict
-    ("연중 연수", "1~12월", 40, 50.0, 80.0, "미달 우려"),     # 6 of 12 months → 40 / 0.5
-    ("봄 연수", "3~6월", 40, 100.0, 40.0, "미달 우려"),       # window over → 40 / 1.0
-    ("가을 연수", "10월", 0, 0.0, None, "추진 시기 전"),       # window not started
-    ("달성 연수", "1~12월", 120, 50.0, 120.0, "이미 달성"),    # already over the target
-    ("순항 연수", "1~8월", 70, 75.0, 93.3, "달성 예상"),       # 6 of 8 months → 70 / 0.75
+    ("연중 연수", "1~12월", 40, 50.0, 80.0, "미달 우려"),  # 6 of 12 months → 40 / 0.5
+    ("봄 연수", "3~6월", 40, 100.0, 40.0, "미달 우려"),  # window over → 40 / 1.0
+    ("가을 연수", "10월", 0, 0.0, None, "추진 시기 전"),  # window not started
+    ("달성 연수", "1~12월", 120, 50.0, 120.0, "이미 달성"),  # already over the target
+    ("순항 연수", "1~8월", 70, 75.0, 93.3, "달성 예상"),  # 6 of 8 months → 70 / 0.75
 ]
-TARGET_ROWS = [{"doc_id": "X", "source_section": "시험 추진 목표", "page": 3, "unit": "명", "as_of": D2024,
-                "agency": AGENCY, "division": DIVISION, "fiscal_year": 2024, "task_item_id": "X-T",
-                "target_name": name, "period": period, "target_trainees": 100}
-               for name, period, *_ in TRAINING]
-RESULT_ROWS = [{"doc_id": "X", "source_section": "시험 추진 실적", "page": 4, "unit": "명", "as_of": D2024,
-                "agency": AGENCY, "division": DIVISION, "fiscal_year": 2024, "task_item_id": "X-T", "kind": "실적",
-                "group_name": name, "program": f"{name} 과정", "courses": 1, "trainees": actual}
-               for name, _, actual, *_ in TRAINING]
+TARGET_ROWS = [
+    {
+        "doc_id": "X",
+        "source_section": "시험 추진 목표",
+        "page": 3,
+        "unit": "명",
+        "as_of": D2024,
+        "agency": AGENCY,
+        "division": DIVISION,
+        "fiscal_year": 2024,
+        "task_item_id": "X-T",
+        "target_name": name,
+        "period": period,
+        "target_trainees": 100,
+    }
+    for name, period, *_ in TRAINING
+]
+RESULT_ROWS = [
+    {
+        "doc_id": "X",
+        "source_section": "시험 추진 실적",
+        "page": 4,
+        "unit": "명",
+        "as_of": D2024,
+        "agency": AGENCY,
+        "division": DIVISION,
+        "fiscal_year": 2024,
+        "task_item_id": "X-T",
+        "kind": "실적",
+        "group_name": name,
+        "program": f"{name} 과정",
+        "courses": 1,
+        "trainees": actual,
+    }
+    for name, _, actual, *_ in TRAINING
+]
 
 # 콜센터: monthly inbound per topic; base month 2018-06, forecast for 2018-07.
 CALLS = {
     # A: trend (120×3)/(100×3) = 1.2; expected = 200 × 1.2 = 240; 240 / 120 = 2.0 → 급증 예상
-    "A 성수기": {"2017-04": [100], "2017-05": [100], "2017-06": [100], "2017-07": [200],
-               "2018-04": [120], "2018-05": [120], "2018-06": [60, 60], "2018-07": [999]},
+    "A 성수기": {
+        "2017-04": [100],
+        "2017-05": [100],
+        "2017-06": [100],
+        "2017-07": [200],
+        "2018-04": [120],
+        "2018-05": [120],
+        "2018-06": [60, 60],
+        "2018-07": [999],
+    },
     # B: trend 1100/1000 = 1.1; expected = 333 × 1.1 = 366.3 → 366; 366.3 / 330 = 1.11 → no warning
-    "B 평이": {"2017-04": [300], "2017-05": [400], "2017-06": [300], "2017-07": [333],
-             "2018-04": [330], "2018-05": [440], "2018-06": [330]},
+    "B 평이": {
+        "2017-04": [300],
+        "2017-05": [400],
+        "2017-06": [300],
+        "2017-07": [333],
+        "2018-04": [330],
+        "2018-05": [440],
+        "2018-06": [330],
+    },
     # C: trend 1.0; expected 130; 130 / 100 = 1.3 exactly → 급증 예상 (the rule says 1.3배 이상)
-    "C 경계": {"2017-04": [100], "2017-05": [100], "2017-06": [100], "2017-07": [130],
-             "2018-04": [100], "2018-05": [100], "2018-06": [100]},
+    "C 경계": {
+        "2017-04": [100],
+        "2017-05": [100],
+        "2017-06": [100],
+        "2017-07": [130],
+        "2018-04": [100],
+        "2018-05": [100],
+        "2018-06": [100],
+    },
     # D: 2017-04 missing → no three-month trend → no forecast at all
-    "D 자료 부족": {"2017-05": [100], "2017-06": [100], "2017-07": [500],
-                "2018-04": [100], "2018-05": [100], "2018-06": [100]},
+    "D 자료 부족": {
+        "2017-05": [100],
+        "2017-06": [100],
+        "2017-07": [500],
+        "2018-04": [100],
+        "2018-05": [100],
+        "2018-06": [100],
+    },
 }
 
 
@@ -137,22 +222,35 @@ def call_rows() -> list[dict]:
     for topic, months in CALLS.items():
         for month, values in months.items():
             for day, v in enumerate(values, start=1):
-                rows.append({"doc_id": "sample", "agency": AGENCY, "division": DIVISION,
-                             "call_date": dt.date(int(month[:4]), int(month[5:]), day), "topic": topic,
-                             "channel": "전화", "inbound": v, "answered": v, "is_sample": True})
+                rows.append(
+                    {
+                        "doc_id": "sample",
+                        "agency": AGENCY,
+                        "division": DIVISION,
+                        "call_date": dt.date(int(month[:4]), int(month[5:]), day),
+                        "topic": topic,
+                        "channel": "전화",
+                        "inbound": v,
+                        "answered": v,
+                        "is_sample": True,
+                    }
+                )
     return rows
 
 
 @pytest.fixture(scope="module")
 def tiny_data(tmp_path_factory):
     root = tmp_path_factory.mktemp("insights-data")
-    write_batches([
-        (BUDGET_LINE, frame(BUDGET_LINE, BUDGET_ROWS), "x"),
-        (QUARTERLY_EXECUTION, frame(QUARTERLY_EXECUTION, QUARTER_ROWS), "x"),
-        (TRAINING_TARGET, frame(TRAINING_TARGET, TARGET_ROWS), "x"),
-        (TRAINING_RESULT, frame(TRAINING_RESULT, RESULT_ROWS), "x"),
-        (CALL_CENTER_DAILY, frame(CALL_CENTER_DAILY, call_rows()), "x"),
-    ], root / "extracts")
+    write_batches(
+        [
+            (BUDGET_LINE, frame(BUDGET_LINE, BUDGET_ROWS), "x"),
+            (QUARTERLY_EXECUTION, frame(QUARTERLY_EXECUTION, QUARTER_ROWS), "x"),
+            (TRAINING_TARGET, frame(TRAINING_TARGET, TARGET_ROWS), "x"),
+            (TRAINING_RESULT, frame(TRAINING_RESULT, RESULT_ROWS), "x"),
+            (CALL_CENTER_DAILY, frame(CALL_CENTER_DAILY, call_rows()), "x"),
+        ],
+        root / "extracts",
+    )
     build(root=root / "extracts", target=root / "dashboard.duckdb")
     return root
 
@@ -172,6 +270,7 @@ def alerts_for(watch: pd.DataFrame, name: str) -> dict[str, dict]:
 
 # ---------------------------------------------------------------- pace and window arithmetic
 
+
 def test_elapsed_share_counts_days_through_the_as_of_date():
     assert rules.elapsed_share(dt.date(2018, 1, 1)) == pytest.approx(1 / 365)
     assert rules.elapsed_share(dt.date(2018, 7, 9)) == pytest.approx(190 / 365)
@@ -179,22 +278,25 @@ def test_elapsed_share_counts_days_through_the_as_of_date():
     assert rules.elapsed_share(dt.date(2024, 12, 31)) == 1.0  # day 366 is capped
 
 
-@pytest.mark.parametrize("period, months", [
-    ("1~8월", [1, 2, 3, 4, 5, 6, 7, 8]),
-    ("4, 5, 7, 9월", [4, 5, 7, 9]),
-    ("동계, 하계", [1, 2, 7, 8, 12]),
-    ("연중", list(range(1, 13))),
-    ("5월, 10월", [5, 10]),
-    ("10월", [10]),
-    ("3~6월", [3, 4, 5, 6]),
-    ("9~10월", [9, 10]),
-    ("7월, 12월", [7, 12]),
-    ("11~2월", [1, 2, 11, 12]),  # a window over the new year
-    ("상반기", [1, 2, 3, 4, 5, 6]),
-    ("수시", list(range(1, 13))),
-    (None, list(range(1, 13))),
-    ("", list(range(1, 13))),
-])
+@pytest.mark.parametrize(
+    "period, months",
+    [
+        ("1~8월", [1, 2, 3, 4, 5, 6, 7, 8]),
+        ("4, 5, 7, 9월", [4, 5, 7, 9]),
+        ("동계, 하계", [1, 2, 7, 8, 12]),
+        ("연중", list(range(1, 13))),
+        ("5월, 10월", [5, 10]),
+        ("10월", [10]),
+        ("3~6월", [3, 4, 5, 6]),
+        ("9~10월", [9, 10]),
+        ("7월, 12월", [7, 12]),
+        ("11~2월", [1, 2, 11, 12]),  # a window over the new year
+        ("상반기", [1, 2, 3, 4, 5, 6]),
+        ("수시", list(range(1, 13))),
+        (None, list(range(1, 13))),
+        ("", list(range(1, 13))),
+    ],
+)
 def test_period_months(period, months):
     assert rules.period_months(period) == months
 
@@ -216,6 +318,7 @@ def test_rules_state_the_thresholds_the_code_uses():
 
 
 # ---------------------------------------------------------------- 집행 점검
+
 
 def test_execution_lag_is_flagged_below_half_the_pace(tiny):
     watch = insights_queries.execution_watch(Filters(year="2018"))
@@ -284,9 +387,20 @@ def test_watch_follows_the_filter(tiny):
 
 # ---------------------------------------------------------------- 목표 달성 전망
 
+
 def _line(name: str, period: str | None, target, actual, as_of=D2024) -> dict:
-    return {"세부사업": name, "과제 ID": "X-T", "추진시기": period, "목표 인원": target, "실적 인원": actual,
-            "목표 과정": None, "실적 과정": None, "기준일": as_of, "출처": "X", "쪽수": 1}
+    return {
+        "세부사업": name,
+        "과제 ID": "X-T",
+        "추진시기": period,
+        "목표 인원": target,
+        "실적 인원": actual,
+        "목표 과정": None,
+        "실적 과정": None,
+        "기준일": as_of,
+        "출처": "X",
+        "쪽수": 1,
+    }
 
 
 def test_projection_on_hand_made_lines():
@@ -308,12 +422,14 @@ def test_projection_on_hand_made_lines():
 
 
 def test_projection_falls_back_to_courses_and_skips_lines_without_numbers():
-    lines = pd.DataFrame([
-        {**_line("과정 기준", "1~12월", None, None), "목표 과정": 10, "실적 과정": 2},  # 20 % / 0.5 = 40 %
-        _line("목표 없음", "1~12월", None, 5),
-        _line("실적 없음", "1~12월", 100, None),
-        _line("기준일 없음", "1~12월", 100, 40, as_of=None),
-    ])
+    lines = pd.DataFrame(
+        [
+            {**_line("과정 기준", "1~12월", None, None), "목표 과정": 10, "실적 과정": 2},  # 20 % / 0.5 = 40 %
+            _line("목표 없음", "1~12월", None, 5),
+            _line("실적 없음", "1~12월", 100, None),
+            _line("기준일 없음", "1~12월", 100, 40, as_of=None),
+        ]
+    )
     got = insights_queries.target_projection(lines)
     assert list(got["세부사업"]) == ["과정 기준"]
     assert got["기준"].iat[0] == "과정" and got["연말 추정 달성률(%)"].iat[0] == 40.0
@@ -323,7 +439,7 @@ def test_projection_from_the_built_tables(tiny):
     lines = training_queries.training_by_line(Filters(year="2024"))
     got = insights_queries.target_projection(lines).set_index("세부사업")
     assert len(got) == len(TRAINING)
-    for name, _, actual, _, projected, verdict in TRAINING:
+    for name, _, actual, _, _projected, verdict in TRAINING:
         assert got.loc[name, "판정"] == verdict
         assert got.loc[name, "중간 실적"] == actual and got.loc[name, "목표"] == 100
         assert got.loc[name, "기준일"] == D2024
@@ -332,6 +448,7 @@ def test_projection_from_the_built_tables(tiny):
 
 
 # ---------------------------------------------------------------- 민원 조기경보
+
 
 def test_complaint_forecast_exact_numbers(tiny):
     warning = insights_queries.complaint_early_warning(Filters(), "2018-06")
@@ -358,6 +475,7 @@ def test_complaint_forecast_needs_a_year_of_history(tiny):
 
 # ---------------------------------------------------------------- 전년 대비
 
+
 def test_year_on_year_ranks_the_largest_increase_first(tiny):
     up, down = insights_queries.year_on_year(Filters(year="2024"))
     assert list(up["사업명"]) == ["다년 계획 사업", "증가 사업", "최종예산 비교 사업", "소폭 증가 사업"]
@@ -374,6 +492,7 @@ def test_year_on_year_ranks_the_largest_increase_first(tiny):
 
 # ---------------------------------------------------------------- the shipped data
 
+
 @pytest.mark.usefixtures("use_dashboard_data")
 def test_shipped_2018_watch_flags_personnel_and_not_civil_service():
     watch = insights_queries.execution_watch(Filters(year="2018"))
@@ -385,8 +504,18 @@ def test_shipped_2018_watch_flags_personnel_and_not_civil_service():
     assert not alerts_for(watch, "민원관리")  # 730,242 / 734,895 = 99.4 %
 
 
-SHEETS = ["표지", "과제별 예산", "분기별 집행", "연수 목표 대비 실적", "집행 점검", "목표 달성 전망", "민원 조기경보",
-          "콜센터 월별", "전년 대비", "데이터 품질"]
+SHEETS = [
+    "표지",
+    "과제별 예산",
+    "분기별 집행",
+    "연수 목표 대비 실적",
+    "집행 점검",
+    "목표 달성 전망",
+    "민원 조기경보",
+    "콜센터 월별",
+    "전년 대비",
+    "데이터 품질",
+]
 
 
 def _table(ws) -> tuple[list[str], list[list]]:
@@ -394,7 +523,7 @@ def _table(ws) -> tuple[list[str], list[list]]:
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     for i, r in enumerate(rows):
         if ws.cell(row=i + 1, column=1).fill.fgColor.rgb not in (None, "00000000") and r[0] is not None:
-            return [c for c in r if c is not None], rows[i + 1:]
+            return [c for c in r if c is not None], rows[i + 1 :]
     raise AssertionError(f"no header row in sheet {ws.title}")
 
 
@@ -442,7 +571,12 @@ def test_briefing_quarterly_sheet_equals_the_page_table_cell_by_cell(briefing_20
     first = dict(zip(header, rows[0]))
     # 교원 자격단계별 핵심역량 강화 자격연수 as printed in 002 (천원)
     assert (first["예산액"], first["1분기"], first["2분기"], first["3분기"], first["4분기"]) == (
-        2_893_463, 214_623, 1_990_547, 688_293, None)
+        2_893_463,
+        214_623,
+        1_990_547,
+        688_293,
+        None,
+    )
 
 
 def test_briefing_cover_states_filter_and_as_of_dates(briefing_2024):

@@ -1,5 +1,6 @@
 """One navigation mechanism, one frame: every page is reachable as a deep link on a fresh server with the
 whole frame drawn, and the filter (기관·부서·연도·단위) holds while the user moves through every page."""
+
 from __future__ import annotations
 
 import re
@@ -7,14 +8,21 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-
 from conftest import PROJECT_DIR, streamlit_server
+
 from core.navigation import PAGES, page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AGENCY = "서울특별시교육청교육연수원"
 DIVISION = "기획평가부"
 
@@ -68,8 +76,9 @@ def _sidebar_labels(pg) -> list[str]:
 
 
 @pytest.mark.parametrize("name", [p.name for p in PAGES if p.url_path])
-def test_a_deep_link_as_the_first_request_on_a_fresh_server_draws_the_whole_frame(name, browser, dashboard_data,
-                                                                                   tmp_path):
+def test_a_deep_link_as_the_first_request_on_a_fresh_server_draws_the_whole_frame(
+    name, browser, dashboard_data, tmp_path
+):
     with streamlit_server(dashboard_data, tmp_path / "streamlit.log") as base:
         ctx, pg = _open(browser, f"{base}/{page(name).url_path}?{urlencode({'year': '2018'})}")
         try:

@@ -10,13 +10,13 @@ The expected figures are the ones printed in the source reports (transcribed in
 * 000 prints 민원 행정 2017 최종예산 701,647 in the 과제별 table but 681,647 for 민원관리 in the
   사업별 table: the sources page must list that difference.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import APP_PATH, app_pages
+from streamlit.testing.v1 import AppTest
 
 PAGES = app_pages()
 BUDGET_TABLE = "000 · 2018년 본예산 사업별 내역"
@@ -31,6 +31,7 @@ def test_app_declares_the_expected_pages():
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def open_page(url_path: str, query: dict[str, str | list[str]] | None = None) -> AppTest:
     at = AppTest.from_file(str(APP_PATH), default_timeout=90)
@@ -77,6 +78,7 @@ def set_year(at: AppTest, year: str) -> AppTest:
 
 # ---------------------------------------------------------------- every page runs
 
+
 @pytest.mark.parametrize("url_path", list(PAGES))
 def test_page_runs_with_default_filter(url_path):
     at = open_page(url_path)
@@ -114,15 +116,18 @@ def test_page_with_a_division_that_has_no_data(url_path):
         assert not at.dataframe, "an empty state should replace the tables"
 
 
-@pytest.mark.parametrize("url_path,year,what", [
-    ("budget", "2017", "예산"),            # 000's tables are 2018; 004 starts in 2018
-    ("quarterly", "2018", "분기별 집행"),    # only 002 (2024) has quarters
-    ("training", "2019", "연수 목표"),       # targets exist for 2018 (004) and 2024 (002)
-    ("callcenter", "2024", "콜센터"),        # the call-center sample covers 2017-2018
-    ("callcenter", "unknown", "콜센터"),
-    ("quarterly", "unknown", "분기별 집행"),
-    ("training", "unknown", "연수 목표"),
-])
+@pytest.mark.parametrize(
+    "url_path,year,what",
+    [
+        ("budget", "2017", "예산"),  # 000's tables are 2018; 004 starts in 2018
+        ("quarterly", "2018", "분기별 집행"),  # only 002 (2024) has quarters
+        ("training", "2019", "연수 목표"),  # targets exist for 2018 (004) and 2024 (002)
+        ("callcenter", "2024", "콜센터"),  # the call-center sample covers 2017-2018
+        ("callcenter", "unknown", "콜센터"),
+        ("quarterly", "unknown", "분기별 집행"),
+        ("training", "unknown", "연수 목표"),
+    ],
+)
 def test_year_without_data_shows_empty_state(url_path, year, what):
     at = open_page(url_path)
     set_year(at, year)
@@ -149,6 +154,7 @@ def test_budget_unknown_year_shows_the_undated_report():
 
 
 # ---------------------------------------------------------------- figures follow the filter
+
 
 def test_budget_2018_shows_printed_figures_and_unit_switch():
     at = open_page("budget")
@@ -276,7 +282,9 @@ def test_training_2018_tasks_carry_their_printed_names_and_targets():
     # 000's 추진 목표 belong to the 과제 of its 과제별 예산 내역 table (2018); their names come from there.
     at = set_year(open_page("training"), "2018")
     tasks = next(f.value for f in at.dataframe if "과제명" in f.value.columns).set_index("과제 ID")
-    assert tasks.loc["000-T2", "과제명"] == "투명하고 공정한 지방 공무원 인사 관리" and tasks.loc["000-T2", "번호"] == "2"
+    assert (
+        tasks.loc["000-T2", "과제명"] == "투명하고 공정한 지방 공무원 인사 관리" and tasks.loc["000-T2", "번호"] == "2"
+    )
     assert tasks.loc["000-T2", "목표 인원"] == 16082  # sum of the 인원 printed in 000's 추진 목표 rows of 과제 2
     assert tasks.loc["000-T4", "과제명"] == "학교 공문서 감축 추진"
     assert tasks["과제명"].notna().all()
@@ -316,7 +324,7 @@ HOSTILE = {
     "year": "2018; DROP TABLE budget_line",
     "agency": "<script>alert(1)</script>",
     "division": "' OR 1=1 --",
-    "unit": "=HYPERLINK(\"http://x\")",
+    "unit": '=HYPERLINK("http://x")',
     "table": "000 · x'); DROP TABLE budget_line; --",
     "category": "../../etc/passwd",
     "item": "000-S10' OR '1'='1",
@@ -357,6 +365,7 @@ def test_mixed_url_keeps_valid_values():
 
 
 # ---------------------------------------------------------------- moving between pages
+
 
 def test_moving_between_pages_does_not_crash():
     """Pages share the 금액 단위 control (key p_unit); moving from one to another must keep working."""

@@ -4,6 +4,7 @@ defaults, and a dashboard that rebuilds its data file instead of failing.
 Everything runs on copies of the shipped extracts in tmp folders (DASHBOARD_DATA_DIR); nothing
 under datasets/ is read for writing or changed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,22 +17,39 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import APP_PATH, PROJECT_DIR, SHIPPED_EXTRACTS, app_pages
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP_PATH, PROJECT_DIR, SHIPPED_EXTRACTS, app_pages
-from core.pipeline import build as build_mod
 from core.dashboard import db, export
-from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, insights as insights_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
-from core.pipeline.build import BuildError, build
 from core.dashboard.filters import Filters, from_query_params
+from core.dashboard.queries import budget as budget_queries
+from core.dashboard.queries import callcenter as callcenter_queries
+from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.dashboard.queries import sources as sources_queries
+from core.dashboard.queries import training as training_queries
+from core.pipeline import build as build_mod
+from core.pipeline.build import BuildError, build
 from core.pipeline.ingest import ingest_files
 
 PAGES = app_pages()
 
-HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", '=cmd|" /C calc"!A0',
-                 "-@SUM(1+1)*cmd|' /C calc'!A0"]
-SQL_TEXT = ["'; DROP TABLE budget_line; --", "x'); DROP TABLE budget_line; --", "' OR '1'='1",
-            "1; DROP TABLE org_tree", "\" OR \"\"=\"", "%' UNION SELECT * FROM build_info --"]
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    '=cmd|" /C calc"!A0',
+    "-@SUM(1+1)*cmd|' /C calc'!A0",
+]
+SQL_TEXT = [
+    "'; DROP TABLE budget_line; --",
+    "x'); DROP TABLE budget_line; --",
+    "' OR '1'='1",
+    "1; DROP TABLE org_tree",
+    '" OR ""="',
+    "%' UNION SELECT * FROM build_info --",
+]
 
 
 def sha256(path: Path) -> str:
@@ -63,8 +81,9 @@ def data_copy(tmp_path, monkeypatch) -> Path:
 
 # ---------------------------------------------------------------- formula injection
 
-HOSTILE_CSV_HEADER = ("문서,출처 표·절,쪽수,인쇄 단위,기준일,기관,부서,회계연도,항목 ID,구분,사업명,합계 행,본예산,"
-                      "예산현액·추경,비고")
+HOSTILE_CSV_HEADER = (
+    "문서,출처 표·절,쪽수,인쇄 단위,기준일,기관,부서,회계연도,항목 ID,구분,사업명,합계 행,본예산,예산현액·추경,비고"
+)
 
 
 def _hostile_csv(path: Path) -> Path:
@@ -73,8 +92,25 @@ def _hostile_csv(path: Path) -> Path:
     w = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for i, name in enumerate(HOSTILE_NAMES + ["\tcmd", " =1+1", "음수 사업"], start=1):
         amount = "△1,000" if name == "음수 사업" else f"{i:,}"
-        w.writerow(["H01", "악성 표", "1", "천원", "2024-06-30", "시험교육청", "총무과", "2024", f"H01-{i}", "세부사업",
-                    name, "0", amount, amount, "=1+1" if i == 1 else ""])
+        w.writerow(
+            [
+                "H01",
+                "악성 표",
+                "1",
+                "천원",
+                "2024-06-30",
+                "시험교육청",
+                "총무과",
+                "2024",
+                f"H01-{i}",
+                "세부사업",
+                name,
+                "0",
+                amount,
+                amount,
+                "=1+1" if i == 1 else "",
+            ]
+        )
     path.write_text(rows[0] + "\n" + out.getvalue(), encoding="utf-8")
     return path
 
@@ -300,9 +336,17 @@ def test_a_hostile_year_never_reaches_sql(data_copy):
 def test_url_values_are_checked_against_the_data():
     agencies = {"서울특별시교육청": ["총무과"], "부천시": ["총무과"]}
     f, notices = from_query_params(
-        {"agency": ["<script>alert(1)</script>", "부천시"], "division": ["x'); DROP TABLE budget_line; --"],
-         "year": ["2018' OR 1=1 --"], "unit": ["1; DROP"], "other": ["ignored"]},
-        agencies, ["2018", "2024"], {"unit": ["원", "천원"]})
+        {
+            "agency": ["<script>alert(1)</script>", "부천시"],
+            "division": ["x'); DROP TABLE budget_line; --"],
+            "year": ["2018' OR 1=1 --"],
+            "unit": ["1; DROP"],
+            "other": ["ignored"],
+        },
+        agencies,
+        ["2018", "2024"],
+        {"unit": ["원", "천원"]},
+    )
     assert f == Filters(agencies=("부천시",))
     assert len(notices) == 4
     assert all("무시" in n for n in notices)
@@ -311,6 +355,7 @@ def test_url_values_are_checked_against_the_data():
 
 
 # ---------------------------------------------------------------- safe defaults
+
 
 def test_streamlit_config_has_safe_defaults():
     config = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
@@ -323,6 +368,7 @@ def test_streamlit_config_has_safe_defaults():
 
 
 # ---------------------------------------------------------------- recovery
+
 
 def test_missing_db_file_is_rebuilt(data_copy):
     target = data_copy / "dashboard.duckdb"
@@ -352,8 +398,9 @@ def test_corrupt_extract_fails_the_build_and_keeps_the_old_file(data_copy, damag
     before = target.read_bytes()
     bad = data_copy / "extracts" / "budget_line" / "seed-002.parquet"
     data = bad.read_bytes()
-    bad.write_bytes({"garbage": b"PAR1 not really parquet" * 10, "truncated": data[: len(data) // 2],
-                     "empty": b""}[damage])
+    bad.write_bytes(
+        {"garbage": b"PAR1 not really parquet" * 10, "truncated": data[: len(data) // 2], "empty": b""}[damage]
+    )
     with pytest.raises(BuildError) as info:
         build()
     assert "seed-002.parquet" in str(info.value)

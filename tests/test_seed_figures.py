@@ -12,6 +12,7 @@ work plan (no year printed), 003 a news article (대전교육청, 2023), 004 Seo
 공무원 교육훈련 기본계획 2018–2022 (백만원). 002 is being transcribed and is not
 checked here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,6 +39,7 @@ CHEONWON, BAEKMANWON = 1_000, 1_000_000
 
 
 # ---------------------------------------------------------------- helpers
+
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
@@ -95,43 +97,84 @@ S_ROWS = [  # name in the table, printed row
 ]
 
 T_SECTION = "2018년 과제별 예산 내역"
-T_LAYOUT = ("budget_original", "budget_special", "budget_current", "prior_final", "committed",
-            "rate_committed_printed", "page")
+T_LAYOUT = (
+    "budget_original",
+    "budget_special",
+    "budget_current",
+    "prior_final",
+    "committed",
+    "rate_committed_printed",
+    "page",
+)
 T_ROWS = [
     ("직원 사회공헌활동 추진", "1\t직원 사회공헌활동 추진\t11,000\t_\t11,000\t_\t1,800\t16.4\t45"),
-    ("투명하고 공정한 지방 공무원 인사 관리",
-     "2\t투명하고 공정한 지방 공무원 인사 관리\t1,386,163\t_\t1,386,163\t1,364,838\t728,186\t52.5\t47"),
-    ("교육수요자가 행복한 민원 행정 구현",
-     "3\t교육수요자가 행복한 민원 행정 구현\t734,895\t_\t734,895\t701,647\t704,628\t95.9\t50"),
+    (
+        "투명하고 공정한 지방 공무원 인사 관리",
+        "2\t투명하고 공정한 지방 공무원 인사 관리\t1,386,163\t_\t1,386,163\t1,364,838\t728,186\t52.5\t47",
+    ),
+    (
+        "교육수요자가 행복한 민원 행정 구현",
+        "3\t교육수요자가 행복한 민원 행정 구현\t734,895\t_\t734,895\t701,647\t704,628\t95.9\t50",
+    ),
     ("학교 공문서 감축 추진", "4\t학교 공문서 감축 추진\t_\t_\t_\t_\t_\t_\t53"),
 ]
 
 # 과제별 예산 집행 현황: 본예산, 특교 등, 계, 최종예산, 원인행위액, 지출액, 집행률(원인행위액), 집행률(지출액).
-E_LAYOUT = ("budget_original", "budget_special", "budget_current", "prior_final", "committed", "spent",
-            "rate_committed_printed", "rate_spent_printed")
+E_LAYOUT = (
+    "budget_original",
+    "budget_special",
+    "budget_current",
+    "prior_final",
+    "committed",
+    "spent",
+    "rate_committed_printed",
+    "rate_spent_printed",
+)
 # In task 3's table the 특교 column is printed as '1', '-' or 'I' (a scanned dash): not compared here.
-E3_LAYOUT = ("budget_original", None, "budget_current", "prior_final", "committed", "spent",
-             "rate_committed_printed", "rate_spent_printed")
+E3_LAYOUT = (
+    "budget_original",
+    None,
+    "budget_current",
+    "prior_final",
+    "committed",
+    "spent",
+    "rate_committed_printed",
+    "rate_spent_printed",
+)
 E_ROWS = [  # section, name, layout, printed row
-    ("과제 1 예산 집행 현황", "직원 사회공헌활동", E_LAYOUT,
-     "직원 사회공헌활동\t11,000\t_\t11,000\t_\t1,800\t1,800\t16.4\t16.4"),
+    (
+        "과제 1 예산 집행 현황",
+        "직원 사회공헌활동",
+        E_LAYOUT,
+        "직원 사회공헌활동\t11,000\t_\t11,000\t_\t1,800\t1,800\t16.4\t16.4",
+    ),
     ("과제 1 예산 집행 현황", "계", E_LAYOUT, "계\t11,000\t_\t11,000\t_\t1,800\t1,800\t16.4\t16.4"),
-    ("과제 2 예산 집행 현황", "인사관리 및 인사정책 수립", E_LAYOUT,
-     "인사관리 및 인사정책 수립\t435,445\t_\t435,445\t473,263\t73,837\t67,337\t17.0\t15.5"),
-    ("과제 2 예산 집행 현황", "지방공무원 연수지원 (위탁교육, 국외연수 등)", E_LAYOUT,
-     "지방공무원 연수지원 (위탁교육, 국외연수 등)\t950,718\t_\t950,718\t891,575\t654,349\t579,349\t68.8\t61.0"),
-    ("과제 2 예산 집행 현황", "계", E_LAYOUT,
-     "계\t1,386,163\t_\t1,386,163\t1,364,838\t728,186\t646,686\t52.5\t46.7"),
-    ("과제 3 예산 집행 현황", "민원콜센터 운영", E3_LAYOUT,
-     "민원콜센터 운영\t616,311\t1\t616,311\t611,867\t612,245\t253,054\t99.3\t41.0"),
+    (
+        "과제 2 예산 집행 현황",
+        "인사관리 및 인사정책 수립",
+        E_LAYOUT,
+        "인사관리 및 인사정책 수립\t435,445\t_\t435,445\t473,263\t73,837\t67,337\t17.0\t15.5",
+    ),
+    (
+        "과제 2 예산 집행 현황",
+        "지방공무원 연수지원 (위탁교육, 국외연수 등)",
+        E_LAYOUT,
+        "지방공무원 연수지원 (위탁교육, 국외연수 등)\t950,718\t_\t950,718\t891,575\t654,349\t579,349\t68.8\t61.0",
+    ),
+    ("과제 2 예산 집행 현황", "계", E_LAYOUT, "계\t1,386,163\t_\t1,386,163\t1,364,838\t728,186\t646,686\t52.5\t46.7"),
+    (
+        "과제 3 예산 집행 현황",
+        "민원콜센터 운영",
+        E3_LAYOUT,
+        "민원콜센터 운영\t616,311\t1\t616,311\t611,867\t612,245\t253,054\t99.3\t41.0",
+    ),
     ("과제 3 예산 집행 현황", "민원제도 개선", E3_LAYOUT, "민원제도 개선\t1,900\t-\t1,900\t1,900\t0\t0\t0\t0"),
-    ("과제 3 예산 집행 현황", "계", E3_LAYOUT,
-     "계\t734,895\tI\t734,895\t701,647\t704,628\t328,772\t95.9\t44.7"),
+    ("과제 3 예산 집행 현황", "계", E3_LAYOUT, "계\t734,895\tI\t734,895\t701,647\t704,628\t328,772\t95.9\t44.7"),
 ]
 
 
 def _expected_from_printed(layout, printed_row: str, factor: int) -> dict:
-    cells = printed_row.split("\t")[-len(layout):]
+    cells = printed_row.split("\t")[-len(layout) :]
     out = {}
     for col, cell in zip(layout, cells):
         if col is None:
@@ -147,8 +190,12 @@ def _expected_from_printed(layout, printed_row: str, factor: int) -> dict:
 
 def _check_budget_row(con, doc, section, name, expected, fiscal_year=2018):
     """One 000 row (all in 천원, fiscal year 2018) against the values read from the printed row."""
-    row = one_row(con, "SELECT * FROM budget_line WHERE doc_id = ? AND source_section = ? AND name = ? "
-                       "AND fiscal_year IS NOT DISTINCT FROM ?", [doc, section, name, fiscal_year])
+    row = one_row(
+        con,
+        "SELECT * FROM budget_line WHERE doc_id = ? AND source_section = ? AND name = ? "
+        "AND fiscal_year IS NOT DISTINCT FROM ?",
+        [doc, section, name, fiscal_year],
+    )
     got = {col: row[col] for col in expected}
     for col, value in got.items():
         if isinstance(value, float) and col not in ("rate_committed_printed", "rate_spent_printed"):
@@ -187,24 +234,31 @@ def test_000_task_execution_tables(con, section, name, layout, printed):
 
 def test_000_task_3_has_no_special_grant(con):
     # 계(예산현액) equals 본예산 on every row of task 3's table, so the scanned '1'/'I' marks are no amount.
-    df = con.execute("SELECT budget_original, budget_special, budget_current FROM budget_line "
-                     "WHERE doc_id='000' AND source_section='과제 3 예산 집행 현황'").df()
+    df = con.execute(
+        "SELECT budget_original, budget_special, budget_current FROM budget_line "
+        "WHERE doc_id='000' AND source_section='과제 3 예산 집행 현황'"
+    ).df()
     assert len(df) == 6  # five programs and the 계 row
     assert df["budget_special"].isna().all()
     assert (df["budget_original"] == df["budget_current"]).all()
 
 
 def test_000_task_4_is_non_budget(con):
-    df = con.execute("SELECT non_budget, budget_original FROM budget_line WHERE doc_id='000' "
-                     "AND source_section='과제 4 예산 집행 현황'").df()
+    df = con.execute(
+        "SELECT non_budget, budget_original FROM budget_line WHERE doc_id='000' "
+        "AND source_section='과제 4 예산 집행 현황'"
+    ).df()
     assert len(df) == 1
     assert bool(df["non_budget"].iloc[0]) is True
     assert pd.isna(df["budget_original"].iloc[0])
 
 
 def test_money_columns_are_bigint_won(con):
-    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
-                             "WHERE table_name = 'budget_line'").fetchall())
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'budget_line'"
+        ).fetchall()
+    )
     for col in BUDGET_LINE.total_columns + ("multi_year_total",):
         assert types[col] == "BIGINT", col
 
@@ -221,8 +275,10 @@ INVEST_ROWS = [
     ("5급이상 역량평가결과 승진반영 확대", "○ 5급이상 역량평가결과 승진반영 확대 4,950 990 990 990 990 990"),
     ("교육협업 네트워크 구축", "○ 교육협업 네트워크 구축 1,756 34 318 438 468 498"),
     ("직급·직렬별 필수과정 지정을 통한 전문성 강화", "○ 직급·직렬별 필수과정 지정을 통한 전문성 강화 70 - 40 10 10 10"),
-    ("신규자, 전직자, 휴직복귀자 등 적응교육 강화",
-     "○ 신규자, 전직자, 휴직복귀자 등 적응교육 강화 10,768 1,968 2,200 2,200 2,200 2,200"),
+    (
+        "신규자, 전직자, 휴직복귀자 등 적응교육 강화",
+        "○ 신규자, 전직자, 휴직복귀자 등 적응교육 강화 10,768 1,968 2,200 2,200 2,200 2,200",
+    ),
 ]
 
 
@@ -230,8 +286,11 @@ INVEST_ROWS = [
 def test_004_investment_plan(con, name, printed):
     cells = printed.split()[-6:]
     total, years = money(cells[0], BAEKMANWON), [money(c, BAEKMANWON) for c in cells[1:]]
-    df = con.execute("SELECT fiscal_year, budget_original, multi_year_total, unit, is_total FROM budget_line "
-                     "WHERE doc_id='004' AND name=? ORDER BY fiscal_year", [name]).df()
+    df = con.execute(
+        "SELECT fiscal_year, budget_original, multi_year_total, unit, is_total FROM budget_line "
+        "WHERE doc_id='004' AND name=? ORDER BY fiscal_year",
+        [name],
+    ).df()
     assert df["fiscal_year"].tolist() == [2018, 2019, 2020, 2021, 2022]
     assert [None if pd.isna(v) else int(v) for v in df["budget_original"]] == years
     assert df["multi_year_total"].tolist() == [total] * 5
@@ -243,8 +302,12 @@ def test_004_headline_figures_in_won(con):
     row = one_row(con, "SELECT * FROM budget_line WHERE doc_id='004' AND is_total AND fiscal_year=2021", [])
     assert row["multi_year_total"] == 148_937_000_000
     assert row["budget_original"] == 79_392_000_000
-    row = one_row(con, "SELECT * FROM budget_line WHERE doc_id='004' AND fiscal_year=2021 "
-                       "AND name='미래교육 수요에 대비한 교육시설 확충'", [])
+    row = one_row(
+        con,
+        "SELECT * FROM budget_line WHERE doc_id='004' AND fiscal_year=2021 "
+        "AND name='미래교육 수요에 대비한 교육시설 확충'",
+        [],
+    )
     assert row["budget_original"] == 62_300_000_000
 
 
@@ -252,7 +315,12 @@ def test_004_headline_figures_in_won(con):
 
 B001_ROWS = [  # name, printed amount, unit factor, evidence
     ("대체인력지원 예산확보", "62,383", CHEONWON, "※ 대체인력지원 예산확보 : 62,383천원(연 95명)"),
-    ("교육경비지원을 통한 교육환경 개선", "9,596", BAEKMANWON, "교육경비지원을 통한 교육환경 개선 - 12개분야 79개사업 9,596백만원"),
+    (
+        "교육경비지원을 통한 교육환경 개선",
+        "9,596",
+        BAEKMANWON,
+        "교육경비지원을 통한 교육환경 개선 - 12개분야 79개사업 9,596백만원",
+    ),
     ("경기예고 예술관 건립비 지원", "4,100", BAEKMANWON, "경기예고 예술관 건립비 지원 : 4,100백만원"),
     ("결식아동 중식지원", "400", BAEKMANWON, "결식아동 중식지원 : 85개교 400백만원"),
     ("미 입소 자녀 보육료 지원", "414,000", CHEONWON, "미 입소 자녀 보육료 지원 : 414,000천원"),
@@ -277,8 +345,21 @@ def test_001_rows_have_no_year(con):
 
 # ---------------------------------------------------------------- headcount
 
-HC_GRADES_000 = ["3급", "4급", "5급", "6급", "7급", "8급", "9급", "전문경력관(추정)", "기록연구사", "소계",
-                 "교육전문직", "별정직", "총계"]
+HC_GRADES_000 = [
+    "3급",
+    "4급",
+    "5급",
+    "6급",
+    "7급",
+    "8급",
+    "9급",
+    "전문경력관(추정)",
+    "기록연구사",
+    "소계",
+    "교육전문직",
+    "별정직",
+    "총계",
+]
 HC_000 = ("정원\t1\t1\t6\t21\t33\t7\t•\t2\t2\t73\t3\t2\t78", "현원\t1\t1\t4\t19\t31\t8\t1\t2\t2\t69\t3\t•\t72")
 
 
@@ -287,37 +368,72 @@ def test_000_headcount_table_complete(con):
     current = [printed_number(c) for c in HC_000[1].split("\t")[1:]]
     expected = {g: (a, c) for g, a, c in zip(HC_GRADES_000, authorized, current)}
     df = con.execute("SELECT grade, authorized, current, is_total FROM headcount WHERE doc_id='000'").df()
-    got = {r.grade: (None if pd.isna(r.authorized) else int(r.authorized),
-                     None if pd.isna(r.current) else int(r.current)) for r in df.itertuples()}
+    got = {
+        r.grade: (None if pd.isna(r.authorized) else int(r.authorized), None if pd.isna(r.current) else int(r.current))
+        for r in df.itertuples()
+    }
     assert got == expected
     assert expected["총계"] == (78, 72)
     assert set(df.loc[df["is_total"], "grade"]) == {"소계", "총계"}
 
 
 HC_004 = [  # section, measure, {grade: printed}, evidence
-    ("Ⅰ-3 교육훈련 대상(소속별)", "current", {"계": "11,842", "본청": "5,963", "사업소": "5,915"},
-     "○ 대 상 : 11,842명 ※’17.11월 기준 본청 5,963명, 사업소 5,915명"),
-    ("Ⅰ-3 교육훈련 대상(직군별)", "current",
-     {"계": "11,842", "행정": "4,023", "기술": "4,295", "연구지도": "404", "관리운영": "1,130", "임기제": "1,899",
-      "기타": "127"},
-     "- 행정 4,023, 기술 4,295, 연구지도 404, 관리운영 1,130, 임기제 1,899, 기타 127"),
-    ("Ⅴ 서울시 장애인공무원 현황", "current",
-     {"계": "1,785", "지체장애": "1,060", "시각장애": "287", "청각장애": "90", "뇌병변": "78", "기타": "270"},
-     "계 1,785명 1,060명 (59.4%) 287명 (16.1%) 90명 (5.0%) 78명 (4.4%) 270명 (15.1%)"),
-    ("Ⅴ 서울시 공무직 현황", "current",
-     {"계": "2,116", "공공안전관": "501", "환경정비원": "443", "일반종사원": "109", "시설정비원": "356",
-      "도로보수원": "75", "시설청소원": "402", "시설경비원": "160", "대민종사원": "70"},
-     "2,116 501 443 109 356 75 402 160 70"),
-    ("Ⅴ 채용·평가센터 신설(안)", "authorized",
-     {"계": "40", "인력기획과": "5", "역량평가과": "8", "채용관리과": "10", "경력채용과": "8", "시험출제과": "9"},
-     "5명 8명 10명 8명 9명"),
+    (
+        "Ⅰ-3 교육훈련 대상(소속별)",
+        "current",
+        {"계": "11,842", "본청": "5,963", "사업소": "5,915"},
+        "○ 대 상 : 11,842명 ※’17.11월 기준 본청 5,963명, 사업소 5,915명",
+    ),
+    (
+        "Ⅰ-3 교육훈련 대상(직군별)",
+        "current",
+        {
+            "계": "11,842",
+            "행정": "4,023",
+            "기술": "4,295",
+            "연구지도": "404",
+            "관리운영": "1,130",
+            "임기제": "1,899",
+            "기타": "127",
+        },
+        "- 행정 4,023, 기술 4,295, 연구지도 404, 관리운영 1,130, 임기제 1,899, 기타 127",
+    ),
+    (
+        "Ⅴ 서울시 장애인공무원 현황",
+        "current",
+        {"계": "1,785", "지체장애": "1,060", "시각장애": "287", "청각장애": "90", "뇌병변": "78", "기타": "270"},
+        "계 1,785명 1,060명 (59.4%) 287명 (16.1%) 90명 (5.0%) 78명 (4.4%) 270명 (15.1%)",
+    ),
+    (
+        "Ⅴ 서울시 공무직 현황",
+        "current",
+        {
+            "계": "2,116",
+            "공공안전관": "501",
+            "환경정비원": "443",
+            "일반종사원": "109",
+            "시설정비원": "356",
+            "도로보수원": "75",
+            "시설청소원": "402",
+            "시설경비원": "160",
+            "대민종사원": "70",
+        },
+        "2,116 501 443 109 356 75 402 160 70",
+    ),
+    (
+        "Ⅴ 채용·평가센터 신설(안)",
+        "authorized",
+        {"계": "40", "인력기획과": "5", "역량평가과": "8", "채용관리과": "10", "경력채용과": "8", "시험출제과": "9"},
+        "5명 8명 10명 8명 9명",
+    ),
 ]
 
 
 @pytest.mark.parametrize("section, measure, expected, evidence", HC_004, ids=[r[0] for r in HC_004])
 def test_004_headcount_tables_complete(con, section, measure, expected, evidence):
-    df = con.execute(f"SELECT grade, {measure} AS v, is_total FROM headcount WHERE doc_id='004' AND source_section=?",
-                     [section]).df()
+    df = con.execute(
+        f"SELECT grade, {measure} AS v, is_total FROM headcount WHERE doc_id='004' AND source_section=?", [section]
+    ).df()
     assert {r.grade: int(r.v) for r in df.itertuples()} == {g: printed_number(v) for g, v in expected.items()}
     assert df.loc[df["is_total"], "grade"].tolist() == ["계"]
 
@@ -329,8 +445,15 @@ IND_ROWS = [  # doc, indicator, fiscal_year, kind, printed value, unit, evidence
     ("000", "학교 접수 공문 수", 2013, "실적", "10,328,165", "건", "\t9,399,051\t10,328,165"),
     ("000", "학교 접수 공문 수", 2014, "실적", "9,897,663", "건", "학교 접수 공문 수\t9,897,663\t8,572,793"),
     ("000", "학교 접수 공문 수", 2017, "실적", "7,292,972", "건", "\t7,772,345\t7,292,972"),
-    ("000", "학교 공문게시판 게시 공문 건수", 2017, "실적", "11,116,373", "건",
-     "2017년 학교 공문게시판 게시 공문 건수: 11,116,373건(60.4%, 1교당 8,505건)"),
+    (
+        "000",
+        "학교 공문게시판 게시 공문 건수",
+        2017,
+        "실적",
+        "11,116,373",
+        "건",
+        "2017년 학교 공문게시판 게시 공문 건수: 11,116,373건(60.4%, 1교당 8,505건)",
+    ),
     ("000", "학교 공문게시판 게시 공문 비율", 2017, "실적", "60.4", "%", "11,116,373건(60.4%"),
     ("000", "불편한 공문 건수", 2017, "실적", "1,363", "건", "2017년 불편한 공문 건수: 1,363건"),
     ("000", "학교 공문서 감축 찾아가는 연수 이수인원", 2018, "실적", "1,431", "명", "문서접수 담당자 1,431명"),
@@ -340,7 +463,15 @@ IND_ROWS = [  # doc, indicator, fiscal_year, kind, printed value, unit, evidence
     ("001", "평생학습 관련 합동연수 인원", None, "계획", "460", "명", "평생학습 관련 합동연수 : 3회 460명"),
     ("001", "학교용지부담금 부과·징수 대상 세대", None, "계획", "1,216", "세대", "1,216세대 2,067백만원"),
     ("003", "원문 정보공개율", 2023, "목표", "85", "%", "올해 원문 정보공개율을 85%까지 끌어올릴 계획"),
-    ("003", "민원응대 역량 강화 교육 횟수(연)", 2023, "계획", "2", "회", "민원응대 역량 강화 교육이\xa0연 2회"),  # no-break space as printed
+    (
+        "003",
+        "민원응대 역량 강화 교육 횟수(연)",
+        2023,
+        "계획",
+        "2",
+        "회",
+        "민원응대 역량 강화 교육이\xa0연 2회",
+    ),  # no-break space as printed
     ("003", "민원조정위원회 정기 심의 횟수(연)", 2023, "현황", "1", "회", "민원조정위원회에서 연 1회"),
     ("004", "교육훈련 대상 인원", 2017, "현황", "11,842", "명", "○ 대 상 : 11,842명"),
     ("004", "교육예산(총교육비)", 2017, "현황", "192", "억원", "○ 교육예산 : 192억원"),
@@ -351,19 +482,25 @@ IND_ROWS = [  # doc, indicator, fiscal_year, kind, printed value, unit, evidence
 ]
 
 
-@pytest.mark.parametrize("doc, indicator, year, kind, value, unit, evidence", IND_ROWS,
-                         ids=[f"{r[0]}-{r[1]}-{r[2]}" for r in IND_ROWS])
+@pytest.mark.parametrize(
+    "doc, indicator, year, kind, value, unit, evidence", IND_ROWS, ids=[f"{r[0]}-{r[1]}-{r[2]}" for r in IND_ROWS]
+)
 def test_indicators(con, doc, indicator, year, kind, value, unit, evidence):
-    row = one_row(con, "SELECT * FROM indicator WHERE doc_id=? AND indicator=? "
-                       "AND fiscal_year IS NOT DISTINCT FROM ?", [doc, indicator, year])
+    row = one_row(
+        con,
+        "SELECT * FROM indicator WHERE doc_id=? AND indicator=? AND fiscal_year IS NOT DISTINCT FROM ?",
+        [doc, indicator, year],
+    )
     assert row["value"] == pytest.approx(float(printed_number(value)))
     assert (row["kind"], row["unit"]) == (kind, unit)
 
 
 def test_000_documents_received_by_schools_all_years(con):
     printed = ("7,604,191", "9,056,669", "9,399,051", "10,328,165", "9,897,663", "8,572,793", "7,772,345", "7,292,972")
-    df = con.execute("SELECT fiscal_year, value FROM indicator WHERE doc_id='000' AND indicator='학교 접수 공문 수' "
-                     "ORDER BY fiscal_year").df()
+    df = con.execute(
+        "SELECT fiscal_year, value FROM indicator WHERE doc_id='000' AND indicator='학교 접수 공문 수' "
+        "ORDER BY fiscal_year"
+    ).df()
     assert df["fiscal_year"].tolist() == list(range(2010, 2018))
     assert df["value"].tolist() == [float(printed_number(v)) for v in printed]
 
@@ -371,14 +508,31 @@ def test_000_documents_received_by_schools_all_years(con):
 # ---------------------------------------------------------------- 000 추진 목표 (training_target)
 
 TT_ROWS = [  # target_name, expected columns, evidence
-    ("공문서 감축 모니터단(4기) 운영", {"period": "연중", "target_trainees": 65},
-     "공문서 감축 모니터단(4기) 운영\t연중\t65명(유·초·중·고 교직원)"),
-    ("인사제도 개선 및 인사정책 수립", {"period": "연중", "target_trainees": 6476}, "인사제도 개선 및 인사정책 수립\t연중\t6,476명"),
-    ("지방공무원 역량강화 전문교육", {"period": "연중", "target_trainees": 8928}, "지방공무원 역량강화 전문교육\t연중\t8,928명"),
-    ("부서별 사회봉사활동", {"period": "3~12월", "target_quantity": 22.0, "quantity_unit": "개 부서"},
-     "부서별 사회봉사활동\t3~12월\t22개 부서(본청)"),
-    ("직원 사랑의 헌혈 행사", {"period": "7월, 12월", "target_quantity": 2.0, "quantity_unit": "회"},
-     "직원 사랑의 헌혈 행사\t7월, 12월\t2회"),
+    (
+        "공문서 감축 모니터단(4기) 운영",
+        {"period": "연중", "target_trainees": 65},
+        "공문서 감축 모니터단(4기) 운영\t연중\t65명(유·초·중·고 교직원)",
+    ),
+    (
+        "인사제도 개선 및 인사정책 수립",
+        {"period": "연중", "target_trainees": 6476},
+        "인사제도 개선 및 인사정책 수립\t연중\t6,476명",
+    ),
+    (
+        "지방공무원 역량강화 전문교육",
+        {"period": "연중", "target_trainees": 8928},
+        "지방공무원 역량강화 전문교육\t연중\t8,928명",
+    ),
+    (
+        "부서별 사회봉사활동",
+        {"period": "3~12월", "target_quantity": 22.0, "quantity_unit": "개 부서"},
+        "부서별 사회봉사활동\t3~12월\t22개 부서(본청)",
+    ),
+    (
+        "직원 사랑의 헌혈 행사",
+        {"period": "7월, 12월", "target_quantity": 2.0, "quantity_unit": "회"},
+        "직원 사랑의 헌혈 행사\t7월, 12월\t2회",
+    ),
 ]
 
 
@@ -413,15 +567,21 @@ ORG_ROWS = [  # doc, agency, division, evidence
 
 @pytest.mark.parametrize("doc, agency, division, evidence", ORG_ROWS, ids=[f"{r[0]}-{r[2]}" for r in ORG_ROWS])
 def test_org_units(con, doc, agency, division, evidence):
-    n = con.execute("SELECT count(*) FROM org_unit WHERE doc_id=? AND agency=? AND division=?",
-                    [doc, agency, division]).fetchone()[0]
+    n = con.execute(
+        "SELECT count(*) FROM org_unit WHERE doc_id=? AND agency=? AND division=?", [doc, agency, division]
+    ).fetchone()[0]
     assert n == 1
 
 
 def test_single_unit_documents_have_exactly_one_org_unit(con):
-    rows = con.execute("SELECT doc_id, agency, division FROM org_unit WHERE doc_id IN ('000','001','003') "
-                       "ORDER BY doc_id").fetchall()
-    assert rows == [("000", "서울특별시교육청", "총무과"), ("001", "부천시", "총무과"), ("003", "대전광역시교육청", "행정국")]
+    rows = con.execute(
+        "SELECT doc_id, agency, division FROM org_unit WHERE doc_id IN ('000','001','003') ORDER BY doc_id"
+    ).fetchall()
+    assert rows == [
+        ("000", "서울특별시교육청", "총무과"),
+        ("001", "부천시", "총무과"),
+        ("003", "대전광역시교육청", "행정국"),
+    ]
 
 
 DOC_EVIDENCE = [
@@ -442,8 +602,12 @@ def test_source_documents(con):
     assert docs["000"]["agency"] == "서울특별시교육청"
     assert docs["000"]["as_of"] == dt.date(2018, 7, 9)
     # 001 prints no date and no year.
-    assert (docs["001"]["agency"], docs["001"]["doc_date"], docs["001"]["as_of"], docs["001"]["period"]) == \
-        ("부천시", None, None, None)
+    assert (docs["001"]["agency"], docs["001"]["doc_date"], docs["001"]["as_of"], docs["001"]["period"]) == (
+        "부천시",
+        None,
+        None,
+        None,
+    )
     assert (docs["003"]["doc_date"], docs["003"]["as_of"]) == ("2023-05-02", dt.date(2023, 5, 2))
     assert docs["003"]["title"] == "대전교육청, 민원서비스 대폭 개선"
     assert (docs["004"]["doc_date"], docs["004"]["period"]) == ("2017-12-19", "2018-2022")
@@ -453,6 +617,7 @@ def test_source_documents(con):
 
 
 # ---------------------------------------------------------------- evidence really is in the reports
+
 
 def _evidence() -> list[tuple[str, str]]:
     ev = [("000", p) for _, p in S_ROWS + T_ROWS] + [("000", r[3]) for r in E_ROWS]
@@ -488,8 +653,13 @@ def test_every_printed_budget_total_adds_up(con):
     assert totals.groupby("doc_id").size().to_dict() == {"000": 4, "004": 5}
     wrong = []
     for t in totals.itertuples():
-        parts = df[~df["is_total"] & (df["doc_id"] == t.doc_id) & (df["source_section"] == t.source_section)
-                   & (df["fy"] == t.fy) & (df["parent"] == t.parent)]
+        parts = df[
+            ~df["is_total"]
+            & (df["doc_id"] == t.doc_id)
+            & (df["source_section"] == t.source_section)
+            & (df["fy"] == t.fy)
+            & (df["parent"] == t.parent)
+        ]
         assert len(parts) > 0, (t.doc_id, t.item_id)
         for col in MONEY:
             printed = getattr(t, col)
@@ -522,8 +692,10 @@ def test_every_parent_item_equals_its_children(con):
 
 
 def test_004_multi_year_totals_equal_yearly_amounts(con):
-    df = con.execute("SELECT item_id, any_value(multi_year_total) AS total, sum(budget_original) AS years "
-                     "FROM budget_line WHERE doc_id='004' AND multi_year_total IS NOT NULL GROUP BY item_id").df()
+    df = con.execute(
+        "SELECT item_id, any_value(multi_year_total) AS total, sum(budget_original) AS years "
+        "FROM budget_line WHERE doc_id='004' AND multi_year_total IS NOT NULL GROUP BY item_id"
+    ).df()
     assert len(df) > 30
     assert (df["total"] == df["years"].fillna(0)).all()
 
@@ -539,8 +711,10 @@ def test_printed_rates_match_amounts_except_listed(con):
             if pd.isna(printed) or pd.isna(base) or base == 0:
                 continue
             exact = 100.0 * (0 if pd.isna(getattr(r, amount)) else getattr(r, amount)) / base
-            if not (math.isclose(printed, round(exact, 1), abs_tol=1e-9)
-                    or math.isclose(printed, math.floor(exact * 10) / 10, abs_tol=1e-9)):
+            if not (
+                math.isclose(printed, round(exact, 1), abs_tol=1e-9)
+                or math.isclose(printed, math.floor(exact * 10) / 10, abs_tol=1e-9)
+            ):
                 wrong.append((r.name, rate, printed, round(exact, 2)))
     # 579,349 ÷ 950,718 = 60.94 %, printed 61.0.
     assert wrong == [("지방공무원 연수지원 (위탁교육, 국외연수 등)", "rate_spent_printed", 61.0, 60.94)]
@@ -553,12 +727,36 @@ def test_printed_rates_match_amounts_except_listed(con):
 #  - 004 교육훈련 대상: printed 11,842, but 5,963 + 5,915 = 11,878 and 4,023 + 4,295 + 404 + 1,130 + 1,899 + 127
 #    = 11,878.
 EXPECTED_DIFFERENCES = {
-    ("budget_line", "000", "2018년 과제별 예산 내역", "교육수요자가 행복한 민원 행정 구현", "표 간 불일치", "전년 최종예산",
-     701_647.0, 681_647.0),
-    ("budget_line", "000", "2018년 과제별 예산 내역", "교육수요자가 행복한 민원 행정 구현", "표 간 불일치", "집행액(원인행위)",
-     704_628.0, 730_242.0),
-    ("budget_line", "000", "과제 2 예산 집행 현황", "지방공무원 연수지원 (위탁교육, 국외연수 등)", "지출률 불일치", "지출률(인쇄)",
-     61.0, 60.94),
+    (
+        "budget_line",
+        "000",
+        "2018년 과제별 예산 내역",
+        "교육수요자가 행복한 민원 행정 구현",
+        "표 간 불일치",
+        "전년 최종예산",
+        701_647.0,
+        681_647.0,
+    ),
+    (
+        "budget_line",
+        "000",
+        "2018년 과제별 예산 내역",
+        "교육수요자가 행복한 민원 행정 구현",
+        "표 간 불일치",
+        "집행액(원인행위)",
+        704_628.0,
+        730_242.0,
+    ),
+    (
+        "budget_line",
+        "000",
+        "과제 2 예산 집행 현황",
+        "지방공무원 연수지원 (위탁교육, 국외연수 등)",
+        "지출률 불일치",
+        "지출률(인쇄)",
+        61.0,
+        60.94,
+    ),
     ("headcount", "004", "Ⅰ-3 교육훈련 대상(소속별)", "교육훈련 대상 계", "합계 불일치", "현원", 11_842.0, 11_878.0),
     ("headcount", "004", "Ⅰ-3 교육훈련 대상(직군별)", "교육훈련 대상 계", "합계 불일치", "현원", 11_842.0, 11_878.0),
 }
@@ -566,8 +764,19 @@ EXPECTED_DIFFERENCES = {
 
 def _as_set(df: pd.DataFrame) -> set[tuple]:
     df = df[df["doc_id"].isin(DOCS)]
-    return {(r.table_name, r.doc_id, r.source_section, r.name, r.check_name, r.measure,
-             float(r.printed_value), round(float(r.computed_value), 2)) for r in df.itertuples()}
+    return {
+        (
+            r.table_name,
+            r.doc_id,
+            r.source_section,
+            r.name,
+            r.check_name,
+            r.measure,
+            float(r.printed_value),
+            round(float(r.computed_value), 2),
+        )
+        for r in df.itertuples()
+    }
 
 
 def test_complete_reconciliation_list(con):
@@ -591,10 +800,11 @@ def test_check_command_prints_the_differences(tmp_path):
     shutil.copytree(SHIPPED_EXTRACTS, data / "extracts")
     env = dict(os.environ, DASHBOARD_DATA_DIR=str(data), PYTHONIOENCODING="utf-8")
     env.pop("DASHBOARD_DB", None)
-    result = subprocess.run([sys.executable, "-m", "core", "check"], cwd=PROJECT, env=env,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "core", "check"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
-    lines = [l for l in result.stdout.splitlines() if l.startswith("- [") and l[3:6] in DOCS]
+    lines = [line for line in result.stdout.splitlines() if line.startswith("- [") and line[3:6] in DOCS]
     assert len(lines) == 5, result.stdout
     expected_fragments = [
         ("[000", "교육수요자가 행복한 민원 행정 구현", "전년 최종예산: 인쇄 701,647 / 재계산 681,647"),
@@ -604,6 +814,6 @@ def test_check_command_prints_the_differences(tmp_path):
         ("[004", "Ⅰ-3 교육훈련 대상(직군별)", "현원: 인쇄 11,842 / 재계산 11,878"),
     ]
     for fragments in expected_fragments:
-        assert sum(all(f in l for f in fragments) for l in lines) == 1, (fragments, lines)
+        assert sum(all(f in line for f in fragments) for line in lines) == 1, (fragments, lines)
     # The check built its database in the tmp data folder, not in the project.
     assert (data / "dashboard.duckdb").exists()

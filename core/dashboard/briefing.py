@@ -1,4 +1,5 @@
 """부서 브리핑: every view's table for the current filter in one workbook, ready for a meeting."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,14 @@ import datetime as dt
 import pandas as pd
 
 from core.dashboard import export, rules
-from core.dashboard.queries import budget as budget_queries, callcenter as callcenter_queries, common as common_queries, insights as insights_queries, quarterly as quarterly_queries, sources as sources_queries, training as training_queries
+from core.dashboard.queries import budget as budget_queries
+from core.dashboard.queries import callcenter as callcenter_queries
+from core.dashboard.queries import common as common_queries
+from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import quarterly as quarterly_queries
+from core.dashboard.queries import sources as sources_queries
+from core.dashboard.queries import training as training_queries
+
 from .filters import Filters, describe
 
 
@@ -31,24 +39,38 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     monthly = callcenter_queries.call_monthly(f)
 
     cover_rows = [("필터", filt), ("금액 단위", unit), ("만든 시각", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
-    for label, df, col in (("예산 기준일", budget, "기준일"), ("분기 집행 기준일", quarterly, "기준일"),
-                           ("연수 실적 기준일", training, "기준일")):
+    for label, df, col in (
+        ("예산 기준일", budget, "기준일"),
+        ("분기 집행 기준일", quarterly, "기준일"),
+        ("연수 실적 기준일", training, "기준일"),
+    ):
         if not df.empty and col in df and df[col].notna().any():
             cover_rows.append((label, str(pd.Timestamp(df[col].dropna().max()).date())))
     docs = sources_queries.source_documents()
     for d in docs.itertuples(index=False):
-        cover_rows.append((f"출처 {d.문서}", f"{d.제목} (기준일 {pd.Timestamp(d.기준일).date() if pd.notna(d.기준일) else '미상'})"))
+        cover_rows.append(
+            (f"출처 {d.문서}", f"{d.제목} (기준일 {pd.Timestamp(d.기준일).date() if pd.notna(d.기준일) else '미상'})")
+        )
     cover_rows.append(("", ""))
-    cover_rows.append(("경보 요약", f"집행 점검 {len(watch)}건, 목표 미달 우려 "
-                       f"{int((projection['판정'] == '미달 우려').sum()) if not projection.empty else 0}건, "
-                       f"민원 급증 예상 {int((warning['경보'] == '급증 예상').sum()) if not warning.empty else 0}건"))
+    cover_rows.append(
+        (
+            "경보 요약",
+            f"집행 점검 {len(watch)}건, 목표 미달 우려 "
+            f"{int((projection['판정'] == '미달 우려').sum()) if not projection.empty else 0}건, "
+            f"민원 급증 예상 {int((warning['경보'] == '급증 예상').sum()) if not warning.empty else 0}건",
+        )
+    )
     for r in watch.head(15).itertuples(index=False):
         cover_rows.append((f"[{r.점검}] {r.사업명}", r.이유))
     if not warning.empty:
         for r in warning[warning["경보"] == "급증 예상"].to_dict("records"):
-            cover_rows.append((f"[민원 급증 예상·예시 데이터] {r['상담주제']}",
-                               f"{r['예상 달']} 예상 {r['다음 달 예상 인입']:,}건 (전년 같은 달 {r['전년 같은 달 인입']:,}건 "
-                               f"× 추세 {r['최근 3개월 추세(배)']})"))
+            cover_rows.append(
+                (
+                    f"[민원 급증 예상·예시 데이터] {r['상담주제']}",
+                    f"{r['예상 달']} 예상 {r['다음 달 예상 인입']:,}건 (전년 같은 달 {r['전년 같은 달 인입']:,}건 "
+                    f"× 추세 {r['최근 3개월 추세(배)']})",
+                )
+            )
     for rule, text in rules.RULES.items():
         cover_rows.append((f"규칙: {rule}", text))
     cover = pd.DataFrame(cover_rows, columns=["항목", "내용"])
@@ -60,11 +82,15 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     sheets.append(("연수 목표 대비 실적", training, export.meta_block(filt, None, None, "표지 시트 참고")))
     sheets.append(("집행 점검", watch, export.meta_block(filt, None, None, "규칙은 표지 시트")))
     sheets.append(("목표 달성 전망", projection, export.meta_block(filt, None, None, "추정치이며 실적이 아님")))
-    sheets.append(("민원 조기경보", warning, export.meta_block(filt, None, None, "예시 데이터(생성기) — 실제 실적 아님")))
+    sheets.append(
+        ("민원 조기경보", warning, export.meta_block(filt, None, None, "예시 데이터(생성기) — 실제 실적 아님"))
+    )
     sheets.append(("콜센터 월별", monthly, export.meta_block(filt, None, None, "예시 데이터(생성기) — 실제 실적 아님")))
     yoy = pd.concat([up.assign(방향="증가"), down.assign(방향="감소")], ignore_index=True)
     sheets.append(("전년 대비", common_queries.to_unit(yoy, ["전년", "당해", "증감"], unit), meta))
-    sheets.append(("데이터 품질", sources_queries.quality_report(), export.meta_block(filt, None, None, "보고서 안의 불일치")))
+    sheets.append(
+        ("데이터 품질", sources_queries.quality_report(), export.meta_block(filt, None, None, "보고서 안의 불일치"))
+    )
     return sheets
 
 

@@ -8,6 +8,7 @@ queries already running finish on the old one.
 A file that is missing, damaged or of another ``SCHEMA_VERSION`` is rebuilt from the extracts
 before it is used; only then is the offline pipeline imported, so serving pages never loads it.
 """
+
 from __future__ import annotations
 
 import os
@@ -94,7 +95,6 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 
 def version() -> tuple:
     return connection()[0]
-
 
 
 def query(sql: str, params: list | tuple | None = None, cache: bool = True) -> pd.DataFrame:

@@ -6,6 +6,7 @@ Text cells that begin with = + - @ tab or CR are prefixed with an apostrophe
 number cell. XLSX gets real number cells with formats, a frozen header and a
 first block stating filters, unit, as-of date and sources.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -53,9 +54,13 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, dict[str, str]]]) -> bytes:
     """Write one sheet per (name, table, meta); meta lines go above the table."""
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,
-                                                   "strings_to_numbers": False}}) as writer:
+    with pd.ExcelWriter(
+        buf,
+        engine="xlsxwriter",
+        engine_kwargs={
+            "options": {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        },
+    ) as writer:
         wb = writer.book
         bold = wb.add_format({"bold": True})
         head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
@@ -99,7 +104,9 @@ def _write_cell(ws, r: int, c: int, col: str, v, formats) -> None:
     elif isinstance(v, int) or (hasattr(v, "dtype") and pd.api.types.is_integer(v)):
         ws.write_number(r, c, int(v), formats["int"])
     elif isinstance(v, float) or pd.api.types.is_float(v):
-        ws.write_number(r, c, float(v), formats["rate"] if "%" in col or "률" in col or "율" in col else formats["float"])
+        ws.write_number(
+            r, c, float(v), formats["rate"] if "%" in col or "률" in col or "율" in col else formats["float"]
+        )
     elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
         ws.write_datetime(r, c, pd.Timestamp(v).to_pydatetime(), formats["date"])
     else:

@@ -4,6 +4,7 @@ Every value reaches DuckDB as a bound parameter. Values read from the URL are
 checked against the options the data has; anything else is dropped with a
 notice, never passed on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,7 @@ class Filters:
                 return v
         return default
 
-    def with_extra(self, name: str, value: str | None) -> "Filters":
+    def with_extra(self, name: str, value: str | None) -> Filters:
         rest = tuple((k, v) for k, v in self.extra if k != name)
         return replace(self, extra=rest + (((name, value),) if value is not None else ()))
 
@@ -81,8 +82,9 @@ def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year", org
     return f"({o_sql}) AND ({y_sql})", o_params + y_params
 
 
-def from_query_params(values: dict[str, list[str]], agencies: dict[str, list[str]], years: list[str],
-                      extras: dict[str, list[str]]) -> tuple[Filters, list[str]]:
+def from_query_params(
+    values: dict[str, list[str]], agencies: dict[str, list[str]], years: list[str], extras: dict[str, list[str]]
+) -> tuple[Filters, list[str]]:
     """Read a filter from URL values; unknown values are dropped and reported in the notices.
 
     ``agencies`` maps each 기관 to its 부서; ``years`` lists the valid year values; ``extras`` maps
@@ -102,8 +104,9 @@ def from_query_params(values: dict[str, list[str]], agencies: dict[str, list[str
         return out
 
     chosen_agencies = pick("agency", list(agencies), "기관")
-    allowed_divisions = sorted({d for a, ds in agencies.items() if not chosen_agencies or a in chosen_agencies
-                                for d in ds})
+    allowed_divisions = sorted(
+        {d for a, ds in agencies.items() if not chosen_agencies or a in chosen_agencies for d in ds}
+    )
     chosen_divisions = pick("division", allowed_divisions, "부서")
     year_values = pick("year", [YEAR_ALL, YEAR_UNKNOWN, *years], "연도")
     year = year_values[0] if year_values else YEAR_ALL

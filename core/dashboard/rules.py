@@ -3,6 +3,7 @@
 Each rule is stated in ``RULES`` in Korean; the same text is shown on screen and in the README,
 so what is flagged can always be explained.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,20 +11,43 @@ import re
 
 import pandas as pd
 
-from core.settings import (DAYS_IN_MONTH, DAYS_IN_YEAR, PACE_FACTOR, PROJECTION_CAP, PROJECTION_LIMIT, Q4_SHARE_LIMIT,
-                           SUMMARY_SECTION, SURGE_RATIO)
+from core.settings import (
+    DAYS_IN_MONTH,
+    DAYS_IN_YEAR,
+    PACE_FACTOR,
+    PROJECTION_CAP,
+    PROJECTION_LIMIT,
+    Q4_SHARE_LIMIT,
+    SUMMARY_SECTION,
+    SURGE_RATIO,
+)
 
-__all__ = ["PACE_FACTOR", "PROJECTION_CAP", "PROJECTION_LIMIT", "Q4_SHARE_LIMIT", "RULES", "SUMMARY_SECTION", "SURGE_RATIO",
-           "as_date", "elapsed_share", "period_months", "window_elapsed"]
+__all__ = [
+    "PACE_FACTOR",
+    "PROJECTION_CAP",
+    "PROJECTION_LIMIT",
+    "Q4_SHARE_LIMIT",
+    "RULES",
+    "SUMMARY_SECTION",
+    "SURGE_RATIO",
+    "as_date",
+    "elapsed_share",
+    "period_months",
+    "window_elapsed",
+]
 
 RULES = {
     "집행 부진": f"기준일의 집행률이 그 해 경과 비율(기준일까지 지난 날 ÷ {DAYS_IN_YEAR:.0f})의 {PACE_FACTOR:.0%} 미만",
     "집행 없음": "예산이 있는데 기준일까지 집행액이 0",
     "연말 집중": f"분기별 집행계획에서 4분기 금액이 예산의 {Q4_SHARE_LIMIT:.0f}% 이상",
-    "목표 미달 우려": (f"추진시기(월) 가운데 기준일까지 지난 비율만큼 실적이 쌓인다고 보고 연말 달성률을 추정해 "
-                   f"{PROJECTION_LIMIT:.0f}% 미만"),
-    "민원 급증 예상": (f"다음 달 예상 = 전년 같은 달 × 최근 3개월 추세(올해 ÷ 전년 같은 기간); "
-                  f"예상이 이번 달의 {SURGE_RATIO:.1f}배 이상"),
+    "목표 미달 우려": (
+        f"추진시기(월) 가운데 기준일까지 지난 비율만큼 실적이 쌓인다고 보고 연말 달성률을 추정해 "
+        f"{PROJECTION_LIMIT:.0f}% 미만"
+    ),
+    "민원 급증 예상": (
+        f"다음 달 예상 = 전년 같은 달 × 최근 3개월 추세(올해 ÷ 전년 같은 기간); "
+        f"예상이 이번 달의 {SURGE_RATIO:.1f}배 이상"
+    ),
 }
 
 
@@ -40,8 +64,14 @@ def as_date(value) -> dt.date | None:
 
 # ---------------------------------------------------------------- 목표 달성 전망
 
-_SEASONS = {"동계": [1, 2, 12], "하계": [7, 8], "상반기": list(range(1, 7)), "하반기": list(range(7, 13)),
-            "연중": list(range(1, 13)), "수시": list(range(1, 13))}
+_SEASONS = {
+    "동계": [1, 2, 12],
+    "하계": [7, 8],
+    "상반기": list(range(1, 7)),
+    "하반기": list(range(7, 13)),
+    "연중": list(range(1, 13)),
+    "수시": list(range(1, 13)),
+}
 
 
 def period_months(period: str | None) -> list[int]:

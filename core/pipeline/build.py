@@ -4,6 +4,7 @@ The file is written under a temporary name in the same folder and moved
 over the old one with ``os.replace``: a reader sees either the old file or
 the new one, and a failed build leaves the old file in place.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,10 +14,12 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
+from core.settings import SCHEMA_VERSION, db_path, extracts_dir
+
 from . import derived, reconcile
 from .ingest import arrow_schema
-from core.settings import SCHEMA_VERSION, db_path, extracts_dir
 from .schema import TABLES, Table
+
 
 class BuildError(Exception):
     pass
@@ -36,8 +39,10 @@ def _check_extracts(root: Path) -> tuple[dict[str, list[Path]], set[str]]:
                 schema = pq.read_schema(f)
                 pq.ParquetFile(f).metadata  # noqa: B018 - reading the footer proves the file is whole
             except Exception as e:  # pyarrow raises several types for a damaged file
-                problems.append(f"{f}: 손상된 추출 파일입니다 ({type(e).__name__}: {e}). "
-                                "해당 원본 파일을 다시 적재(python -m core ingest)하거나 파일을 지우고 다시 빌드하세요.")
+                problems.append(
+                    f"{f}: 손상된 추출 파일입니다 ({type(e).__name__}: {e}). "
+                    "해당 원본 파일을 다시 적재(python -m core ingest)하거나 파일을 지우고 다시 빌드하세요."
+                )
                 continue
             missing = [n for n in expected.names if n not in schema.names]
             if missing:
@@ -74,8 +79,10 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
             con.execute("CREATE TABLE data_quality AS SELECT * FROM quality_frame")
             con.unregister("quality_frame")
             con.execute("CREATE TABLE build_info (built_at TIMESTAMP, schema_version INTEGER, extracts_dir VARCHAR)")
-            con.execute("INSERT INTO build_info VALUES (?, ?, ?)",
-                        [dt.datetime.now().replace(microsecond=0), SCHEMA_VERSION, str(root)])
+            con.execute(
+                "INSERT INTO build_info VALUES (?, ?, ?)",
+                [dt.datetime.now().replace(microsecond=0), SCHEMA_VERSION, str(root)],
+            )
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -87,8 +94,7 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
     return counts
 
 
-def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: list[Path],
-                uniform: bool) -> None:
+def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: list[Path], uniform: bool) -> None:
     """Create the table and append every file's rows, file after file, each in its stored order.
 
     When every file gives the columns the same types, one INSERT reads the whole list (DuckDB keeps the
@@ -110,8 +116,9 @@ def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: 
         try:
             con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [str(path)])
         except duckdb.Error as e:
-            raise BuildError(f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 "
-                             "파일을 지우고 다시 빌드하세요.") from e
+            raise BuildError(
+                f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 파일을 지우고 다시 빌드하세요."
+            ) from e
 
 
 def _check_keys(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None:
@@ -127,8 +134,6 @@ def _check_keys(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None
     dup = con.execute(f"SELECT {key}, count(*) FROM {name} GROUP BY ALL HAVING count(*) > 1 LIMIT 3").fetchall()
     if dup:
         raise BuildError(f"{name}: 묶음 사이에 같은 키가 있습니다 ({key}): {dup}")
-
-
 
 
 def ensure_built(target: Path | None = None) -> Path:

@@ -1,4 +1,5 @@
 """Command line: python -m core {ingest,build,check,seed}."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,16 +7,21 @@ import os
 import sys
 from pathlib import Path
 
+from core.settings import SEED_DIR, db_path, extracts_dir
+
 from . import build as build_mod
 from . import reconcile
 from .ingest import IngestError, ingest_files
-from core.settings import SEED_DIR, db_path, extracts_dir
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     try:
-        written = ingest_files([Path(p) for p in args.files], table_name=args.table, batch=args.batch,
-                               accept_total_differences=args.accept_total_differences)
+        written = ingest_files(
+            [Path(p) for p in args.files],
+            table_name=args.table,
+            batch=args.batch,
+            accept_total_differences=args.accept_total_differences,
+        )
     except IngestError as e:
         print(f"적재 실패: 아무 파일도 바뀌지 않았습니다. 문제 {len(e.messages)}건:", file=sys.stderr)
         for m in e.messages:
@@ -104,8 +110,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     p.add_argument("--table", help="대상 표 (생략하면 파일 이름·열 이름으로 판단)")
     p.add_argument("--batch", help="묶음 이름 (생략하면 파일 이름). 같은 이름은 교체")
-    p.add_argument("--accept-total-differences", action="store_true",
-                   help="공식 문서 자체의 합계 불일치를 그대로 보존 (check 보고서에 표시)")
+    p.add_argument(
+        "--accept-total-differences",
+        action="store_true",
+        help="공식 문서 자체의 합계 불일치를 그대로 보존 (check 보고서에 표시)",
+    )
     p.add_argument("--no-build", action="store_true", help="적재 후 DuckDB를 다시 빌드하지 않음")
     p.set_defaults(func=cmd_ingest)
     sub.add_parser("build", help="추출 파일로 datasets/dashboard.duckdb 빌드").set_defaults(func=cmd_build)

@@ -1,4 +1,5 @@
 """Render the data dictionary (README section) from the schema, so the two cannot drift apart."""
+
 from __future__ import annotations
 
 from .schema import BATCH_COLUMN, TABLES
@@ -20,7 +21,9 @@ def render() -> str:
             meaning = c.description.replace("|", "/")
             if c.choices:
                 meaning += f" (값: {', '.join(c.choices)})"
-            out.append(f"| `{c.name}` | {c.label} | {c.dtype} | {c.unit_text or '-'} | {'예' if c.required else ''} | {meaning} |")
+            out.append(
+                f"| `{c.name}` | {c.label} | {c.dtype} | {c.unit_text or '-'} | {'예' if c.required else ''} | {meaning} |"
+            )
         out.append("")
     out.append(END)
     return "\n".join(out)

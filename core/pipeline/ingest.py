@@ -6,6 +6,7 @@ read and validated before anything is written, and files are written under
 a temporary name and then moved into place with ``os.replace``, so a failed
 ingest leaves every existing extract byte-for-byte as it was.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,9 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from core.settings import extracts_dir
+
 from . import parsing
 from .parsing import CellError, FileFormatError
-from core.settings import extracts_dir
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
 
 MAX_ERRORS_SHOWN = 30
@@ -45,8 +47,15 @@ class ParsedFile:
 
 
 _ARROW_TYPES = {
-    "text": pa.string(), "int": pa.int64(), "money": pa.int64(), "rate": pa.float64(), "number": pa.float64(),
-    "date": pa.date32(), "year": pa.int32(), "quarter": pa.int32(), "bool": pa.bool_(),
+    "text": pa.string(),
+    "int": pa.int64(),
+    "money": pa.int64(),
+    "rate": pa.float64(),
+    "number": pa.float64(),
+    "date": pa.date32(),
+    "year": pa.int32(),
+    "quarter": pa.int32(),
+    "bool": pa.bool_(),
 }
 
 
@@ -86,8 +95,10 @@ def resolve_table(path: Path, header: list[str], table_name: str | None) -> Tabl
         if score > best_score:
             best, best_score = t, score
     if best is None or best_score < 1.5:
-        raise FileFormatError(f"{path.name}: 1행: 열 이름으로 대상 표를 알아낼 수 없습니다. "
-                              f"기대: --table 로 {', '.join(TABLES)} 중 하나를 지정하거나 표의 열 이름 사용")
+        raise FileFormatError(
+            f"{path.name}: 1행: 열 이름으로 대상 표를 알아낼 수 없습니다. "
+            f"기대: --table 로 {', '.join(TABLES)} 중 하나를 지정하거나 표의 열 이름 사용"
+        )
     return best
 
 
@@ -100,18 +111,24 @@ def map_header(path: Path, header: list[str], table: Table) -> list[Column]:
         col = lookup.get(parsing.normalise_header(h))
         letter = _column_letter(idx)
         if col is None:
-            problems.append(f"{path.name}: 1행, {letter}열 '{h}': 알 수 없는 열입니다. 기대: {table.name} 표의 열 "
-                            f"({', '.join(c.label for c in table.columns)})")
+            problems.append(
+                f"{path.name}: 1행, {letter}열 '{h}': 알 수 없는 열입니다. 기대: {table.name} 표의 열 "
+                f"({', '.join(c.label for c in table.columns)})"
+            )
             continue
         if col.name in seen:
-            problems.append(f"{path.name}: 1행, {letter}열 '{h}': '{seen[col.name]}'와 같은 열({col.label})이 두 번 있습니다. "
-                            "기대: 열마다 한 번")
+            problems.append(
+                f"{path.name}: 1행, {letter}열 '{h}': '{seen[col.name]}'와 같은 열({col.label})이 두 번 있습니다. "
+                "기대: 열마다 한 번"
+            )
             continue
         seen[col.name] = h
         mapped.append(col)
     for c in table.columns:
         if c.required and c.name not in seen:
-            problems.append(f"{path.name}: 1행: 필수 열 '{c.label}'({c.name})이 없습니다. 기대: 열 이름 '{c.label}' 또는 '{c.name}'")
+            problems.append(
+                f"{path.name}: 1행: 필수 열 '{c.label}'({c.name})이 없습니다. 기대: 열 이름 '{c.label}' 또는 '{c.name}'"
+            )
     if problems:
         raise IngestError(problems)
     return mapped
@@ -145,8 +162,10 @@ def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
     row_numbers: list[int] = []
     unit_col = header_positions.get("unit")
     for line, cells in rows:
-        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header):]):
-            errors.append(f"{path.name}: {line}행: 열 이름보다 많은 값({len(cells)}개)이 있습니다. 기대: {len(header)}개")
+        if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
+            errors.append(
+                f"{path.name}: {line}행: 열 이름보다 많은 값({len(cells)}개)이 있습니다. 기대: {len(header)}개"
+            )
             continue
         record: dict = {}
         unit = str(cells[unit_col]).strip() if unit_col is not None and unit_col < len(cells) else None
@@ -157,8 +176,10 @@ def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
             try:
                 value = _parse_cell(col, raw, unit, factor)
                 if col.name == "non_budget" and not value:
-                    value = any(isinstance(cells[p], str) and cells[p].strip() in parsing.NON_BUDGET_TOKENS
-                                for p in range(len(cells)))
+                    value = any(
+                        isinstance(cells[p], str) and cells[p].strip() in parsing.NON_BUDGET_TOKENS
+                        for p in range(len(cells))
+                    )
                 if value is None and col.required:
                     raise CellError("값 (필수 열이 비어 있습니다)")
                 _check_range(col, value)
@@ -234,8 +255,10 @@ def _duplicate_key_errors(parsed: ParsedFile) -> list[str]:
             continue
         key = tuple(keys.iloc[i])
         if key in first_seen:
-            errors.append(f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
-                          f"{first_seen[key]}행과 같은 키 {key}. 기대: 키마다 한 행")
+            errors.append(
+                f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
+                f"{first_seen[key]}행과 같은 키 {key}. 기대: 키마다 한 행"
+            )
         else:
             first_seen[key] = parsed.row_numbers[i]
     return errors
@@ -258,8 +281,13 @@ def _existing_keys(table: Table, batch: str, root: Path) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True)
 
 
-def ingest_files(paths: list[Path], table_name: str | None = None, batch: str | None = None,
-                 accept_total_differences: bool = False, root: Path | None = None) -> list[Path]:
+def ingest_files(
+    paths: list[Path],
+    table_name: str | None = None,
+    batch: str | None = None,
+    accept_total_differences: bool = False,
+    root: Path | None = None,
+) -> list[Path]:
     """Validate every file, then write all of them; on any problem write nothing."""
     root = Path(root) if root else extracts_dir()
     if batch and len(paths) > 1:
@@ -302,9 +330,11 @@ def _cross_batch_errors(parsed: ParsedFile, batch: str, root: Path) -> list[str]
     for i, row in enumerate(new_keys.itertuples(index=False)):
         other = old_index.get(tuple(row))
         if other is not None:
-            errors.append(f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
-                          f"이미 적재된 묶음 '{other}'에 같은 키 {tuple(row)}가 있습니다. "
-                          "기대: 새 키, 또는 같은 묶음 이름(--batch)으로 교체")
+            errors.append(
+                f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
+                f"이미 적재된 묶음 '{other}'에 같은 키 {tuple(row)}가 있습니다. "
+                "기대: 새 키, 또는 같은 묶음 이름(--batch)으로 교체"
+            )
             if len(errors) >= MAX_ERRORS_SHOWN:
                 break
     return errors
@@ -317,12 +347,16 @@ def _same_call_errors(parsed: ParsedFile, earlier: list[ParsedFile]) -> list[str
     for other in earlier:
         if other.table is not parsed.table:
             continue
-        seen = {tuple(r): other.row_numbers[i]
-                for i, r in enumerate(_key_frame(other.frame, other.table).itertuples(index=False))}
+        seen = {
+            tuple(r): other.row_numbers[i]
+            for i, r in enumerate(_key_frame(other.frame, other.table).itertuples(index=False))
+        }
         for i, key in enumerate(new_keys):
             if key in seen:
-                errors.append(f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
-                              f"함께 적재하는 {other.path.name} {seen[key]}행과 같은 키 {key}. 기대: 파일마다 다른 키")
+                errors.append(
+                    f"{parsed.path.name}: {parsed.row_numbers[i]}행, 키 열({', '.join(parsed.table.key)}): "
+                    f"함께 적재하는 {other.path.name} {seen[key]}행과 같은 키 {key}. 기대: 파일마다 다른 키"
+                )
                 if len(errors) >= MAX_ERRORS_SHOWN:
                     return errors
     return errors
@@ -341,9 +375,11 @@ def _total_errors(parsed: ParsedFile) -> list[str]:
     for d in diffs.itertuples(index=False):
         row = lookup.get(d.item_id) if isinstance(d.item_id, str) else _total_row(parsed, d)
         where = f"{row}행, " if row else ""
-        out.append(f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,.10g} / "
-                   f"부분합 {d.computed_value:,.10g} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
-                   "(공식 문서의 불일치를 그대로 보존하려면 --accept-total-differences)")
+        out.append(
+            f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,.10g} / "
+            f"부분합 {d.computed_value:,.10g} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
+            "(공식 문서의 불일치를 그대로 보존하려면 --accept-total-differences)"
+        )
     return out
 
 
@@ -361,9 +397,12 @@ def _total_row(parsed: ParsedFile, d) -> int | None:
         return None
     columns = [c.name for c in parsed.table.columns if c.label == d.measure and c.name in frame]
     for i in range(len(frame)):
-        if (frame["is_total"].iat[i] is True or frame["is_total"].iat[i] == 1) and names.iat[i] == d.name \
-                and frame["source_section"].iat[i] == d.source_section \
-                and any(frame[c].iat[i] == d.printed_value for c in columns):
+        if (
+            (frame["is_total"].iat[i] is True or frame["is_total"].iat[i] == 1)
+            and names.iat[i] == d.name
+            and frame["source_section"].iat[i] == d.source_section
+            and any(frame[c].iat[i] == d.printed_value for c in columns)
+        ):
             return parsed.row_numbers[i]
     return None
 
@@ -378,8 +417,9 @@ def write_batches(items: list[tuple[Table, pd.DataFrame, str]], root: Path | Non
             folder.mkdir(parents=True, exist_ok=True)
             frame = frame.copy()
             frame["batch"] = batch
-            arrow = pa.Table.from_pandas(frame[[*table.names, "batch"]], schema=arrow_schema(table),
-                                         preserve_index=False)
+            arrow = pa.Table.from_pandas(
+                frame[[*table.names, "batch"]], schema=arrow_schema(table), preserve_index=False
+            )
             fd, tmp = tempfile.mkstemp(prefix=f".{batch}.", suffix=".parquet.tmp", dir=folder)
             os.close(fd)
             pq.write_table(arrow, tmp, compression="zstd")

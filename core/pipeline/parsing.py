@@ -4,6 +4,7 @@ Finance, training and call-center systems export CSV in UTF-8 (with or
 without BOM) or CP949/EUC-KR, and XLSX. Cells use thousands separators,
 '△' for minus, '-', '_', '—' or blank for "no value", '%' and '비예산'.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,7 +47,11 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
             # Report where the encoding that read furthest broke: that is where the foreign line is.
             worst = max((utf_err, cp_err), key=lambda e: e.start)
         best = from_bytes(data).best()
-        if best is not None and best.encoding not in ("utf_8", "cp949", "euc_kr") and _mostly_korean_or_ascii(str(best)):
+        if (
+            best is not None
+            and best.encoding not in ("utf_8", "cp949", "euc_kr")
+            and _mostly_korean_or_ascii(str(best))
+        ):
             return str(best), best.encoding
         raise FileFormatError(_decode_message(path, data, worst, "UTF-8 또는 CP949(EUC-KR)")) from utf_err
 
@@ -60,8 +65,10 @@ def _mostly_korean_or_ascii(text: str) -> bool:
 
 def _decode_message(path: Path, data: bytes, err: UnicodeDecodeError, expected: str) -> str:
     line = data.count(b"\n", 0, err.start) + 1
-    return (f"{path.name}: {line}행: 문자 인코딩을 읽을 수 없습니다 (바이트 위치 {err.start}). "
-            f"기대: {expected}로 저장된 파일. 한 파일 안에 인코딩이 섞여 있거나 텍스트 파일이 아닙니다.")
+    return (
+        f"{path.name}: {line}행: 문자 인코딩을 읽을 수 없습니다 (바이트 위치 {err.start}). "
+        f"기대: {expected}로 저장된 파일. 한 파일 안에 인코딩이 섞여 있거나 텍스트 파일이 아닙니다."
+    )
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], str]:
@@ -81,7 +88,9 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], st
         raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
     text, encoding = decode_bytes(data, path)
     sample = text[:4096]
-    delimiter = "\t" if suffix == ".tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
+    delimiter = (
+        "\t" if suffix == ".tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
+    )
     # strict: a quote left open would otherwise swallow every later line into one cell, silently.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[object]]] = []
@@ -111,8 +120,10 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, EOFError) as e:
-        raise FileFormatError(f"{path.name}: XLSX 파일이 손상되었거나 잘렸습니다 ({type(e).__name__}). "
-                              "기대: Excel에서 다시 저장한 온전한 .xlsx") from e
+        raise FileFormatError(
+            f"{path.name}: XLSX 파일이 손상되었거나 잘렸습니다 ({type(e).__name__}). "
+            "기대: Excel에서 다시 저장한 온전한 .xlsx"
+        ) from e
     try:
         ws = wb.worksheets[0]
         header: list[str] | None = None
@@ -128,8 +139,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
                 continue
             rows.append((idx, cells))
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, SyntaxError) as e:
-        raise FileFormatError(f"{path.name}: XLSX 파일을 끝까지 읽을 수 없습니다 ({type(e).__name__}). "
-                              "기대: 온전한 .xlsx") from e
+        raise FileFormatError(
+            f"{path.name}: XLSX 파일을 끝까지 읽을 수 없습니다 ({type(e).__name__}). 기대: 온전한 .xlsx"
+        ) from e
     finally:
         wb.close()
     if header is None:

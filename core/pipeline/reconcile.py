@@ -5,6 +5,7 @@ difference becomes one row of the data-quality report. The checks are SQL
 over the tables (or views) named like the extracts, so they run on the
 built DuckDB file, on Parquet extracts, or on a single file being ingested.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -12,8 +13,21 @@ import pandas as pd
 
 from .schema import BUDGET_LINE, MONEY_UNITS, TABLES
 
-RESULT_COLUMNS = ["table_name", "doc_id", "source_section", "page", "item_id", "name", "check_name", "measure",
-                  "printed_value", "computed_value", "difference", "unit", "explanation"]
+RESULT_COLUMNS = [
+    "table_name",
+    "doc_id",
+    "source_section",
+    "page",
+    "item_id",
+    "name",
+    "check_name",
+    "measure",
+    "printed_value",
+    "computed_value",
+    "difference",
+    "unit",
+    "explanation",
+]
 
 _MONEY = [c for c in BUDGET_LINE.total_columns]
 _LABEL = {c.name: c.label for t in TABLES.values() for c in t.columns}
@@ -22,8 +36,7 @@ _FACTOR_SQL = "CASE unit " + " ".join(f"WHEN '{u}' THEN {f}" for u, f in MONEY_U
 
 def _rate_ok(printed: str, exact: str) -> str:
     """Printed rates are sometimes truncated, sometimes rounded to one decimal: both are accepted."""
-    return (f"(abs({printed} - round({exact}, 1)) < 0.001 OR abs({printed} - trunc(({exact}) * 10) / 10) < 0.001"
-            ")")
+    return f"(abs({printed} - round({exact}, 1)) < 0.001 OR abs({printed} - trunc(({exact}) * 10) / 10) < 0.001)"
 
 
 def _budget_wide(alias: str, prefix: str) -> str:
@@ -48,19 +61,19 @@ def _budget_checks() -> list[str]:
     label_case = "CASE measure " + " ".join(f"WHEN '{m}' THEN '{_LABEL[m]}'" for m in _MONEY) + " END"
     totals = f"""
         WITH t AS (SELECT doc_id, source_section, page, unit, coalesce(fiscal_year, -1) AS fy,
-                          coalesce(parent_item_id, '') AS parent, item_id, name, {_budget_wide('budget_line', 'a_')}
+                          coalesce(parent_item_id, '') AS parent, item_id, name, {_budget_wide("budget_line", "a_")}
                    FROM budget_line WHERE is_total),
         items AS (SELECT doc_id, source_section, coalesce(fiscal_year, -1) AS fy,
-                         coalesce(parent_item_id, '') AS parent, {', '.join(_MONEY)}
+                         coalesce(parent_item_id, '') AS parent, {", ".join(_MONEY)}
                   FROM budget_line WHERE NOT is_total),
         parts AS (SELECT doc_id, source_section, fy, parent, {_budget_sums()}
                   FROM items SEMI JOIN t USING (doc_id, source_section, fy, parent) GROUP BY ALL),
-        w AS (SELECT t.*, {', '.join(f's_{c}' for c in _MONEY)}
+        w AS (SELECT t.*, {", ".join(f"s_{c}" for c in _MONEY)}
               FROM t LEFT JOIN parts p USING (doc_id, source_section, fy, parent))
         SELECT 'budget_line', doc_id, source_section, page, item_id, name, '합계 불일치',
                {label_case}, coalesce(amount, 0) / {_FACTOR_SQL}, coalesce(s, 0) / {_FACTOR_SQL}, NULL, unit,
                '인쇄된 합계 행이 같은 표의 항목 합과 다름'
-        FROM {_budget_unpivot('w')}
+        FROM {_budget_unpivot("w")}
         WHERE coalesce(amount, 0) <> coalesce(s, 0)
     """
     # A parent item against the sum of its children, one comparison per table the children appear in.
@@ -70,14 +83,14 @@ def _budget_checks() -> list[str]:
                       FROM budget_line WHERE NOT is_total AND coalesce(parent_item_id, '') <> ''
                       GROUP BY doc_id, fy, parent, child_section),
         w AS (SELECT p.doc_id, p.source_section, p.page, p.unit, p.item_id, p.name, k.child_section, k.n,
-                     {_budget_wide('p', 'a_')}, {', '.join(f'k.s_{c}' for c in _MONEY)}
+                     {_budget_wide("p", "a_")}, {", ".join(f"k.s_{c}" for c in _MONEY)}
               FROM budget_line p JOIN kids k ON k.doc_id = p.doc_id AND k.fy = coalesce(p.fiscal_year, -1)
                                             AND k.parent = p.item_id
               WHERE NOT p.is_total)
         SELECT 'budget_line', doc_id, source_section, page, item_id, name, '상위 항목 ≠ 하위 항목 합',
                {label_case}, amount / {_FACTOR_SQL}, s / {_FACTOR_SQL}, NULL, unit,
                '하위 항목(' || child_section || ', ' || n || '개)의 합과 다름'
-        FROM {_budget_unpivot('w')}
+        FROM {_budget_unpivot("w")}
         WHERE amount IS NOT NULL AND s IS NOT NULL AND amount <> s
     """
     rate_rules = [
@@ -95,7 +108,7 @@ def _budget_checks() -> list[str]:
               AND NOT {_rate_ok(rate_col, f"100.0 * coalesce({amount_col}, 0) / coalesce(budget_current, budget_original)")}
         """)
     change = f"""
-        SELECT 'budget_line', doc_id, source_section, page, item_id, name, '증감 불일치', '{_LABEL['change_printed']}',
+        SELECT 'budget_line', doc_id, source_section, page, item_id, name, '증감 불일치', '{_LABEL["change_printed"]}',
                change_printed / {_FACTOR_SQL}, (coalesce(budget_original, 0) - coalesce(prior_original, 0)) / {_FACTOR_SQL},
                NULL, unit, '본예산 − 전년 본예산'
         FROM budget_line
@@ -104,7 +117,7 @@ def _budget_checks() -> list[str]:
     """
     change_rate = f"""
         SELECT 'budget_line', doc_id, source_section, page, item_id, name, '증감율 불일치',
-               '{_LABEL['change_rate_printed']}', change_rate_printed,
+               '{_LABEL["change_rate_printed"]}', change_rate_printed,
                round(100.0 * (coalesce(budget_original, 0) - prior_original) / prior_original, 2), NULL, '%',
                '(본예산 − 전년 본예산) ÷ 전년 본예산 × 100'
         FROM budget_line
@@ -113,7 +126,7 @@ def _budget_checks() -> list[str]:
     """
     multi_year = f"""
         SELECT 'budget_line', doc_id, any_value(source_section), any_value(page), item_id, any_value(name),
-               '다년도 계 불일치', '{_LABEL['multi_year_total']}', any_value(multi_year_total) / any_value({_FACTOR_SQL}),
+               '다년도 계 불일치', '{_LABEL["multi_year_total"]}', any_value(multi_year_total) / any_value({_FACTOR_SQL}),
                coalesce(sum(budget_original), 0) / any_value({_FACTOR_SQL}), NULL, any_value(unit),
                '연차별 금액의 합과 다름'
         FROM budget_line WHERE multi_year_total IS NOT NULL
@@ -126,8 +139,8 @@ def _budget_checks() -> list[str]:
     for m in ("budget_original", "budget_current", "prior_final", "committed", "spent"):
         counterpart.append(f"""
             SELECT 'budget_line', a.doc_id, a.source_section, a.page, a.item_id, a.name, '표 간 불일치',
-                   '{_LABEL[m]}', a.{m} / {_FACTOR_SQL.replace('unit', 'a.unit')},
-                   b.{m} / {_FACTOR_SQL.replace('unit', 'a.unit')}, NULL, a.unit,
+                   '{_LABEL[m]}', a.{m} / {_FACTOR_SQL.replace("unit", "a.unit")},
+                   b.{m} / {_FACTOR_SQL.replace("unit", "a.unit")}, NULL, a.unit,
                    '같은 사업의 다른 표(' || b.source_section || ' · ' || b.name || ') 값과 다름'
             FROM budget_line a JOIN budget_line b ON b.doc_id = a.doc_id AND b.item_id = a.counterpart_item_id
                  AND b.fiscal_year IS NOT DISTINCT FROM a.fiscal_year
@@ -137,16 +150,18 @@ def _budget_checks() -> list[str]:
 
 
 def _quarter_checks(with_budget: bool) -> list[str]:
-    checks = [f"""
+    checks = [
+        f"""
         WITH parts AS (SELECT doc_id, source_section, fiscal_year, quarter, sum(amount) AS s
                        FROM quarterly_execution WHERE NOT is_total GROUP BY ALL)
         SELECT 'quarterly_execution', q.doc_id, q.source_section, q.page, q.item_id, q.item_id, '분기 합계 불일치',
-               q.quarter || '분기', q.amount / {_FACTOR_SQL.replace('unit', 'q.unit')},
-               coalesce(p.s, 0) / {_FACTOR_SQL.replace('unit', 'q.unit')}, NULL, q.unit,
+               q.quarter || '분기', q.amount / {_FACTOR_SQL.replace("unit", "q.unit")},
+               coalesce(p.s, 0) / {_FACTOR_SQL.replace("unit", "q.unit")}, NULL, q.unit,
                '인쇄된 계 행이 같은 표의 분기 금액 합과 다름'
         FROM quarterly_execution q LEFT JOIN parts p USING (doc_id, source_section, fiscal_year, quarter)
         WHERE q.is_total AND coalesce(q.amount, 0) <> coalesce(p.s, 0)
-    """]
+    """
+    ]
     if with_budget:
         checks.append(f"""
             WITH q AS (SELECT doc_id, source_section, item_id, fiscal_year, any_value(page) AS page,
@@ -155,8 +170,8 @@ def _quarter_checks(with_budget: bool) -> list[str]:
             b AS (SELECT doc_id, item_id, fiscal_year, any_value(name) AS name, max(budget_original) AS budget
                   FROM budget_line WHERE budget_original IS NOT NULL GROUP BY ALL)
             SELECT 'quarterly_execution', q.doc_id, q.source_section, q.page, q.item_id, b.name,
-                   '분기 합 ≠ 예산', '{_LABEL['budget_original']}', b.budget / {_FACTOR_SQL.replace('unit', 'q.unit')},
-                   q.s / {_FACTOR_SQL.replace('unit', 'q.unit')}, NULL, q.unit, '1~4분기 금액의 합이 예산액과 다름'
+                   '분기 합 ≠ 예산', '{_LABEL["budget_original"]}', b.budget / {_FACTOR_SQL.replace("unit", "q.unit")},
+                   q.s / {_FACTOR_SQL.replace("unit", "q.unit")}, NULL, q.unit, '1~4분기 금액의 합이 예산액과 다름'
             FROM q JOIN b USING (doc_id, item_id, fiscal_year)
             WHERE q.s <> b.budget
         """)
@@ -169,8 +184,8 @@ def _quarter_checks(with_budget: bool) -> list[str]:
                                           AND bl.fiscal_year IS NOT DISTINCT FROM q.fiscal_year
                        WHERE q.is_total AND bl.is_total AND bl.parent_item_id IS NOT NULL)
             SELECT 'quarterly_execution', t.doc_id, s.source_section, s.page, t.task, t.task, '분기 계획 표 간 불일치',
-                   t.quarter || '분기', s.amount / {_FACTOR_SQL.replace('unit', 's.unit')},
-                   t.amount / {_FACTOR_SQL.replace('unit', 't.unit')}, NULL, s.unit,
+                   t.quarter || '분기', s.amount / {_FACTOR_SQL.replace("unit", "s.unit")},
+                   t.amount / {_FACTOR_SQL.replace("unit", "t.unit")}, NULL, s.unit,
                    '과제 쪽의 계(' || t.source_section || ')와 다름'
             FROM t JOIN quarterly_execution s ON s.doc_id = t.doc_id AND s.item_id = t.task
                    AND s.fiscal_year = t.fiscal_year AND s.quarter = t.quarter
@@ -220,8 +235,11 @@ def _run(con: duckdb.DuckDBPyConnection, queries: list[str]) -> pd.DataFrame:
     df = con.execute(f"SELECT * FROM ({sql}) AS d").df()
     df.columns = RESULT_COLUMNS
     df["difference"] = df["printed_value"] - df["computed_value"]
-    df = df.sort_values(["doc_id", "table_name", "source_section", "item_id", "check_name", "measure"],
-                        na_position="first", kind="stable").reset_index(drop=True)
+    df = df.sort_values(
+        ["doc_id", "table_name", "source_section", "item_id", "check_name", "measure"],
+        na_position="first",
+        kind="stable",
+    ).reset_index(drop=True)
     return df
 
 
@@ -262,9 +280,11 @@ def format_report(df: pd.DataFrame) -> str:
     lines = [f"데이터 품질 점검: 보고서 안의 불일치 {len(df)}건 (인쇄값은 그대로 보존)", ""]
     for r in df.itertuples(index=False):
         page = f" p.{int(r.page)}" if pd.notna(r.page) else ""
-        lines.append(f"- [{r.doc_id}{page}] {r.source_section} · {r.name} ({r.item_id if isinstance(r.item_id, str) else '-'}) · {r.check_name} · "
-                     f"{r.measure}: 인쇄 {_fmt(r.printed_value)} / 재계산 {_fmt(r.computed_value)} "
-                     f"(차이 {_fmt(r.difference)} {r.unit}) — {r.explanation}")
+        lines.append(
+            f"- [{r.doc_id}{page}] {r.source_section} · {r.name} ({r.item_id if isinstance(r.item_id, str) else '-'}) · {r.check_name} · "
+            f"{r.measure}: 인쇄 {_fmt(r.printed_value)} / 재계산 {_fmt(r.computed_value)} "
+            f"(차이 {_fmt(r.difference)} {r.unit}) — {r.explanation}"
+        )
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ assignment (고입 배정) in late January–February, transfers (전·편입학
 February–March and August, exam results (합격자 발표) in May and August–
 September, certificates (제증명) before terms and in December.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,11 +67,37 @@ def generate(seed: int = 1396, start: dt.date = START, end: dt.date = END) -> pd
                 responses = int(rng.binomial(answered, 0.08))
                 score_mean = min(5.0, max(1.0, 4.35 - 0.15 * max(load - 1.0, 0) + rng.normal(0, 0.05)))
                 satisfaction = int(round(responses * score_mean))
-                records.append((day.date(), topic, channel, inbound, answered, abandoned, within_20, handle,
-                                direct, responses, satisfaction))
-    df = pd.DataFrame.from_records(records, columns=[
-        "call_date", "topic", "channel", "inbound", "answered", "abandoned", "answered_20s", "handle_seconds",
-        "resolved_direct", "satisfaction_responses", "satisfaction_sum"])
+                records.append(
+                    (
+                        day.date(),
+                        topic,
+                        channel,
+                        inbound,
+                        answered,
+                        abandoned,
+                        within_20,
+                        handle,
+                        direct,
+                        responses,
+                        satisfaction,
+                    )
+                )
+    df = pd.DataFrame.from_records(
+        records,
+        columns=[
+            "call_date",
+            "topic",
+            "channel",
+            "inbound",
+            "answered",
+            "abandoned",
+            "answered_20s",
+            "handle_seconds",
+            "resolved_direct",
+            "satisfaction_responses",
+            "satisfaction_sum",
+        ],
+    )
     df.insert(0, "division", DIVISION)
     df.insert(0, "agency", AGENCY)
     df.insert(0, "doc_id", "sample")

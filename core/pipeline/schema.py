@@ -5,6 +5,7 @@ build (column order and types), and the data dictionary in the README.
 Money columns are stored as exact integers in 원; the unit the source printed
 stays beside them in ``unit`` so a figure can always be shown as printed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -68,15 +69,35 @@ class Table:
 
 def _prov(with_unit: bool = True) -> tuple[Column, ...]:
     cols = [
-        Column("doc_id", "문서", "text", "출처 문서 번호 (source_document.doc_id)", required=True,
-               aliases=("문서번호", "출처")),
-        Column("source_section", "출처 표·절", "text", "값이 실린 표 또는 절 이름 (인쇄된 그대로)", required=True,
-               aliases=("출처표", "표", "구분표")),
+        Column(
+            "doc_id",
+            "문서",
+            "text",
+            "출처 문서 번호 (source_document.doc_id)",
+            required=True,
+            aliases=("문서번호", "출처"),
+        ),
+        Column(
+            "source_section",
+            "출처 표·절",
+            "text",
+            "값이 실린 표 또는 절 이름 (인쇄된 그대로)",
+            required=True,
+            aliases=("출처표", "표", "구분표"),
+        ),
         Column("page", "쪽수", "int", "보고서에 인쇄된 쪽수 (없으면 비움)", min=0, max=100000, aliases=("쪽",)),
     ]
     if with_unit:
-        cols.append(Column("unit", "인쇄 단위", "text", "보고서에 인쇄된 단위 (천원, 백만원, 명 …)",
-                           required=True, aliases=("단위",)))
+        cols.append(
+            Column(
+                "unit",
+                "인쇄 단위",
+                "text",
+                "보고서에 인쇄된 단위 (천원, 백만원, 명 …)",
+                required=True,
+                aliases=("단위",),
+            )
+        )
     cols.append(Column("as_of", "기준일", "date", "값의 기준일 (없으면 비움)", aliases=("작성기준일", "기준일자")))
     return tuple(cols)
 
@@ -86,7 +107,7 @@ _ORG = (
     Column("division", "부서", "text", "담당 부서; 여러 부서는 ';'로 구분", aliases=("부서명", "담당부서", "추진부서")),
 )
 
-_MONEY_RANGE = dict(min=-10**15, max=10**15)
+_MONEY_RANGE = dict(min=-(10**15), max=10**15)
 
 BUDGET_LINE = Table(
     name="budget_line",
@@ -94,40 +115,127 @@ BUDGET_LINE = Table(
     description="예산표의 모든 행: 세부사업, 과제, 과제 하위 항목, 5개년 투자계획 항목과 인쇄된 합계 행.",
     aliases=("예산", "예산내역", "세부사업별예산"),
     key=("doc_id", "source_section", "item_id", "fiscal_year"),
-    total_columns=("budget_original", "budget_special", "budget_current", "prior_original", "prior_final",
-                   "committed", "spent", "change_printed"),
-    columns=_prov() + _ORG + (
-        Column("fiscal_year", "회계연도", "year", "예산 연도; 문서에 연도가 없으면 비움(연도 미상)", min=1990, max=2100,
-               aliases=("연도", "년도")),
-        Column("item_id", "항목 ID", "text", "문서 안에서 고유한 예산 항목 식별자", required=True, aliases=("항목ID", "코드")),
-        Column("parent_item_id", "상위 항목 ID", "text", "이 항목이 속한 상위 항목", aliases=("상위항목ID", "상위코드")),
-        Column("counterpart_item_id", "대응 항목 ID", "text",
-               "같은 사업을 다른 표에서 보여 주는 항목 (표 간 대조용)", aliases=("대응항목ID",)),
-        Column("level", "구분", "text", "세부사업·과제·과제세부·주요업무·집행계획사업·전략·추진과제·세부과제·계획사업·합계",
-               required=True, aliases=("수준", "예산구분")),
+    total_columns=(
+        "budget_original",
+        "budget_special",
+        "budget_current",
+        "prior_original",
+        "prior_final",
+        "committed",
+        "spent",
+        "change_printed",
+    ),
+    columns=_prov()
+    + _ORG
+    + (
+        Column(
+            "fiscal_year",
+            "회계연도",
+            "year",
+            "예산 연도; 문서에 연도가 없으면 비움(연도 미상)",
+            min=1990,
+            max=2100,
+            aliases=("연도", "년도"),
+        ),
+        Column(
+            "item_id",
+            "항목 ID",
+            "text",
+            "문서 안에서 고유한 예산 항목 식별자",
+            required=True,
+            aliases=("항목ID", "코드"),
+        ),
+        Column(
+            "parent_item_id", "상위 항목 ID", "text", "이 항목이 속한 상위 항목", aliases=("상위항목ID", "상위코드")
+        ),
+        Column(
+            "counterpart_item_id",
+            "대응 항목 ID",
+            "text",
+            "같은 사업을 다른 표에서 보여 주는 항목 (표 간 대조용)",
+            aliases=("대응항목ID",),
+        ),
+        Column(
+            "level",
+            "구분",
+            "text",
+            "세부사업·과제·과제세부·주요업무·집행계획사업·전략·추진과제·세부과제·계획사업·합계",
+            required=True,
+            aliases=("수준", "예산구분"),
+        ),
         Column("task_no", "번호", "text", "인쇄된 번호 또는 과제 코드", aliases=("과제번호",)),
-        Column("name", "사업명", "text", "인쇄된 사업·과제명", required=True,
-               aliases=("세부사업", "세부사업명", "과제명", "주요업무명", "추진과제")),
+        Column(
+            "name",
+            "사업명",
+            "text",
+            "인쇄된 사업·과제명",
+            required=True,
+            aliases=("세부사업", "세부사업명", "과제명", "주요업무명", "추진과제"),
+        ),
         Column("is_total", "합계 행", "bool", "인쇄된 계·총계·소계 행 여부", aliases=("합계",)),
         Column("non_budget", "비예산", "bool", "'비예산'으로 인쇄된 항목"),
-        Column("budget_original", "본예산", "money", "당해 연도 본예산 / 예산액 / 연차별 투자계획액", **_MONEY_RANGE,
-               aliases=("본예산(A)", "예산액", "'24", "2024본예산")),
+        Column(
+            "budget_original",
+            "본예산",
+            "money",
+            "당해 연도 본예산 / 예산액 / 연차별 투자계획액",
+            **_MONEY_RANGE,
+            aliases=("본예산(A)", "예산액", "'24", "2024본예산"),
+        ),
         Column("budget_special", "특교 등", "money", "특별교부금 등", **_MONEY_RANGE, aliases=("특교",)),
-        Column("budget_current", "예산현액·추경", "money", "예산현액, 계(본예산+특교), 1차추경예산(본예산 포함)",
-               **_MONEY_RANGE, aliases=("예산현액", "예산현액(B)", "추경예산", "1차추경예산", "계")),
-        Column("prior_original", "전년 본예산", "money", "전년도 본예산 / 전년 예산액", **_MONEY_RANGE,
-               aliases=("전년본예산", "본예산(B)", "'23")),
-        Column("prior_final", "전년 최종예산", "money", "전년도 최종예산(추경 포함)", **_MONEY_RANGE,
-               aliases=("전년최종예산", "최종예산")),
-        Column("committed", "집행액(원인행위)", "money", "원인행위 기준 집행액", **_MONEY_RANGE,
-               aliases=("집행액", "원인행위액", "집행액(원인행위기준)")),
+        Column(
+            "budget_current",
+            "예산현액·추경",
+            "money",
+            "예산현액, 계(본예산+특교), 1차추경예산(본예산 포함)",
+            **_MONEY_RANGE,
+            aliases=("예산현액", "예산현액(B)", "추경예산", "1차추경예산", "계"),
+        ),
+        Column(
+            "prior_original",
+            "전년 본예산",
+            "money",
+            "전년도 본예산 / 전년 예산액",
+            **_MONEY_RANGE,
+            aliases=("전년본예산", "본예산(B)", "'23"),
+        ),
+        Column(
+            "prior_final",
+            "전년 최종예산",
+            "money",
+            "전년도 최종예산(추경 포함)",
+            **_MONEY_RANGE,
+            aliases=("전년최종예산", "최종예산"),
+        ),
+        Column(
+            "committed",
+            "집행액(원인행위)",
+            "money",
+            "원인행위 기준 집행액",
+            **_MONEY_RANGE,
+            aliases=("집행액", "원인행위액", "집행액(원인행위기준)"),
+        ),
         Column("spent", "지출액", "money", "지출 기준 집행액", **_MONEY_RANGE),
         Column("change_printed", "증감(인쇄)", "money", "인쇄된 증감액", **_MONEY_RANGE, aliases=("증감",)),
-        Column("rate_committed_printed", "집행률(인쇄)", "rate", "인쇄된 원인행위 기준 집행률", min=-1000, max=1000,
-               aliases=("집행률",)),
+        Column(
+            "rate_committed_printed",
+            "집행률(인쇄)",
+            "rate",
+            "인쇄된 원인행위 기준 집행률",
+            min=-1000,
+            max=1000,
+            aliases=("집행률",),
+        ),
         Column("rate_spent_printed", "지출률(인쇄)", "rate", "인쇄된 지출액 기준 집행률", min=-1000, max=1000),
-        Column("change_rate_printed", "증감율(인쇄)", "rate", "인쇄된 증감율", min=-1000, max=100000,
-               aliases=("증감율", "증감률")),
+        Column(
+            "change_rate_printed",
+            "증감율(인쇄)",
+            "rate",
+            "인쇄된 증감율",
+            min=-1000,
+            max=100000,
+            aliases=("증감율", "증감률"),
+        ),
         Column("multi_year_total", "다년도 계", "money", "5개년 투자계획의 인쇄된 계(2018~2022)", **_MONEY_RANGE),
         Column("note", "비고", "text", "인쇄 이상·해석 메모"),
     ),
@@ -139,13 +247,21 @@ QUARTERLY_EXECUTION = Table(
     description="과제·집행계획 사업의 분기별 금액. 기준일까지의 분기는 집행액, 이후는 집행예정액.",
     aliases=("분기별집행", "집행계획"),
     key=("doc_id", "source_section", "item_id", "fiscal_year", "quarter"),
-    columns=_prov() + (
+    columns=_prov()
+    + (
         Column("item_id", "항목 ID", "text", "budget_line.item_id", required=True, aliases=("항목ID",)),
         Column("fiscal_year", "회계연도", "year", "연도", required=True, min=1990, max=2100, aliases=("연도",)),
         Column("quarter", "분기", "quarter", "1~4", required=True, min=1, max=4),
         Column("amount", "금액", "money", "분기 금액", **_MONEY_RANGE, aliases=("집행액", "집행예정액")),
-        Column("status", "구분", "text", "집행(실적) 또는 집행예정(계획)", required=True, choices=("집행", "집행예정"),
-               aliases=("집행구분",)),
+        Column(
+            "status",
+            "구분",
+            "text",
+            "집행(실적) 또는 집행예정(계획)",
+            required=True,
+            choices=("집행", "집행예정"),
+            aliases=("집행구분",),
+        ),
         Column("content", "집행내용", "text", "집행 내용"),
         Column("is_total", "합계 행", "bool", "인쇄된 계 행"),
         Column("explanatory_pages", "설명자료 쪽수", "text", "주요사업별 설명자료 쪽수(인쇄 그대로)"),
@@ -159,7 +275,9 @@ TRAINING_TARGET = Table(
     description="과제별 추진 목표: 세부사업, 추진시기, 물량(과정·인원·기타).",
     aliases=("추진목표", "목표"),
     key=("doc_id", "source_section", "target_name", "category"),
-    columns=_prov() + _ORG + (
+    columns=_prov()
+    + _ORG
+    + (
         Column("fiscal_year", "연도", "year", "", min=1990, max=2100),
         Column("task_item_id", "과제 ID", "text", "budget_line.item_id of the task", aliases=("과제ID",)),
         Column("target_name", "세부사업명", "text", "", required=True, aliases=("세부사업",)),
@@ -180,7 +298,9 @@ TRAINING_RESULT = Table(
     description="추진 계획(2024)과 추진 실적(2024 상반기, 2023) 줄: 구분 태그, 과정 수, 인원.",
     aliases=("추진실적", "실적"),
     key=("doc_id", "source_section", "fiscal_year", "kind", "group_name", "category", "program"),
-    columns=_prov() + _ORG + (
+    columns=_prov()
+    + _ORG
+    + (
         Column("fiscal_year", "연도", "year", "", required=True, min=1990, max=2100),
         Column("task_item_id", "과제 ID", "text", ""),
         Column("kind", "계획·실적", "text", "", required=True, choices=("계획", "실적")),
@@ -198,7 +318,8 @@ TRAINING_OVERVIEW = Table(
     label="연수·교육훈련 현황",
     description="연수대상·종별 운영과정과 이수인원 (002의 2023년 현황표).",
     key=("doc_id", "source_section", "fiscal_year", "target_group", "training_type"),
-    columns=_prov() + (
+    columns=_prov()
+    + (
         Column("fiscal_year", "연도", "year", "", required=True, min=1990, max=2100),
         Column("target_group", "연수대상", "text", "", required=True),
         Column("training_type", "연수종별", "text", ""),
@@ -216,11 +337,13 @@ INDICATOR = Table(
     description="표 밖의 수치: 공문 수, 콜센터·민원 목표, 교육훈련 시간·인원, 주기 등.",
     aliases=("지표",),
     key=("doc_id", "source_section", "indicator", "fiscal_year", "kind"),
-    columns=_prov() + _ORG + (
+    columns=_prov()
+    + _ORG
+    + (
         Column("fiscal_year", "연도", "year", "", min=1900, max=2100),
         Column("indicator", "지표", "text", "", required=True, aliases=("지표명",)),
         Column("kind", "구분", "text", "실적·목표·계획·현황", required=True, choices=("실적", "목표", "계획", "현황")),
-        Column("value", "값", "number", "", required=True, min=-10**15, max=10**15),
+        Column("value", "값", "number", "", required=True, min=-(10**15), max=10**15),
         Column("note", "비고", "text", ""),
     ),
 )
@@ -232,7 +355,9 @@ HEADCOUNT = Table(
     aliases=("정현원",),
     key=("doc_id", "source_section", "staff_group", "grade"),
     total_columns=("authorized", "current"),
-    columns=_prov() + _ORG + (
+    columns=_prov()
+    + _ORG
+    + (
         Column("staff_group", "직종", "text", ""),
         Column("grade", "직급", "text", "", required=True),
         Column("authorized", "정원", "int", "", min=0, max=10**7),
@@ -298,10 +423,21 @@ CALL_CENTER_DAILY = Table(
     ),
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (
-    SOURCE_DOCUMENT, ORG_UNIT, BUDGET_LINE, QUARTERLY_EXECUTION, TRAINING_TARGET, TRAINING_RESULT,
-    TRAINING_OVERVIEW, INDICATOR, HEADCOUNT, CALL_CENTER_DAILY,
-)}
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        SOURCE_DOCUMENT,
+        ORG_UNIT,
+        BUDGET_LINE,
+        QUARTERLY_EXECUTION,
+        TRAINING_TARGET,
+        TRAINING_RESULT,
+        TRAINING_OVERVIEW,
+        INDICATOR,
+        HEADCOUNT,
+        CALL_CENTER_DAILY,
+    )
+}
 
 # Columns every extract gains during ingestion (not part of an export file).
 BATCH_COLUMN = Column("batch", "적재 묶음", "text", "이 행을 적재한 파일 묶음 이름 (extracts/<표>/<묶음>.parquet)")

@@ -5,6 +5,7 @@ A page script is ``frame.run_page("<name>", render)``: ``render(f)`` draws the p
 widgets for the filter ``f``, returns early when there is nothing to show, and returns the filter
 with the page's own choices added (unit, table, …) so that the URL carries them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,14 +22,19 @@ Render = Callable[[Filters], Filters | None]
 
 def run_page(name: str, render: Render) -> None:
     page = navigation.page(name)
-    st.set_page_config(page_title=f"{page.title} · {navigation.APP_TITLE}" if page.name != "overview"
-                       else navigation.APP_TITLE, page_icon=page.icon, layout="wide")
+    st.set_page_config(
+        page_title=f"{page.title} · {navigation.APP_TITLE}" if page.name != "overview" else navigation.APP_TITLE,
+        page_icon=page.icon,
+        layout="wide",
+    )
     _draw_navigation(page)
     try:
         connection()  # builds the data file from the extracts on first start, or after an upgrade
     except DataUnavailable as e:
-        st.error("데이터 파일을 만들 수 없습니다. 관리자는 아래 문제를 고친 뒤 `python -m core build`를 실행하세요.\n\n"
-                 + str(e))
+        st.error(
+            "데이터 파일을 만들 수 없습니다. 관리자는 아래 문제를 고친 뒤 `python -m core build`를 실행하세요.\n\n"
+            + str(e)
+        )
         return
     st.title(page.heading)
     with ui.shared_by_every_page():
@@ -38,7 +44,7 @@ def run_page(name: str, render: Render) -> None:
     ui.sync_url(shown if shown is not None else f)
 
 
-def _draw_navigation(current: navigation.Page) -> None:  # noqa: ARG001 - Streamlit marks the current page itself
+def _draw_navigation(current: navigation.Page) -> None:
     with st.sidebar:
         for p in navigation.PAGES:
             st.page_link(p.script, label=p.label, icon=p.icon)
@@ -49,4 +55,3 @@ def page_link(name: str, label: str | None = None) -> None:
     """A link to another page of the dashboard (the filter goes along in the session)."""
     p = navigation.page(name)
     st.page_link(p.script, label=label or p.label, icon=p.icon)
-

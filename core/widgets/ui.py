@@ -5,6 +5,7 @@ another page) and is mirrored into ``st.query_params`` on every run (so a
 copied link reproduces the view). URL values are only read when a session
 starts, and only values the data has are accepted.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -16,10 +17,19 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core.dashboard import export
-from core.dashboard.queries import common as common_queries, options as options_queries
+from core.dashboard.filters import (
+    UNIT_FACTORS,
+    YEAR_ALL,
+    YEAR_UNKNOWN,
+    Filters,
+    describe,
+    from_query_params,
+    to_query_params,
+    year_label,
+)
+from core.dashboard.queries import common as common_queries
+from core.dashboard.queries import options as options_queries
 from core.settings import DEFAULT_UNIT
-from core.dashboard.filters import UNIT_FACTORS, YEAR_ALL, YEAR_UNKNOWN, Filters, describe, from_query_params, \
-    to_query_params, year_label
 
 PAGE_EXTRAS: dict[str, list[str]] = {"unit": list(UNIT_FACTORS)}
 _SAMPLE_NOTE = "⚠️ **예시 데이터**: 생성기로 만든 표본입니다. 실제 콜센터 실적이 아닙니다."
@@ -57,7 +67,7 @@ def _options():
 
 def _initial_query_params() -> dict[str, list[str]]:
     if "_qp0" not in st.session_state:
-        st.session_state["_qp0"] = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+        st.session_state["_qp0"] = {k: st.query_params.get_all(k) for k in st.query_params}
     return st.session_state["_qp0"]
 
 
@@ -71,8 +81,9 @@ def sidebar_filters() -> Filters:
     year_options = [YEAR_ALL, *reversed(years)] + ([YEAR_UNKNOWN] if has_unknown else [])
     if "_filters_ready" not in st.session_state:
         qp = _initial_query_params()
-        initial, notices = from_query_params(qp, agencies, years + ([YEAR_UNKNOWN] if has_unknown else []),
-                                             {k: v for k, v in PAGE_EXTRAS.items()})
+        initial, notices = from_query_params(
+            qp, agencies, years + ([YEAR_UNKNOWN] if has_unknown else []), {k: v for k, v in PAGE_EXTRAS.items()}
+        )
         st.session_state["f_agency"] = list(initial.agencies)
         st.session_state["f_division"] = list(initial.divisions)
         st.session_state["f_year"] = initial.year
@@ -89,14 +100,20 @@ def sidebar_filters() -> Filters:
         if st.session_state.get("f_year") not in year_options:
             st.session_state["f_year"] = YEAR_ALL
         st.selectbox("연도", year_options, key="f_year", format_func=year_label)
-        current = Filters(tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]),
-                          st.session_state["f_year"])
+        current = Filters(
+            tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]), st.session_state["f_year"]
+        )
         st.divider()
         file_name = "부서브리핑_" + re.sub(r"[^\w가-힣.-]+", "_", describe(current))[:80] + ".xlsx"
-        st.download_button("📦 부서 브리핑 (Excel)", data=lambda: _briefing(current), key="briefing",
-                           file_name=file_name,
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           on_click="ignore", help="현재 필터의 모든 표와 경보를 시트별로 담은 통합 문서")
+        st.download_button(
+            "📦 부서 브리핑 (Excel)",
+            data=lambda: _briefing(current),
+            key="briefing",
+            file_name=file_name,
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+            help="현재 필터의 모든 표와 경보를 시트별로 담은 통합 문서",
+        )
     return current
 
 
@@ -106,8 +123,17 @@ def _briefing(f: Filters) -> bytes:
     return briefing_xlsx(f, st.session_state.get("p_unit") or DEFAULT_UNIT)
 
 
-def page_choice(f: Filters, name: str, label: str, options: list[str], default: str | None = None,
-                widget: str = "selectbox", format_func=str, sidebar: bool = False, every_page: bool = False) -> Filters:
+def page_choice(
+    f: Filters,
+    name: str,
+    label: str,
+    options: list[str],
+    default: str | None = None,
+    widget: str = "selectbox",
+    format_func=str,
+    sidebar: bool = False,
+    every_page: bool = False,
+) -> Filters:
     """A page filter that also lives in the URL and holds for the session; returns the filter with it set.
 
     ``every_page``: the same choice wherever it is drawn (the unit), rather than one per page.
@@ -160,7 +186,7 @@ def unit_choice(f: Filters) -> tuple[Filters, str]:
 
 def sync_url(f: Filters) -> None:
     wanted = to_query_params(f)
-    current = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
     if current != wanted:
         st.query_params.from_dict(wanted)
 
@@ -169,8 +195,19 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     """Column formats: amounts with separators in the chosen unit, rates as progress bars."""
     config = {}
     for c in df.columns:
-        if c in common_queries.MONEY_COLS or c in ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)",
-                                            "금액", "누적 금액", "예산현액·추경"):
+        if c in common_queries.MONEY_COLS or c in (
+            "예산액",
+            "1분기",
+            "2분기",
+            "3분기",
+            "4분기",
+            "분기 합",
+            "차이",
+            "집행액(기준일)",
+            "금액",
+            "누적 금액",
+            "예산현액·추경",
+        ):
             config[c] = st.column_config.NumberColumn(f"{c} ({unit})" if unit else c, format="localized")
         elif c in ("전년", "당해"):
             config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
@@ -205,17 +242,29 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     return st.dataframe(shown, column_config=config, **kwargs)
 
 
-def downloads(df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: str | None, sources: str,
-              key: str) -> None:
+def downloads(
+    df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: str | None, sources: str, key: str
+) -> None:
     """CSV (UTF-8 BOM) and XLSX of exactly the table shown."""
     meta = export.meta_block(describe(f), unit, fmt_date(as_of), sources)
     safe_name = re.sub(r"[^\w가-힣.-]", "_", name)
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button("⬇️ CSV", data=lambda: export.to_csv_bytes(df), file_name=f"{safe_name}.csv",
-                       mime="text/csv", key=f"csv_{key}", on_click="ignore")
-    c2.download_button("⬇️ Excel", data=lambda: export.to_xlsx_bytes([(name, df, meta)]),
-                       file_name=f"{safe_name}.xlsx", key=f"xlsx_{key}", on_click="ignore",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    c1.download_button(
+        "⬇️ CSV",
+        data=lambda: export.to_csv_bytes(df),
+        file_name=f"{safe_name}.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "⬇️ Excel",
+        data=lambda: export.to_xlsx_bytes([(name, df, meta)]),
+        file_name=f"{safe_name}.xlsx",
+        key=f"xlsx_{key}",
+        on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def fmt_date(value) -> str:
@@ -234,8 +283,10 @@ def sample_notice() -> None:
 
 
 def empty_state(f: Filters, what: str) -> None:
-    st.info(f"현재 필터({describe(f)})에 해당하는 {what} 데이터가 없습니다. 사이드바에서 기관·부서·연도를 바꿔 보세요.",
-            icon="ℹ️")
+    st.info(
+        f"현재 필터({describe(f)})에 해당하는 {what} 데이터가 없습니다. 사이드바에서 기관·부서·연도를 바꿔 보세요.",
+        icon="ℹ️",
+    )
 
 
 def fmt_money(value, unit: str) -> str:

@@ -1,4 +1,5 @@
 """과제별 예산: budget tables, their rows and printed totals, drill-down paths, the per-document summary."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,12 +12,15 @@ from core.dashboard.queries.common import MONEY_COLS, rate, to_unit, where
 def budget_tables(f: Filters) -> pd.DataFrame:
     """Top-level budget tables (a report's 사업별 or 과제별 table) that have rows for the filter."""
     cond, params = where(f)
-    return query(f"""
+    return query(
+        f"""
         SELECT doc_id, source_section, any_value(unit) AS unit, max(as_of) AS as_of, min(rowid) AS first_row,
                count(DISTINCT item_id) AS items
         FROM budget_line
         WHERE parent_item_id IS NULL AND NOT is_total AND {cond}
-        GROUP BY doc_id, source_section ORDER BY doc_id, first_row""", params)
+        GROUP BY doc_id, source_section ORDER BY doc_id, first_row""",
+        params,
+    )
 
 
 def _budget_select(cond: str) -> str:
@@ -37,35 +41,56 @@ def _budget_select(cond: str) -> str:
         GROUP BY b.item_id ORDER BY ord"""
 
 
-BUDGET_COLUMN_ORDER = ["번호", "사업명", "본예산", "예산현액·추경", "집행액", "집행률(%)", "지출액", "특교 등", "전년 본예산",
-                       "전년 최종예산", "증감", "증감율(%)", "부서", "구분", "비예산", "하위 항목", "항목 ID", "출처", "쪽수",
-                       "기준일"]
+BUDGET_COLUMN_ORDER = [
+    "번호",
+    "사업명",
+    "본예산",
+    "예산현액·추경",
+    "집행액",
+    "집행률(%)",
+    "지출액",
+    "특교 등",
+    "전년 본예산",
+    "전년 최종예산",
+    "증감",
+    "증감율(%)",
+    "부서",
+    "구분",
+    "비예산",
+    "하위 항목",
+    "항목 ID",
+    "출처",
+    "쪽수",
+    "기준일",
+]
 
 
 def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     prior = raw["po"].where(raw["po"].notna(), raw["pf"])
-    df = pd.DataFrame({
-        "항목 ID": raw["item_id"],
-        "번호": raw["task_no"],
-        "사업명": raw["name"],
-        "구분": raw["level"],
-        "부서": raw["division"],
-        "본예산": raw["bo"],
-        "특교 등": raw["bs"],
-        "예산현액·추경": raw["bc"],
-        "전년 본예산": raw["po"],
-        "전년 최종예산": raw["pf"],
-        "증감": raw["bo"] - prior,
-        "증감율(%)": rate(raw["bo"] - prior, prior),
-        "집행액": raw["cm"],
-        "집행률(%)": rate(raw["cm"], raw["bc"].where(raw["bc"].notna(), raw["bo"])),
-        "지출액": raw["sp"],
-        "비예산": raw["nb"].astype(bool),
-        "하위 항목": raw["has_children"].astype(bool),
-        "출처": raw["doc_id"] + " · " + raw["section"],
-        "쪽수": raw["page"].astype("Int64"),
-        "기준일": raw["as_of"],
-    })
+    df = pd.DataFrame(
+        {
+            "항목 ID": raw["item_id"],
+            "번호": raw["task_no"],
+            "사업명": raw["name"],
+            "구분": raw["level"],
+            "부서": raw["division"],
+            "본예산": raw["bo"],
+            "특교 등": raw["bs"],
+            "예산현액·추경": raw["bc"],
+            "전년 본예산": raw["po"],
+            "전년 최종예산": raw["pf"],
+            "증감": raw["bo"] - prior,
+            "증감율(%)": rate(raw["bo"] - prior, prior),
+            "집행액": raw["cm"],
+            "집행률(%)": rate(raw["cm"], raw["bc"].where(raw["bc"].notna(), raw["bo"])),
+            "지출액": raw["sp"],
+            "비예산": raw["nb"].astype(bool),
+            "하위 항목": raw["has_children"].astype(bool),
+            "출처": raw["doc_id"] + " · " + raw["section"],
+            "쪽수": raw["page"].astype("Int64"),
+            "기준일": raw["as_of"],
+        }
+    )
     df = to_unit(df, MONEY_COLS, unit)
     # What a 부서장 reads first (budget, execution, rate) comes first; identifiers and provenance last.
     df = df[BUDGET_COLUMN_ORDER]
@@ -73,8 +98,9 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     return df[[c for c in df.columns if c in ("사업명", "본예산", "출처") or df[c].notna().any()]]
 
 
-def _budget_rows(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None, unit: str,
-                 totals: bool) -> pd.DataFrame:
+def _budget_rows(
+    f: Filters, doc_id: str, section: str | None, parent_item_id: str | None, unit: str, totals: bool
+) -> pd.DataFrame:
     """The non-total rows (filtered by 기관·부서·연도) or the printed total rows (by 연도 only: a total
     belongs to the whole table) of one table or of one item's children."""
     cond, params = year_sql(f, "b") if totals else where(f, "b")
@@ -84,26 +110,32 @@ def _budget_rows(f: Filters, doc_id: str, section: str | None, parent_item_id: s
         place, place_params = "b.parent_item_id = ?", [parent_item_id]
     total = "b.is_total" if totals else "NOT b.is_total"
     # doc_id twice: once for the children lookup in _budget_select, once for the rows themselves.
-    raw = query(_budget_select(f"b.doc_id = ? AND {place} AND {total} AND {cond}"),
-                [doc_id, doc_id, *place_params, *params])
+    raw = query(
+        _budget_select(f"b.doc_id = ? AND {place} AND {total} AND {cond}"), [doc_id, doc_id, *place_params, *params]
+    )
     return _budget_frame(raw, unit)
 
 
-def budget_items(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None,
-                 unit: str = "천원") -> pd.DataFrame:
+def budget_items(
+    f: Filters, doc_id: str, section: str | None, parent_item_id: str | None, unit: str = "천원"
+) -> pd.DataFrame:
     """Rows of one budget table (parent None) or the children of one item, with derived 증감·집행률."""
     return _budget_rows(f, doc_id, section, parent_item_id, unit, totals=False)
 
 
-def budget_printed_total(f: Filters, doc_id: str, section: str | None, parent_item_id: str | None,
-                         unit: str = "천원") -> pd.DataFrame:
+def budget_printed_total(
+    f: Filters, doc_id: str, section: str | None, parent_item_id: str | None, unit: str = "천원"
+) -> pd.DataFrame:
     """The table's printed 계/총계 row(s), summed over the chosen years."""
     return _budget_rows(f, doc_id, section, parent_item_id, unit, totals=True)
 
 
 def budget_item(doc_id: str, item_id: str) -> dict | None:
-    df = query("""SELECT item_id, name, parent_item_id, source_section, level FROM budget_line
-                  WHERE doc_id = ? AND item_id = ? LIMIT 1""", [doc_id, item_id])
+    df = query(
+        """SELECT item_id, name, parent_item_id, source_section, level FROM budget_line
+                  WHERE doc_id = ? AND item_id = ? LIMIT 1""",
+        [doc_id, item_id],
+    )
     return None if df.empty else df.iloc[0].to_dict()
 
 
@@ -125,7 +157,8 @@ def budget_summary(f: Filters) -> pd.DataFrame:
     that prints the same money by 세부사업 and by 과제 is not counted twice.
     """
     cond, params = where(f, "b")
-    return query(f"""
+    return query(
+        f"""
         WITH first_table AS (SELECT doc_id, section FROM budget_first_table)
         SELECT b.doc_id, b.fiscal_year, sum(b.budget_original) AS budget_original,
                sum(coalesce(b.budget_current, b.budget_original)) AS budget_current,
@@ -136,7 +169,9 @@ def budget_summary(f: Filters) -> pd.DataFrame:
                any_value(b.unit) AS unit
         FROM budget_line b JOIN first_table t ON t.doc_id = b.doc_id AND t.section = b.source_section
         WHERE b.parent_item_id IS NULL AND NOT b.is_total AND {cond}
-        GROUP BY ALL ORDER BY b.doc_id, b.fiscal_year""", params)
+        GROUP BY ALL ORDER BY b.doc_id, b.fiscal_year""",
+        params,
+    )
 
 
 def budget_by_year(f: Filters, unit: str = "천원", max_documents: int = 6) -> pd.DataFrame:
@@ -147,11 +182,16 @@ def budget_by_year(f: Filters, unit: str = "천원", max_documents: int = 6) -> 
     summary = budget_summary(f)
     if summary.empty:
         return pd.DataFrame(columns=["연도", "문서", "금액"])
-    df = pd.DataFrame({"연도": summary["fiscal_year"].map(lambda y: "연도 미상" if pd.isna(y) else f"{int(y)}"),
-                       "문서": summary["doc_id"], "금액": summary["budget_current"]})
+    df = pd.DataFrame(
+        {
+            "연도": summary["fiscal_year"].map(lambda y: "연도 미상" if pd.isna(y) else f"{int(y)}"),
+            "문서": summary["doc_id"],
+            "금액": summary["budget_current"],
+        }
+    )
     totals = df.groupby("문서")["금액"].sum().sort_values(ascending=False, kind="stable")
     if len(totals) > max_documents:
-        keep = set(totals.index[:max_documents - 1])
+        keep = set(totals.index[: max_documents - 1])
         rest = len(totals) - len(keep)
         df["문서"] = df["문서"].where(df["문서"].isin(keep), f"기타 {rest}개 문서")
         df = df.groupby(["연도", "문서"], sort=False, as_index=False)["금액"].sum(min_count=1)

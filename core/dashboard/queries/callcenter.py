@@ -1,4 +1,5 @@
 """콜센터·민원 지표: KPIs, monthly trend, topics and channels, and the figures the reports print."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,7 @@ def _call_where(f: Filters, date_col: str = "call_date") -> tuple[str, list]:
     if not f.year.isdigit():
         return "FALSE", []
     y = int(f.year)
-    return (f"({o_sql}) AND {date_col} >= ? AND {date_col} < ?",
-            o_params + [dt.date(y, 1, 1), dt.date(y + 1, 1, 1)])
+    return (f"({o_sql}) AND {date_col} >= ? AND {date_col} < ?", o_params + [dt.date(y, 1, 1), dt.date(y + 1, 1, 1)])
 
 
 def _kpi_sql(first: str = "call_date", last: str = "call_date") -> str:
@@ -51,46 +51,67 @@ def call_kpis(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
         return None, None
     first, last = cur["first_day"].iat[0], cur["last_day"].iat[0]
     o_sql, o_params = org_condition(f)
-    prev = query(f"""SELECT {_KPI_SQL} FROM {days}
+    prev = query(
+        f"""SELECT {_KPI_SQL} FROM {days}
                      WHERE ({o_sql}) AND call_date BETWEEN (?::DATE - INTERVAL 1 YEAR) AND (?::DATE - INTERVAL 1 YEAR)""",
-                 o_params + [first, last])
+        o_params + [first, last],
+    )
     prev_row = None if prev.empty or pd.isna(prev["inbound"].iat[0]) else prev.iloc[0]
     return cur.iloc[0], prev_row
 
 
 def call_monthly(f: Filters) -> pd.DataFrame:
     cond, params = _call_where(f)
-    return query(f"""
+    return query(
+        f"""
         SELECT strftime(date_trunc('month', call_date), '%Y-%m') AS 월, {_KPI_SQL}
-        FROM call_center_day WHERE {cond} GROUP BY 1 ORDER BY 1""", params)
+        FROM call_center_day WHERE {cond} GROUP BY 1 ORDER BY 1""",
+        params,
+    )
 
 
 def call_breakdown(f: Filters, by: str) -> pd.DataFrame:
     column = {"topic": "topic", "channel": "channel"}[by]  # a checked identifier, never user text
     cond, params = _call_where(f, "month")
-    return query(f"""SELECT {column} AS 구분, {_kpi_sql('first_day', 'last_day')} FROM call_center_month
-                     WHERE {cond} GROUP BY 1 ORDER BY inbound DESC""", params)
+    return query(
+        f"""SELECT {column} AS 구분, {_kpi_sql("first_day", "last_day")} FROM call_center_month
+                     WHERE {cond} GROUP BY 1 ORDER BY inbound DESC""",
+        params,
+    )
 
 
 def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figures the reports print about the call center and civil service: budget lines and indicators."""
     cond, params = where(f, "b")
-    budget = query(f"""
+    budget = query(
+        f"""
         SELECT b.name, b.budget_original, b.budget_current, b.prior_final, b.committed, b.spent,
                b.rate_committed_printed, b.rate_spent_printed, b.doc_id, b.source_section, b.page, b.as_of, b.fiscal_year
         FROM budget_line b
         WHERE (b.name LIKE '%콜센터%' OR b.name LIKE '%민원%') AND NOT b.is_total AND {cond}
-        ORDER BY b.doc_id, b.rowid""", params)
-    budget_df = pd.DataFrame({
-        "사업명": budget["name"], "연도": budget["fiscal_year"].astype("Int64"), "본예산": budget["budget_original"],
-        "예산현액·추경": budget["budget_current"], "전년 최종예산": budget["prior_final"], "집행액": budget["committed"],
-        "지출액": budget["spent"], "집행률(%)": budget["rate_committed_printed"],
-        "지출률(%)": budget["rate_spent_printed"],
-        "출처": budget["doc_id"] + " · " + budget["source_section"], "쪽수": budget["page"].astype("Int64"),
-        "기준일": budget["as_of"]})
+        ORDER BY b.doc_id, b.rowid""",
+        params,
+    )
+    budget_df = pd.DataFrame(
+        {
+            "사업명": budget["name"],
+            "연도": budget["fiscal_year"].astype("Int64"),
+            "본예산": budget["budget_original"],
+            "예산현액·추경": budget["budget_current"],
+            "전년 최종예산": budget["prior_final"],
+            "집행액": budget["committed"],
+            "지출액": budget["spent"],
+            "집행률(%)": budget["rate_committed_printed"],
+            "지출률(%)": budget["rate_spent_printed"],
+            "출처": budget["doc_id"] + " · " + budget["source_section"],
+            "쪽수": budget["page"].astype("Int64"),
+            "기준일": budget["as_of"],
+        }
+    )
     budget_df = to_unit(budget_df, ["본예산", "예산현액·추경", "전년 최종예산", "집행액", "지출액"], unit)
     i_cond, i_params = where(f, "i")
-    ind = query(f"""
+    ind = query(
+        f"""
         SELECT i.indicator AS 지표, i.fiscal_year AS 연도, i.kind AS 구분, i.value AS 값, i.unit AS 단위,
                i.agency AS 기관, i.doc_id || ' · ' || i.source_section AS 출처, i.page AS 쪽수, i.as_of AS 기준일,
                i.note AS 비고
@@ -98,7 +119,9 @@ def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame
         WHERE (i.doc_id = '003' OR i.indicator LIKE '%민원%' OR i.indicator LIKE '%콜센터%' OR i.indicator LIKE '%공문%'
                OR i.indicator LIKE '%정보공개%' OR i.source_section LIKE '%민원%' OR i.source_section LIKE '%공문%')
           AND {i_cond}
-        ORDER BY i.doc_id, i.indicator, i.fiscal_year""", i_params)
+        ORDER BY i.doc_id, i.indicator, i.fiscal_year""",
+        i_params,
+    )
     ind["연도"] = ind["연도"].astype("Int64")
     ind["쪽수"] = ind["쪽수"].astype("Int64")
     return budget_df, ind

@@ -1,4 +1,5 @@
 """What every page's queries share: the filter as SQL (with the fast 부서 lookup), units and rates."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,8 +23,9 @@ def org_condition(f: Filters, alias: str = "") -> tuple[str, list]:
     if f.agencies:
         parts.append(f"{a}agency IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(f.agencies))
-    parts.append(f"coalesce({a}division, '') IN (SELECT raw FROM division_part "
-                 "WHERE part IN (SELECT unnest(?::VARCHAR[])))")
+    parts.append(
+        f"coalesce({a}division, '') IN (SELECT raw FROM division_part WHERE part IN (SELECT unnest(?::VARCHAR[])))"
+    )
     params.append(list(f.divisions))
     return " AND ".join(parts), params
 

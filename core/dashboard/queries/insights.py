@@ -3,24 +3,34 @@
 Each rule is stated in ``RULES`` in Korean; the same text is shown on screen and in the README,
 so what is flagged can always be explained.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import functools
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 
 from core import navigation
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
 from core.dashboard.queries.common import org_condition, where
+from core.dashboard.rules import (
+    PACE_FACTOR,
+    PROJECTION_CAP,
+    PROJECTION_LIMIT,
+    Q4_SHARE_LIMIT,
+    SUMMARY_SECTION,
+    SURGE_RATIO,
+    as_date,
+    period_months,
+    window_elapsed,
+)
 from core.settings import DAYS_IN_YEAR, SURGE_LOOKBACK_MONTHS
-from core.dashboard.rules import (PACE_FACTOR, PROJECTION_CAP, PROJECTION_LIMIT, Q4_SHARE_LIMIT, SUMMARY_SECTION, SURGE_RATIO, as_date,
-                                  period_months, window_elapsed)
-
 
 # ---------------------------------------------------------------- 집행 점검
+
 
 def _pace_sql(as_of: str) -> str:
     """elapsed_share(as_of) * 100 in SQL (day of year ÷ 365, at most 100)."""
@@ -49,7 +59,8 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     """
     cond, params = where(f, "b")
     pace, factor = _pace_sql("as_of"), PACE_FACTOR
-    rows = query(f"""
+    rows = query(
+        f"""
         WITH lines AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (b.committed * 100)::DOUBLE / b.budget::DOUBLE AS rate
             FROM budget_watch_line b WHERE {cond}),
@@ -83,26 +94,51 @@ def execution_watch(f: Filters) -> pd.DataFrame:
                (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM lines) AS lines_division,
                (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division
         FROM flagged
-        ORDER BY src, CASE WHEN src = 0 THEN doc_id END, seq, item_id, fiscal_year, doc_id, sub""", [*params, *params])
+        ORDER BY src, CASE WHEN src = 0 THEN doc_id END, seq, item_id, fiscal_year, doc_id, sub""",
+        [*params, *params],
+    )
     if rows.empty:
-        return pd.DataFrame(columns=["바로가기", "점검", "사업명", "이유", "집행률(%)", "경과 비율(%)", "부서", "항목 ID", "출처",
-                                     "쪽수", "기준일", "심각도"])
+        return pd.DataFrame(
+            columns=[
+                "바로가기",
+                "점검",
+                "사업명",
+                "이유",
+                "집행률(%)",
+                "경과 비율(%)",
+                "부서",
+                "항목 ID",
+                "출처",
+                "쪽수",
+                "기준일",
+                "심각도",
+            ]
+        )
     sections = rows["source_section"].tolist()
     parents = [s if isinstance(s, str) else None for s in rows["parent_section"].tolist()]
     years = [None if pd.isna(y) else int(y) for y in rows["fiscal_year"].tolist()]
     doc_ids = rows["doc_id"].tolist()
     parent_ids = rows["parent_item_id"].tolist()
-    links = [_link(s, ps, d, pid if ps else None, y)
-             for s, ps, d, pid, y in zip(sections, parents, doc_ids, parent_ids, years)]
-    df = pd.DataFrame({
-        "바로가기": links, "점검": rows["kind"].tolist(), "사업명": rows["name"].tolist(), "이유": rows["reason"].tolist(),
-        "집행률(%)": [round(x, 1) for x in rows["rate"].tolist()],
-        "경과 비율(%)": [round(x, 1) for x in rows["pace"].tolist()],
-        "부서": _divisions(rows), "항목 ID": rows["item_id"].tolist(),
-        "출처": [f"{d} · {s}" for d, s in zip(doc_ids, sections)],
-        "쪽수": [None if pd.isna(p) else int(p) for p in rows["page"].tolist()],
-        "기준일": [as_date(v) for v in rows["as_of"].tolist()],
-        "심각도": [round(x, 1) for x in rows["severity"].tolist()]})
+    links = [
+        _link(s, ps, d, pid if ps else None, y)
+        for s, ps, d, pid, y in zip(sections, parents, doc_ids, parent_ids, years)
+    ]
+    df = pd.DataFrame(
+        {
+            "바로가기": links,
+            "점검": rows["kind"].tolist(),
+            "사업명": rows["name"].tolist(),
+            "이유": rows["reason"].tolist(),
+            "집행률(%)": [round(x, 1) for x in rows["rate"].tolist()],
+            "경과 비율(%)": [round(x, 1) for x in rows["pace"].tolist()],
+            "부서": _divisions(rows),
+            "항목 ID": rows["item_id"].tolist(),
+            "출처": [f"{d} · {s}" for d, s in zip(doc_ids, sections)],
+            "쪽수": [None if pd.isna(p) else int(p) for p in rows["page"].tolist()],
+            "기준일": [as_date(v) for v in rows["as_of"].tolist()],
+            "심각도": [round(x, 1) for x in rows["severity"].tolist()],
+        }
+    )
     return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -114,7 +150,9 @@ def _link(section: str, parent_section: str | None, doc_id: str, parent_item_id:
         return navigation.page("quarterly").link(year_q)
     if parent_section is not None:
         # A sub-item: open its parent's table drilled down to the parent.
-        return navigation.page("budget").link({**year_q, "table": f"{doc_id} · {parent_section}", "item": parent_item_id})
+        return navigation.page("budget").link(
+            {**year_q, "table": f"{doc_id} · {parent_section}", "item": parent_item_id}
+        )
     return navigation.page("budget").link({**year_q, "table": f"{doc_id} · {section}"})
 
 
@@ -122,8 +160,10 @@ def _divisions(rows: pd.DataFrame) -> list:
     """부서 per alert; a missing one is NaN when that rule's filtered rows had some 부서 and None when they
     had none, as DuckDB returns such a column, so the table reads the same whichever rows are flagged."""
     any_division = {0: bool(rows["lines_division"].iat[0]), 1: bool(rows["plans_division"].iat[0])}
-    return [d if isinstance(d, str) else (np.nan if any_division[src] else None)
-            for d, src in zip(rows["division"].tolist(), rows["src"].tolist())]
+    return [
+        d if isinstance(d, str) else (np.nan if any_division[src] else None)
+        for d, src in zip(rows["division"].tolist(), rows["src"].tolist())
+    ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -161,36 +201,56 @@ def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
     target, actual, people = target[keep], actual[keep], people[keep]
     as_of = [dates[c] for c in codes[keep]]
     periods = lines["추진시기"].iloc[keep].tolist()
-    share = np.array([_window_elapsed_of(p, d) if isinstance(p, str) else window_elapsed(period_months(p), d)
-                      for p, d in zip(periods, as_of)], dtype=float)
+    share = np.array(
+        [
+            _window_elapsed_of(p, d) if isinstance(p, str) else window_elapsed(period_months(p), d)
+            for p, d in zip(periods, as_of)
+        ],
+        dtype=float,
+    )
     attained = actual * 100 / target
     done = attained >= 100
     not_started = ~done & (share == 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        projected = np.where(done, attained, np.where(not_started, np.nan, np.minimum(attained / share, PROJECTION_CAP)))
-    verdict = np.select([done, not_started, projected < PROJECTION_LIMIT], ["이미 달성", "추진 시기 전", "미달 우려"],
-                        "달성 예상")
-    df = pd.DataFrame({
-        "세부사업": lines["세부사업"].iloc[keep].tolist(), "과제 ID": lines["과제 ID"].iloc[keep].tolist(),
-        "추진시기": periods, "기준": ["인원" if p else "과정" for p in people.tolist()],
-        "목표": [int(x) for x in target.tolist()], "중간 실적": [int(x) for x in actual.tolist()],
-        "현재 달성률(%)": [round(x, 1) for x in attained.tolist()],
-        "추진시기 경과(%)": [round(x * 100, 1) for x in share.tolist()],
-        "연말 추정 달성률(%)": [None if np.isnan(x) else round(x, 1) for x in projected.tolist()],
-        "판정": verdict.tolist(), "기준일": as_of, "출처": lines["출처"].iloc[keep].tolist(),
-        "쪽수": lines["쪽수"].iloc[keep].tolist(),
-    })
+        projected = np.where(
+            done, attained, np.where(not_started, np.nan, np.minimum(attained / share, PROJECTION_CAP))
+        )
+    verdict = np.select(
+        [done, not_started, projected < PROJECTION_LIMIT], ["이미 달성", "추진 시기 전", "미달 우려"], "달성 예상"
+    )
+    df = pd.DataFrame(
+        {
+            "세부사업": lines["세부사업"].iloc[keep].tolist(),
+            "과제 ID": lines["과제 ID"].iloc[keep].tolist(),
+            "추진시기": periods,
+            "기준": ["인원" if p else "과정" for p in people.tolist()],
+            "목표": [int(x) for x in target.tolist()],
+            "중간 실적": [int(x) for x in actual.tolist()],
+            "현재 달성률(%)": [round(x, 1) for x in attained.tolist()],
+            "추진시기 경과(%)": [round(x * 100, 1) for x in share.tolist()],
+            "연말 추정 달성률(%)": [None if np.isnan(x) else round(x, 1) for x in projected.tolist()],
+            "판정": verdict.tolist(),
+            "기준일": as_of,
+            "출처": lines["출처"].iloc[keep].tolist(),
+            "쪽수": lines["쪽수"].iloc[keep].tolist(),
+        }
+    )
     order = {"미달 우려": 0, "추진 시기 전": 1, "달성 예상": 2, "이미 달성": 3}
-    return df.sort_values(by=["판정", "연말 추정 달성률(%)"], key=lambda s: s.map(order) if s.name == "판정" else s,
-                          kind="stable").reset_index(drop=True)
+    return df.sort_values(
+        by=["판정", "연말 추정 달성률(%)"], key=lambda s: s.map(order) if s.name == "판정" else s, kind="stable"
+    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- 민원 조기경보
 
+
 def call_months(f: Filters) -> list[str]:
     cond, params = org_condition(f)
-    df = query(f"""SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM call_center_month
-                   WHERE {cond} ORDER BY m""", params)
+    df = query(
+        f"""SELECT DISTINCT strftime(month, '%Y-%m') AS m FROM call_center_month
+                   WHERE {cond} ORDER BY m""",
+        params,
+    )
     return df["m"].tolist()
 
 
@@ -199,11 +259,14 @@ def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
     cond, params = org_condition(f)
     base = dt.date(int(base_month[:4]), int(base_month[5:7]), 1)
     # call_center_month holds whole months; base is the first of a month, so the window is the same.
-    monthly = query(f"""
+    monthly = query(
+        f"""
         SELECT topic, month, sum(inbound) AS calls, bool_or(is_sample) AS is_sample
         FROM call_center_month
         WHERE {cond} AND month >= ?::DATE - INTERVAL {SURGE_LOOKBACK_MONTHS} MONTH AND month < ?::DATE + INTERVAL 1 MONTH
-        GROUP BY ALL""", [*params, base, base])
+        GROUP BY ALL""",
+        [*params, base, base],
+    )
     if monthly.empty:
         return pd.DataFrame()
     monthly["month"] = pd.to_datetime(monthly["month"]).dt.date
@@ -222,13 +285,20 @@ def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
         trend = recent / recent_ly
         expected = last_year_next * trend
         ratio = expected / this_month
-        rows.append({
-            "상담주제": topic, "이번 달": base.strftime("%Y-%m"), "이번 달 인입": int(this_month),
-            "예상 달": nxt.strftime("%Y-%m"), "전년 같은 달 인입": int(last_year_next),
-            "최근 3개월 추세(배)": round(trend, 2), "다음 달 예상 인입": int(round(expected)),
-            "이번 달 대비(배)": round(ratio, 2), "경보": "급증 예상" if ratio >= SURGE_RATIO else "",
-            "예시 데이터": bool(g["is_sample"].any()),
-        })
+        rows.append(
+            {
+                "상담주제": topic,
+                "이번 달": base.strftime("%Y-%m"),
+                "이번 달 인입": int(this_month),
+                "예상 달": nxt.strftime("%Y-%m"),
+                "전년 같은 달 인입": int(last_year_next),
+                "최근 3개월 추세(배)": round(trend, 2),
+                "다음 달 예상 인입": int(round(expected)),
+                "이번 달 대비(배)": round(ratio, 2),
+                "경보": "급증 예상" if ratio >= SURGE_RATIO else "",
+                "예시 데이터": bool(g["is_sample"].any()),
+            }
+        )
     df = pd.DataFrame(rows)
     if df.empty:
         return df
@@ -241,6 +311,7 @@ def _shift(month: dt.date, k: int) -> dt.date:
 
 
 # ---------------------------------------------------------------- 전년 대비
+
 
 def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Largest increases and decreases against the previous year, from printed prior-year columns
@@ -267,8 +338,11 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
         FROM pairs WHERE prior IS NOT NULL AND amount <> prior"""
     # First only the change of every row, to pick the top and bottom rows exactly as sorting the whole
     # table would (ties included); then the full rows of just those.
-    changes = query(f"""SELECT amount - prior AS change, ord, division IS NOT NULL AS has_division
-                        FROM ({moves}) ORDER BY ord""", params)
+    changes = query(
+        f"""SELECT amount - prior AS change, ord, division IS NOT NULL AS has_division
+                        FROM ({moves}) ORDER BY ord""",
+        params,
+    )
     if changes.empty:
         empty = pd.DataFrame()
         return empty, empty
@@ -280,11 +354,20 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     df = df.assign(any_division=bool(changes["has_division"].any())).pipe(_division_as_full)
     df["증감"] = df["amount"] - df["prior"]
     df["증감율(%)"] = (df["증감"] * 100 / df["prior"].where(df["prior"] != 0)).round(1)
-    shown = pd.DataFrame({
-        "사업명": df["name"], "구분": df["level"], "연도": df["fiscal_year"].astype("Int64"), "전년": df["prior"],
-        "당해": df["amount"], "증감": df["증감"], "증감율(%)": df["증감율(%)"], "부서": df["division"],
-        "출처": df["doc_id"] + " · " + df["source_section"], "쪽수": df["page"].astype("Int64"),
-    })
+    shown = pd.DataFrame(
+        {
+            "사업명": df["name"],
+            "구분": df["level"],
+            "연도": df["fiscal_year"].astype("Int64"),
+            "전년": df["prior"],
+            "당해": df["amount"],
+            "증감": df["증감"],
+            "증감율(%)": df["증감율(%)"],
+            "부서": df["division"],
+            "출처": df["doc_id"] + " · " + df["source_section"],
+            "쪽수": df["page"].astype("Int64"),
+        }
+    )
     row = {o: i for i, o in enumerate(df["ord"].tolist())}
     up = shown.iloc[[row[o] for o in changes["ord"].iloc[up_at]]].reset_index(drop=True)
     down = shown.iloc[[row[o] for o in changes["ord"].iloc[down_at]]].reset_index(drop=True)

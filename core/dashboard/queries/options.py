@@ -1,7 +1,9 @@
 """The filter's choices: 기관 → 부서 and the years the data has."""
+
 from __future__ import annotations
 
 from core.dashboard.db import query
+
 
 def filter_options() -> tuple[dict[str, list[str]], list[str], bool]:
     """({기관: [부서…]}, [연도…], whether some rows have no year)."""

@@ -1,10 +1,10 @@
 """개요: the headline figures of the overview cards."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from core.dashboard.filters import Filters
-
 from core.dashboard.queries.budget import budget_summary
 from core.dashboard.queries.callcenter import call_kpis
 from core.dashboard.queries.training import training_by_task
@@ -24,9 +24,15 @@ def headline(f: Filters, training: pd.DataFrame | None = None) -> dict:
         with_exec = rows["budget_with_execution"].sum(min_count=1)
         committed = rows["committed"].sum(min_count=1)
         prior = rows["prior"].sum(min_count=1)
-        out.update(year=year, budget=budget, committed=committed, prior=prior,
-                   execution_rate=round(committed * 100 / with_exec, 1) if pd.notna(with_exec) and with_exec else None,
-                   budget_as_of=rows["as_of"].max(), budget_docs=", ".join(sorted(rows["doc_id"].unique())))
+        out.update(
+            year=year,
+            budget=budget,
+            committed=committed,
+            prior=prior,
+            execution_rate=round(committed * 100 / with_exec, 1) if pd.notna(with_exec) and with_exec else None,
+            budget_as_of=rows["as_of"].max(),
+            budget_docs=", ".join(sorted(rows["doc_id"].unique())),
+        )
     tasks = training_by_task(f) if training is None else training
     if not tasks.empty:
         t = tasks.dropna(subset=["목표 인원", "실적 인원"])

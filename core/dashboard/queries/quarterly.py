@@ -1,4 +1,5 @@
 """분기별 집행: per task four quarters (actual or planned), totals per quarter, sub-items."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,22 +7,24 @@ import pandas as pd
 
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
-from core.settings import SUMMARY_SECTION
 from core.dashboard.queries.common import to_unit, where
-
+from core.settings import SUMMARY_SECTION
 
 
 def _planned_tasks(f: Filters) -> tuple[str, list]:
     """The CTE ``tasks``: per item of the summary table with a quarterly plan, its budget and order."""
     cond, params = where(f, "b")
-    return f"""
+    return (
+        f"""
         tasks AS (
             SELECT b.doc_id, b.item_id, any_value(b.task_no) AS task_no, any_value(b.name) AS name,
                    any_value(b.division) AS division, any_value(b.budget_original) AS budget,
                    any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.rid) AS ord
             FROM budget_planned b  -- the budget rows with a plan in the summary table
             WHERE NOT b.is_total AND {cond}
-            GROUP BY b.doc_id, b.item_id)""", params
+            GROUP BY b.doc_id, b.item_id)""",
+        params,
+    )
 
 
 def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
@@ -33,8 +36,10 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
     quarters = ", ".join(f"max(q.amount) FILTER (WHERE q.quarter = {k}) AS q{k}" for k in range(1, 5))
     label = " || ' / ' || ".join(
         f"'{k}분기 ' || CASE WHEN bool_or(q.status = '집행') FILTER (WHERE q.quarter = {k}) THEN '실적' ELSE '계획' END"
-        for k in range(1, 5))
-    raw = query(f"""
+        for k in range(1, 5)
+    )
+    raw = query(
+        f"""
         WITH {tasks}
         SELECT t.item_id, any_value(t.task_no) AS task_no, any_value(t.name) AS name, any_value(t.budget) AS budget,
                {quarters}, coalesce(sum(q.amount), 0) AS total,
@@ -42,27 +47,44 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
                any_value(t.division) AS division, any_value(t.page) AS page, arg_min(q.as_of, q.quarter) AS as_of
         FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
              AND q.source_section = ? AND q.fiscal_year = t.fiscal_year
-        GROUP BY t.doc_id, t.item_id ORDER BY min(t.ord)""", [*params, SUMMARY_SECTION])
+        GROUP BY t.doc_id, t.item_id ORDER BY min(t.ord)""",
+        [*params, SUMMARY_SECTION],
+    )
     if raw.empty:
         return _quarter_wide(raw, unit)
     budget = pd.to_numeric(raw["budget"], errors="coerce")
     rate = [None if pd.isna(b) or not b else round(a * 100 / b, 1) for a, b in zip(raw["actual"], budget)]
-    df = pd.DataFrame({
-        "항목 ID": raw["item_id"], "번호": raw["task_no"], "사업명": raw["name"], "예산액": raw["budget"],
-        **{f"{k}분기": raw[f"q{k}"] for k in range(1, 5)},
-        "분기 합": raw["total"], "차이": raw["total"] - budget, "집행액(기준일)": raw["actual"], "집행률(%)": rate,
-        "구분": raw["label"], "부서": raw["division"], "쪽수": raw["page"].astype("Int64"), "기준일": raw["as_of"]})
+    df = pd.DataFrame(
+        {
+            "항목 ID": raw["item_id"],
+            "번호": raw["task_no"],
+            "사업명": raw["name"],
+            "예산액": raw["budget"],
+            **{f"{k}분기": raw[f"q{k}"] for k in range(1, 5)},
+            "분기 합": raw["total"],
+            "차이": raw["total"] - budget,
+            "집행액(기준일)": raw["actual"],
+            "집행률(%)": rate,
+            "구분": raw["label"],
+            "부서": raw["division"],
+            "쪽수": raw["page"].astype("Int64"),
+            "기준일": raw["as_of"],
+        }
+    )
     return to_unit(df, ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"], unit)
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
-    raw = query("""
+    raw = query(
+        """
         SELECT b.doc_id, b.item_id, b.task_no, b.name, b.division, b.budget_original AS budget, b.page,
                b.fiscal_year, b.rowid AS ord, q.quarter, q.amount, q.status, q.as_of
         FROM budget_line b JOIN quarterly_execution q ON q.doc_id = b.doc_id AND q.item_id = b.item_id
              AND q.fiscal_year = b.fiscal_year
         WHERE b.doc_id = ? AND b.parent_item_id = ?
-        ORDER BY b.is_total, ord, q.quarter""", [doc_id, task_item_id])
+        ORDER BY b.is_total, ord, q.quarter""",
+        [doc_id, task_item_id],
+    )
     return _quarter_wide(raw, unit)
 
 
@@ -70,15 +92,34 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     """One row per item (in order of first appearance) with its four quarters, as the rows of ``raw``
     give them; where an item has the same quarter twice, the later row counts (as a dict would keep it)."""
     if raw.empty:
-        return pd.DataFrame(columns=["항목 ID", "사업명", "예산액", "1분기", "2분기", "3분기", "4분기", "분기 합",
-                                     "차이", "집행액(기준일)", "집행률(%)", "부서", "쪽수", "기준일"])
+        return pd.DataFrame(
+            columns=[
+                "항목 ID",
+                "사업명",
+                "예산액",
+                "1분기",
+                "2분기",
+                "3분기",
+                "4분기",
+                "분기 합",
+                "차이",
+                "집행액(기준일)",
+                "집행률(%)",
+                "부서",
+                "쪽수",
+                "기준일",
+            ]
+        )
     codes, keys = pd.factorize(raw["item_id"], sort=False)  # codes follow first appearance, like groupby(sort=False)
     n = len(keys)
     rows_of = np.flatnonzero(codes >= 0)
     _, first_at = np.unique(codes[rows_of], return_index=True)
     first = rows_of[first_at]  # each item's first row
-    quarter = (raw["quarter"].to_numpy(dtype=np.int64) if pd.api.types.is_integer_dtype(raw["quarter"].dtype)
-               and not raw["quarter"].hasnans else np.asarray([int(q) for q in raw["quarter"]], dtype=np.int64))
+    quarter = (
+        raw["quarter"].to_numpy(dtype=np.int64)
+        if pd.api.types.is_integer_dtype(raw["quarter"].dtype) and not raw["quarter"].hasnans
+        else np.asarray([int(q) for q in raw["quarter"]], dtype=np.int64)
+    )
     pairs = pd.DataFrame({"g": codes, "q": quarter})
     last = np.flatnonzero((~pairs.duplicated(["g", "q"], keep="last")).to_numpy() & (codes >= 0))
     g, q = codes[last], quarter[last]
@@ -111,11 +152,18 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
             if bv:
                 rate[ok[i]] = round(r, 1)
     columns = {
-        "항목 ID": keys.tolist(), "번호": raw["task_no"].iloc[first].tolist(), "사업명": raw["name"].iloc[first].tolist(),
-        "예산액": budget, **{f"{k}분기": by_quarter[k] for k in range(1, 5)},
-        "분기 합": total_l, "차이": [(t - bv) if hb else None for t, bv, hb in zip(total_l, budget, has_budget)],
-        "집행액(기준일)": actual_l, "집행률(%)": rate, "구분": labels,
-        "부서": raw["division"].iloc[first].tolist(), "쪽수": raw["page"].iloc[first].tolist(),
+        "항목 ID": keys.tolist(),
+        "번호": raw["task_no"].iloc[first].tolist(),
+        "사업명": raw["name"].iloc[first].tolist(),
+        "예산액": budget,
+        **{f"{k}분기": by_quarter[k] for k in range(1, 5)},
+        "분기 합": total_l,
+        "차이": [(t - bv) if hb else None for t, bv, hb in zip(total_l, budget, has_budget)],
+        "집행액(기준일)": actual_l,
+        "집행률(%)": rate,
+        "구분": labels,
+        "부서": raw["division"].iloc[first].tolist(),
+        "쪽수": raw["page"].iloc[first].tolist(),
         "기준일": raw["as_of"].iloc[first].tolist(),
     }
     df = pd.DataFrame(columns)
@@ -129,7 +177,8 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
     Summed in DuckDB over the same tasks and quarter rows as quarterly_tasks (a task counts once, with
     the quarters of its plan; the table's key makes each quarter one row)."""
     tasks, params = _planned_tasks(f)
-    raw = query(f"""
+    raw = query(
+        f"""
         WITH {tasks},
         lines AS (
             SELECT t.doc_id, t.item_id, t.budget, q.quarter, q.amount
@@ -139,18 +188,27 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
         SELECT n.quarter, coalesce(sum(l.amount) FILTER (WHERE l.quarter = n.quarter), 0) AS amount,
                any_value(budget.budget) AS budget, count(l.item_id) AS line_count
         FROM range(1, 5) AS n(quarter) CROSS JOIN budget LEFT JOIN lines l ON TRUE
-        GROUP BY n.quarter ORDER BY n.quarter""", [*params, SUMMARY_SECTION])
+        GROUP BY n.quarter ORDER BY n.quarter""",
+        [*params, SUMMARY_SECTION],
+    )
     if raw.empty or not raw["line_count"].iat[0]:
         return pd.DataFrame(columns=["분기", "금액", "구분", "누적 금액", "누적 비율(%)"])
-    raw_status = query("""SELECT quarter, any_value(status) AS status, max(as_of) AS as_of
-                          FROM quarterly_execution WHERE source_section = ? GROUP BY quarter""", [SUMMARY_SECTION])
+    raw_status = query(
+        """SELECT quarter, any_value(status) AS status, max(as_of) AS as_of
+                          FROM quarterly_execution WHERE source_section = ? GROUP BY quarter""",
+        [SUMMARY_SECTION],
+    )
     status = dict(zip(raw_status["quarter"].astype(int), raw_status["status"]))
     budget = raw["budget"].iat[0]
     amounts = [int(a) for a in raw["amount"]]
     running = np.cumsum(amounts).tolist()
-    df = pd.DataFrame({
-        "분기": [f"{q}분기" for q in range(1, 5)], "금액": amounts,
-        "구분": ["실적(집행액)" if status.get(q) == "집행" else "계획(집행예정액)" for q in range(1, 5)],
-        "누적 금액": running,
-        "누적 비율(%)": [round(r * 100 / budget, 1) if pd.notna(budget) and budget else None for r in running]})
+    df = pd.DataFrame(
+        {
+            "분기": [f"{q}분기" for q in range(1, 5)],
+            "금액": amounts,
+            "구분": ["실적(집행액)" if status.get(q) == "집행" else "계획(집행예정액)" for q in range(1, 5)],
+            "누적 금액": running,
+            "누적 비율(%)": [round(r * 100 / budget, 1) if pd.notna(budget) and budget else None for r in running],
+        }
+    )
     return to_unit(df, ["금액", "누적 금액"], unit)

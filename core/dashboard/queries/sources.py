@@ -1,9 +1,11 @@
 """데이터 출처·품질: documents, per-table coverage, and the reconciliation report."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from core.dashboard.db import query
+
 
 def coverage() -> pd.DataFrame:
     return query("""
@@ -41,12 +43,15 @@ def source_documents() -> pd.DataFrame:
 
 def quality_report(doc_ids: list[str] | None = None) -> pd.DataFrame:
     cond, params = ("doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]) if doc_ids else ("TRUE", [])
-    return query(f"""
+    return query(
+        f"""
         SELECT doc_id AS 문서, table_name AS 표, source_section AS 출처, page AS 쪽수, item_id AS 항목, name AS 사업명,
                check_name AS 점검, measure AS 열, printed_value AS 인쇄값, computed_value AS 재계산값,
                difference AS 차이, unit AS 단위, explanation AS 설명
         FROM data_quality WHERE {cond}
-        ORDER BY 문서, 표, 출처, 항목""", params)
+        ORDER BY 문서, 표, 출처, 항목""",
+        params,
+    )
 
 
 def build_time() -> str:

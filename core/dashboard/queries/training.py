@@ -1,4 +1,5 @@
 """연수 목표 대비 실적: per 과제 and 세부사업, target, plan and actual; per 연수 구분; the printed overview."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,8 +11,9 @@ from core.dashboard.queries.common import org_condition, rate, where
 
 def training_categories(f: Filters) -> list[str]:
     cond, params = where(f)
-    df = query(f"SELECT DISTINCT category FROM training_result WHERE category IS NOT NULL AND {cond} ORDER BY 1",
-               params)
+    df = query(
+        f"SELECT DISTINCT category FROM training_result WHERE category IS NOT NULL AND {cond} ORDER BY 1", params
+    )
     return df["category"].tolist()
 
 
@@ -26,17 +28,21 @@ def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, list]:
         cat_sql += " AND r.fiscal_year IN (?, ?)"
         params = [*params, f.year_int, f.year_int - 1]
     # training_result_key: the lines with a 과제 and their name key (NAME_KEY in the build) computed at build time.
-    return f"""
+    return (
+        f"""
         lines AS (
             SELECT r.doc_id, r.task_item_id, r.gk, r.kind, r.fiscal_year, r.courses, r.trainees, r.as_of
-            FROM training_result_key r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""", params
+            FROM training_result_key r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""",
+        params,
+    )
 
 
 def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
     """Per 과제: target (sum of its 추진 목표), plan, actual at the as-of date, achievement, and last year's actual."""
     t_cond, t_params = where(f, "t")
     lines, l_params = _training_lines_cte(f, category)
-    return query(f"""
+    return query(
+        f"""
         WITH targets AS (
             SELECT t.doc_id, t.task_item_id, t.fiscal_year, sum(t.target_courses) AS target_courses,
                    sum(t.target_trainees) AS target_trainees, any_value(t.division) AS division,
@@ -58,14 +64,17 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
         LEFT JOIN lines l ON l.doc_id = tg.doc_id AND l.task_item_id = tg.task_item_id
         LEFT JOIN training_task_name b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
         GROUP BY tg.doc_id, tg.task_item_id, tg.fiscal_year
-        ORDER BY tg.doc_id, tg.task_item_id""", [*t_params, *l_params]).pipe(_with_achievement)
+        ORDER BY tg.doc_id, tg.task_item_id""",
+        [*t_params, *l_params],
+    ).pipe(_with_achievement)
 
 
 def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
     """Per 세부사업 (추진 목표 row): target, plan and actual lines matched by name within the 과제."""
     t_cond, t_params = where(f, "t")
     lines, l_params = _training_lines_cte(f, category)
-    return query(f"""
+    return query(
+        f"""
         WITH targets AS (
             SELECT t.* FROM training_target_key t WHERE {t_cond}),
         {lines}
@@ -81,12 +90,24 @@ def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
                t.division AS 부서, t.doc_id || ' · ' || t.source_section AS 출처, t.page AS 쪽수, t.fiscal_year AS 연도
         FROM targets t
         LEFT JOIN lines l ON l.doc_id = t.doc_id AND l.task_item_id = t.task_item_id AND l.gk = t.gk
-        GROUP BY ALL ORDER BY min(t.ord)""", [*t_params, *l_params]).pipe(_with_achievement)
+        GROUP BY ALL ORDER BY min(t.ord)""",
+        [*t_params, *l_params],
+    ).pipe(_with_achievement)
 
 
 def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
-    for c in ("목표 과정", "목표 인원", "계획 과정", "계획 인원", "실적 과정", "실적 인원", "전년 실적 과정", "전년 실적 인원",
-              "쪽수", "연도"):
+    for c in (
+        "목표 과정",
+        "목표 인원",
+        "계획 과정",
+        "계획 인원",
+        "실적 과정",
+        "실적 인원",
+        "전년 실적 과정",
+        "전년 실적 인원",
+        "쪽수",
+        "연도",
+    ):
         if c in df:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     df.insert(df.columns.get_loc("실적 인원") + 1, "달성률(%)", rate(df["실적 인원"], df["목표 인원"]))
@@ -97,14 +118,17 @@ def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
 def training_by_category(f: Filters) -> pd.DataFrame:
     """Plan vs actual per 연수 구분 ([초등], [중등], [원격] …) for the filtered year."""
     cond, params = where(f)
-    df = query(f"""
+    df = query(
+        f"""
         SELECT coalesce(category, '(구분 없음)') AS "연수 구분", fiscal_year AS 연도,
                sum(courses) FILTER (WHERE kind = '계획') AS "계획 과정", sum(trainees) FILTER (WHERE kind = '계획') AS "계획 인원",
                sum(courses) FILTER (WHERE kind = '실적') AS "실적 과정", sum(trainees) FILTER (WHERE kind = '실적') AS "실적 인원",
                max(as_of) FILTER (WHERE kind = '실적') AS 기준일
         FROM training_result WHERE task_item_id IS NOT NULL AND {cond}
         GROUP BY ALL ORDER BY 연도 DESC, "실적 인원" DESC NULLS LAST, "연수 구분"
-        """, params)
+        """,
+        params,
+    )
     for c in ("계획 과정", "계획 인원", "실적 과정", "실적 인원", "연도"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     df["계획 대비(%)"] = rate(df["실적 인원"], df["계획 인원"])
@@ -113,6 +137,9 @@ def training_by_category(f: Filters) -> pd.DataFrame:
 
 def training_overview_table(f: Filters) -> pd.DataFrame:
     y_sql, y_params = year_sql(f)
-    return query(f"""SELECT fiscal_year AS 연도, target_group AS 연수대상, training_type AS 연수종별, courses AS 운영과정,
+    return query(
+        f"""SELECT fiscal_year AS 연도, target_group AS 연수대상, training_type AS 연수종별, courses AS 운영과정,
                             trainees AS 이수인원, is_total AS 합계행, doc_id || ' · ' || source_section AS 출처, as_of AS 기준일
-                     FROM training_overview WHERE {y_sql} ORDER BY rowid""", y_params)
+                     FROM training_overview WHERE {y_sql} ORDER BY rowid""",
+        y_params,
+    )

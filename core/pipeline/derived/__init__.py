@@ -8,6 +8,7 @@ is not the current one is rebuilt rather than queried.
 The SQL reads the summary table's name from the DuckDB variable ``summary_section``, so a file
 runs on its own in the DuckDB CLI after ``SET VARIABLE summary_section = '주요업무별 예산 내역';``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
