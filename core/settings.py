@@ -25,6 +25,12 @@ DEFAULT_UNIT = "천원"  # the unit the reports print in, and so the screen's fi
 # The budget table of a 주요업무보고 whose items carry quarterly plans (quarterly_execution rows).
 SUMMARY_SECTION = "주요업무별 예산 내역"
 
+# What the call-center page lists from the reports: budget lines whose name has one of these words,
+# and indicators whose name or report section has one.
+CALL_CENTER_BUDGET_WORDS = ("콜센터", "민원")
+CIVIL_SERVICE_INDICATOR_WORDS = ("민원", "콜센터", "공문", "정보공개")
+CIVIL_SERVICE_SECTION_WORDS = ("민원", "공문")
+
 # Warning rules (core/dashboard/rules.py words them).
 PACE_FACTOR = 0.5  # 집행 부진: the execution rate is below this share of the elapsed share of the year
 Q4_SHARE_LIMIT = 40.0  # 연말 집중: the plan leaves this % or more of the budget to the 4th quarter

@@ -11,20 +11,106 @@ before it is used; only then is the offline pipeline imported, so serving pages 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
+import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
 
 from core.settings import SCHEMA_VERSION, db_path
 
+RESULT_CACHE_SIZE = 256  # query results kept per process (all sessions share them)
+
 _lock = threading.Lock()
 _current: tuple[tuple, duckdb.DuckDBPyConnection] | None = None
-_results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-RESULT_CACHE_SIZE = 256  # query results kept per process (all sessions share them)
+
+
+class QueryKey(NamedTuple):
+    """One statement as it ran: the file version, the SQL and its named parameters (lists as tuples)."""
+
+    file: tuple
+    sql: str
+    params: tuple[tuple[str, Any], ...]
+
+    def bound(self) -> tuple[str, dict[str, Any]]:
+        """The SQL and parameters as DuckDB took them."""
+        return self.sql, {k: list(v) if isinstance(v, tuple) else v for k, v in self.params}
+
+
+@dataclass
+class Watch:
+    """The cache entries a stretch of work read or stored (``seen``) and those it added, in order."""
+
+    seen: set[QueryKey] = field(default_factory=set)
+    added: list[QueryKey] = field(default_factory=list)
+
+
+class ResultCache:
+    """Query results by QueryKey, least recently used dropped first; shared by every session."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[QueryKey, pd.DataFrame] = OrderedDict()
+        self._watches: list[Watch] = []
+
+    def get(self, key: QueryKey) -> pd.DataFrame | None:
+        with _lock:
+            for w in self._watches:
+                w.seen.add(key)
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: QueryKey, df: pd.DataFrame) -> None:
+        with _lock:
+            for w in self._watches:
+                w.seen.add(key)
+                if key not in self._items:
+                    w.added.append(key)
+            self._items[key] = df
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def discard(self, keys) -> None:
+        with _lock:
+            for k in keys:
+                self._items.pop(k, None)
+
+    def clear(self) -> None:
+        with _lock:
+            self._items.clear()
+
+    def snapshot(self) -> list[tuple[QueryKey, pd.DataFrame]]:
+        with _lock:
+            return list(self._items.items())
+
+    def restore(self, items: list[tuple[QueryKey, pd.DataFrame]]) -> None:
+        with _lock:
+            self._items = OrderedDict(items)
+
+    @contextlib.contextmanager
+    def watch(self) -> Iterator[Watch]:
+        """Record which entries the work inside reads and adds (the benchmark times first visits with it)."""
+        w = Watch()
+        with _lock:
+            self._watches.append(w)
+        try:
+            yield w
+        finally:
+            with _lock:
+                self._watches.remove(w)
+
+
+RESULTS = ResultCache(RESULT_CACHE_SIZE)
 
 
 class DataUnavailable(Exception):
@@ -71,9 +157,9 @@ def connection() -> tuple[tuple, duckdb.DuckDBPyConnection]:
             key = _file_key(path)
             con = _open(path)
         # The old connection is left to close when its last cursor is gone.
-        _current = (key, con)
-        _results.clear()
-        return _current
+        _current = current = (key, con)
+    RESULTS.clear()  # entries name their file version; the old version's are only dead weight now
+    return current
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
@@ -97,35 +183,42 @@ def version() -> tuple:
     return connection()[0]
 
 
-def query(sql: str, params: list | tuple | None = None, cache: bool = True) -> pd.DataFrame:
-    """Run SQL with bound parameters on a fresh cursor; results are cached per file version."""
-    key, con = connection()
-    cache_key = (key, sql, _freeze(params))
+def query(sql: str, params: Mapping[str, Any] | None = None, cache: bool = True) -> pd.DataFrame:
+    """Run SQL with named parameters (``$name``) on a fresh cursor; results are cached per file version.
+
+    Only the parameters the SQL names are bound, so a caller can pass a filter's whole set; a name
+    the SQL uses but ``params`` lacks is an error.
+    """
+    file, con = connection()
+    bound = _bind(sql, params or {})
+    key = QueryKey(file, sql, tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(bound.items())))
     if cache:
-        with _lock:
-            hit = _results.get(cache_key)
-            if hit is not None:
-                _results.move_to_end(cache_key)
-                return hit.copy()
+        hit = RESULTS.get(key)
+        if hit is not None:
+            return hit.copy()
     cur = con.cursor()
     try:
         cur.execute("USE dash")
-        df = cur.execute(sql, list(params or [])).df()
+        df = cur.execute(sql, bound).df()
     finally:
         cur.close()
     if cache:
-        with _lock:
-            _results[cache_key] = df
-            while len(_results) > RESULT_CACHE_SIZE:
-                _results.popitem(last=False)
+        RESULTS.put(key, df)
         return df.copy()
     return df
 
 
-def _freeze(params) -> tuple:
-    if params is None:
-        return ()
-    return tuple(tuple(p) if isinstance(p, list) else p for p in params)
+@functools.lru_cache(maxsize=1024)
+def _names_in(sql: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\$([A-Za-z_][A-Za-z_0-9]*)", sql))
+
+
+def _bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    names = _names_in(sql)
+    missing = sorted(names - params.keys())
+    if missing:
+        raise KeyError(f"SQL parameters without a value: {missing}")
+    return {k: params[k] for k in names}
 
 
 def reset() -> None:
@@ -133,4 +226,4 @@ def reset() -> None:
     global _current
     with _lock:
         _current = None
-        _results.clear()
+    RESULTS.clear()

@@ -8,8 +8,12 @@ notice, never passed on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from core.settings import MONEY_UNITS
+
+# Named SQL parameters ($name in the SQL text) and their values.
+Params = dict[str, Any]
 
 UNIT_FACTORS = MONEY_UNITS  # the units a user can choose are the units reports print
 
@@ -50,36 +54,41 @@ def year_label(year: str | int | None) -> str:
     return f"{year}년"
 
 
-def org_sql(f: Filters, alias: str = "", division_col: str = "division") -> tuple[str, list]:
-    """SQL condition and parameters for the 기관/부서 part of the filter."""
+def org_sql(f: Filters, alias: str = "", division_col: str = "division") -> tuple[str, Params]:
+    """SQL condition and named parameters for the 기관/부서 part of the filter."""
     a = f"{alias}." if alias else ""
-    parts, params = [], []
+    parts, params = [], {}
     if f.agencies:
-        parts.append(f"{a}agency IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(f.agencies))
+        parts.append(f"{a}agency IN (SELECT unnest($agencies::VARCHAR[]))")
+        params["agencies"] = list(f.agencies)
     if f.divisions:
         # A row can name several 부서 joined by ';'; it matches when any of them is chosen.
-        parts.append(f"list_has_any(string_split(coalesce({a}{division_col}, ''), ';'), ?::VARCHAR[])")
-        params.append(list(f.divisions))
+        parts.append(f"list_has_any(string_split(coalesce({a}{division_col}, ''), ';'), $divisions::VARCHAR[])")
+        params["divisions"] = list(f.divisions)
     return (" AND ".join(parts) or "TRUE"), params
 
 
-def year_sql(f: Filters, alias: str = "", col: str = "fiscal_year") -> tuple[str, list]:
+def year_sql(f: Filters, alias: str = "", col: str = "fiscal_year") -> tuple[str, Params]:
+    """SQL condition and named parameter (``$year``) for the 연도 part of the filter."""
     a = f"{alias}." if alias else ""
     if f.year == YEAR_ALL:
-        return "TRUE", []
+        return "TRUE", {}
     if f.year == YEAR_UNKNOWN:
-        return f"{a}{col} IS NULL", []
-    return f"{a}{col} = ?", [int(f.year)]
+        return f"{a}{col} IS NULL", {}
+    return f"{a}{col} = $year", {"year": int(f.year)}
 
 
-def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year", org=None) -> tuple[str, list]:
-    """The whole filter as SQL; ``org`` replaces org_sql for the 기관/부서 part (same rows, other plan)."""
+def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year", org=None) -> tuple[str, Params]:
+    """The whole filter as SQL; ``org`` replaces org_sql for the 기관/부서 part (same rows, other plan).
+
+    Parameters are named after what they hold, so fragments for several aliases compose into one
+    statement in any order and bind the same values.
+    """
     o_sql, o_params = (org or org_sql)(f, alias)
     if year_col is None:
         return o_sql, o_params
     y_sql, y_params = year_sql(f, alias, year_col)
-    return f"({o_sql}) AND ({y_sql})", o_params + y_params
+    return f"({o_sql}) AND ({y_sql})", {**o_params, **y_params}
 
 
 def from_query_params(

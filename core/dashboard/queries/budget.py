@@ -35,7 +35,7 @@ def _budget_select(cond: str) -> str:
                bool_or(b.is_total) AS is_total,
                -- The document is bound, not taken from the row: budget_parent is in document order, so
                -- only that document's rows are read.
-               EXISTS (SELECT 1 FROM budget_parent c WHERE c.doc_id = ? AND c.item_id = b.item_id)
+               EXISTS (SELECT 1 FROM budget_parent c WHERE c.doc_id = $doc_id AND c.item_id = b.item_id)
                    AS has_children
         FROM budget_line b WHERE {cond}
         GROUP BY b.item_id ORDER BY ord"""
@@ -105,13 +105,13 @@ def _budget_rows(
     belongs to the whole table) of one table or of one item's children."""
     cond, params = year_sql(f, "b") if totals else where(f, "b")
     if parent_item_id is None:
-        place, place_params = "b.source_section = ? AND b.parent_item_id IS NULL", [section]
+        place = "b.source_section = $section AND b.parent_item_id IS NULL"
     else:
-        place, place_params = "b.parent_item_id = ?", [parent_item_id]
+        place = "b.parent_item_id = $parent_item_id"
     total = "b.is_total" if totals else "NOT b.is_total"
-    # doc_id twice: once for the children lookup in _budget_select, once for the rows themselves.
     raw = query(
-        _budget_select(f"b.doc_id = ? AND {place} AND {total} AND {cond}"), [doc_id, doc_id, *place_params, *params]
+        _budget_select(f"b.doc_id = $doc_id AND {place} AND {total} AND {cond}"),
+        {**params, "doc_id": doc_id, "section": section, "parent_item_id": parent_item_id},
     )
     return _budget_frame(raw, unit)
 
@@ -133,8 +133,8 @@ def budget_printed_total(
 def budget_item(doc_id: str, item_id: str) -> dict | None:
     df = query(
         """SELECT item_id, name, parent_item_id, source_section, level FROM budget_line
-                  WHERE doc_id = ? AND item_id = ? LIMIT 1""",
-        [doc_id, item_id],
+                  WHERE doc_id = $doc_id AND item_id = $item_id LIMIT 1""",
+        {"doc_id": doc_id, "item_id": item_id},
     )
     return None if df.empty else df.iloc[0].to_dict()
 

@@ -7,20 +7,24 @@ import datetime as dt
 import pandas as pd
 
 from core.dashboard.db import query
-from core.dashboard.filters import YEAR_ALL, Filters
+from core.dashboard.filters import YEAR_ALL, Filters, Params
 from core.dashboard.queries.common import org_condition, to_unit, where
+from core.settings import CALL_CENTER_BUDGET_WORDS, CIVIL_SERVICE_INDICATOR_WORDS, CIVIL_SERVICE_SECTION_WORDS
 
 
-def _call_where(f: Filters, date_col: str = "call_date") -> tuple[str, list]:
+def _call_where(f: Filters, date_col: str = "call_date") -> tuple[str, Params]:
     """The filter on call-center rows; the year as a date range (same rows as year(date) = y, and the
     date-ordered tables can skip other years' row groups)."""
     o_sql, o_params = org_condition(f)
     if f.year == YEAR_ALL:
         return o_sql, o_params
     if not f.year.isdigit():
-        return "FALSE", []
+        return "FALSE", {}
     y = int(f.year)
-    return (f"({o_sql}) AND {date_col} >= ? AND {date_col} < ?", o_params + [dt.date(y, 1, 1), dt.date(y + 1, 1, 1)])
+    return (
+        f"({o_sql}) AND {date_col} >= $year_start AND {date_col} < $next_year_start",
+        {**o_params, "year_start": dt.date(y, 1, 1), "next_year_start": dt.date(y + 1, 1, 1)},
+    )
 
 
 def _kpi_sql(first: str = "call_date", last: str = "call_date") -> str:
@@ -53,8 +57,9 @@ def call_kpis(f: Filters) -> tuple[pd.Series | None, pd.Series | None]:
     o_sql, o_params = org_condition(f)
     prev = query(
         f"""SELECT {_KPI_SQL} FROM {days}
-                     WHERE ({o_sql}) AND call_date BETWEEN (?::DATE - INTERVAL 1 YEAR) AND (?::DATE - INTERVAL 1 YEAR)""",
-        o_params + [first, last],
+                     WHERE ({o_sql}) AND call_date BETWEEN ($first_day::DATE - INTERVAL 1 YEAR)
+                                              AND ($last_day::DATE - INTERVAL 1 YEAR)""",
+        {**o_params, "first_day": first, "last_day": last},
     )
     prev_row = None if prev.empty or pd.isna(prev["inbound"].iat[0]) else prev.iloc[0]
     return cur.iloc[0], prev_row
@@ -80,6 +85,11 @@ def call_breakdown(f: Filters, by: str) -> pd.DataFrame:
     )
 
 
+def _has_a_word(column: str, words_param: str) -> str:
+    """SQL: the text column contains at least one of the words bound as ``$<words_param>``."""
+    return f"len(list_filter(${words_param}::VARCHAR[], lambda w: contains(coalesce({column}, ''), w))) > 0"
+
+
 def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Figures the reports print about the call center and civil service: budget lines and indicators."""
     cond, params = where(f, "b")
@@ -88,9 +98,9 @@ def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame
         SELECT b.name, b.budget_original, b.budget_current, b.prior_final, b.committed, b.spent,
                b.rate_committed_printed, b.rate_spent_printed, b.doc_id, b.source_section, b.page, b.as_of, b.fiscal_year
         FROM budget_line b
-        WHERE (b.name LIKE '%콜센터%' OR b.name LIKE '%민원%') AND NOT b.is_total AND {cond}
+        WHERE {_has_a_word("b.name", "budget_words")} AND NOT b.is_total AND {cond}
         ORDER BY b.doc_id, b.rowid""",
-        params,
+        {**params, "budget_words": list(CALL_CENTER_BUDGET_WORDS)},
     )
     budget_df = pd.DataFrame(
         {
@@ -116,11 +126,14 @@ def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame
                i.agency AS 기관, i.doc_id || ' · ' || i.source_section AS 출처, i.page AS 쪽수, i.as_of AS 기준일,
                i.note AS 비고
         FROM indicator i
-        WHERE (i.doc_id = '003' OR i.indicator LIKE '%민원%' OR i.indicator LIKE '%콜센터%' OR i.indicator LIKE '%공문%'
-               OR i.indicator LIKE '%정보공개%' OR i.source_section LIKE '%민원%' OR i.source_section LIKE '%공문%')
+        WHERE ({_has_a_word("i.indicator", "indicator_words")} OR {_has_a_word("i.source_section", "section_words")})
           AND {i_cond}
         ORDER BY i.doc_id, i.indicator, i.fiscal_year""",
-        i_params,
+        {
+            **i_params,
+            "indicator_words": list(CIVIL_SERVICE_INDICATOR_WORDS),
+            "section_words": list(CIVIL_SERVICE_SECTION_WORDS),
+        },
     )
     ind["연도"] = ind["연도"].astype("Int64")
     ind["쪽수"] = ind["쪽수"].astype("Int64")

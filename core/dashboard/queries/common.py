@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core.dashboard.filters import UNIT_FACTORS, Filters, org_sql
+from core.dashboard.filters import UNIT_FACTORS, Filters, Params, org_sql
 from core.dashboard.filters import where as filter_where
 
 PROVENANCE_COLS = ["출처", "쪽수", "기준일"]
 
 
-def org_condition(f: Filters, alias: str = "") -> tuple[str, list]:
+def org_condition(f: Filters, alias: str = "") -> tuple[str, Params]:
     """filters.org_sql, with the 부서 part looked up in division_part instead of split row by row.
 
     division_part holds every stored 부서 text with its untrimmed ';'-parts, so the rows matched are
@@ -19,18 +19,18 @@ def org_condition(f: Filters, alias: str = "") -> tuple[str, list]:
     if not f.divisions:
         return org_sql(f, alias)
     a = f"{alias}." if alias else ""
-    parts, params = [], []
+    parts, params = [], {}
     if f.agencies:
-        parts.append(f"{a}agency IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(list(f.agencies))
+        parts.append(f"{a}agency IN (SELECT unnest($agencies::VARCHAR[]))")
+        params["agencies"] = list(f.agencies)
     parts.append(
-        f"coalesce({a}division, '') IN (SELECT raw FROM division_part WHERE part IN (SELECT unnest(?::VARCHAR[])))"
+        f"coalesce({a}division, '') IN (SELECT raw FROM division_part WHERE part IN (SELECT unnest($divisions::VARCHAR[])))"
     )
-    params.append(list(f.divisions))
+    params["divisions"] = list(f.divisions)
     return " AND ".join(parts), params
 
 
-def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, list]:
+def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, Params]:
     """filters.where with the fast 부서 lookup."""
     return filter_where(f, alias, year_col, org=org_condition)
 

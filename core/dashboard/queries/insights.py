@@ -95,7 +95,7 @@ def execution_watch(f: Filters) -> pd.DataFrame:
                (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division
         FROM flagged
         ORDER BY src, CASE WHEN src = 0 THEN doc_id END, seq, item_id, fiscal_year, doc_id, sub""",
-        [*params, *params],
+        params,
     )
     if rows.empty:
         return pd.DataFrame(
@@ -263,9 +263,10 @@ def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
         f"""
         SELECT topic, month, sum(inbound) AS calls, bool_or(is_sample) AS is_sample
         FROM call_center_month
-        WHERE {cond} AND month >= ?::DATE - INTERVAL {SURGE_LOOKBACK_MONTHS} MONTH AND month < ?::DATE + INTERVAL 1 MONTH
+        WHERE {cond} AND month >= $base_month::DATE - INTERVAL {SURGE_LOOKBACK_MONTHS} MONTH
+          AND month < $base_month::DATE + INTERVAL 1 MONTH
         GROUP BY ALL""",
-        [*params, base, base],
+        {**params, "base_month": base},
     )
     if monthly.empty:
         return pd.DataFrame()
@@ -350,7 +351,10 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     up_at = change[change > 0].sort_values(ascending=False).head(top).index
     down_at = change[change < 0].sort_values().head(top).index
     picked = changes["ord"].iloc[sorted(set(up_at) | set(down_at))].tolist()
-    df = query(f"SELECT * FROM ({moves}) WHERE ord IN (SELECT unnest(?::BIGINT[])) ORDER BY ord", [*params, picked])
+    df = query(
+        f"SELECT * FROM ({moves}) WHERE ord IN (SELECT unnest($picked::BIGINT[])) ORDER BY ord",
+        {**params, "picked": picked},
+    )
     df = df.assign(any_division=bool(changes["has_division"].any())).pipe(_division_as_full)
     df["증감"] = df["amount"] - df["prior"]
     df["증감율(%)"] = (df["증감"] * 100 / df["prior"].where(df["prior"] != 0)).round(1)

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 
 from core.dashboard.db import query
-from core.dashboard.filters import Filters
+from core.dashboard.filters import Filters, Params
 from core.dashboard.queries.common import to_unit, where
 from core.settings import SUMMARY_SECTION
 
 
-def _planned_tasks(f: Filters) -> tuple[str, list]:
+def _planned_tasks(f: Filters) -> tuple[str, Params]:
     """The CTE ``tasks``: per item of the summary table with a quarterly plan, its budget and order."""
     cond, params = where(f, "b")
     return (
@@ -46,9 +46,9 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
                coalesce(sum(q.amount) FILTER (WHERE q.status = '집행'), 0) AS actual, {label} AS label,
                any_value(t.division) AS division, any_value(t.page) AS page, arg_min(q.as_of, q.quarter) AS as_of
         FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
-             AND q.source_section = ? AND q.fiscal_year = t.fiscal_year
+             AND q.source_section = $summary_section AND q.fiscal_year = t.fiscal_year
         GROUP BY t.doc_id, t.item_id ORDER BY min(t.ord)""",
-        [*params, SUMMARY_SECTION],
+        {**params, "summary_section": SUMMARY_SECTION},
     )
     if raw.empty:
         return _quarter_wide(raw, unit)
@@ -81,9 +81,9 @@ def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> 
                b.fiscal_year, b.rowid AS ord, q.quarter, q.amount, q.status, q.as_of
         FROM budget_line b JOIN quarterly_execution q ON q.doc_id = b.doc_id AND q.item_id = b.item_id
              AND q.fiscal_year = b.fiscal_year
-        WHERE b.doc_id = ? AND b.parent_item_id = ?
+        WHERE b.doc_id = $doc_id AND b.parent_item_id = $task_item_id
         ORDER BY b.is_total, ord, q.quarter""",
-        [doc_id, task_item_id],
+        {"doc_id": doc_id, "task_item_id": task_item_id},
     )
     return _quarter_wide(raw, unit)
 
@@ -183,20 +183,20 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
         lines AS (
             SELECT t.doc_id, t.item_id, t.budget, q.quarter, q.amount
             FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
-                 AND q.source_section = ? AND q.fiscal_year = t.fiscal_year),
+                 AND q.source_section = $summary_section AND q.fiscal_year = t.fiscal_year),
         budget AS (SELECT sum(budget) AS budget FROM (SELECT DISTINCT doc_id, item_id, budget FROM lines))
         SELECT n.quarter, coalesce(sum(l.amount) FILTER (WHERE l.quarter = n.quarter), 0) AS amount,
                any_value(budget.budget) AS budget, count(l.item_id) AS line_count
         FROM range(1, 5) AS n(quarter) CROSS JOIN budget LEFT JOIN lines l ON TRUE
         GROUP BY n.quarter ORDER BY n.quarter""",
-        [*params, SUMMARY_SECTION],
+        {**params, "summary_section": SUMMARY_SECTION},
     )
     if raw.empty or not raw["line_count"].iat[0]:
         return pd.DataFrame(columns=["분기", "금액", "구분", "누적 금액", "누적 비율(%)"])
     raw_status = query(
         """SELECT quarter, any_value(status) AS status, max(as_of) AS as_of
-                          FROM quarterly_execution WHERE source_section = ? GROUP BY quarter""",
-        [SUMMARY_SECTION],
+                          FROM quarterly_execution WHERE source_section = $summary_section GROUP BY quarter""",
+        {"summary_section": SUMMARY_SECTION},
     )
     status = dict(zip(raw_status["quarter"].astype(int), raw_status["status"]))
     budget = raw["budget"].iat[0]

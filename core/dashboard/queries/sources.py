@@ -42,7 +42,7 @@ def source_documents() -> pd.DataFrame:
 
 
 def quality_report(doc_ids: list[str] | None = None) -> pd.DataFrame:
-    cond, params = ("doc_id IN (SELECT unnest(?::VARCHAR[]))", [doc_ids]) if doc_ids else ("TRUE", [])
+    cond, params = ("doc_id IN (SELECT unnest($doc_ids::VARCHAR[]))", {"doc_ids": doc_ids}) if doc_ids else ("TRUE", {})
     return query(
         f"""
         SELECT doc_id AS 문서, table_name AS 표, source_section AS 출처, page AS 쪽수, item_id AS 항목, name AS 사업명,

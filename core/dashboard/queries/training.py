@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.dashboard.db import query
-from core.dashboard.filters import Filters, year_sql
+from core.dashboard.filters import Filters, Params, year_sql
 from core.dashboard.queries.common import org_condition, rate, where
 
 
@@ -17,16 +17,16 @@ def training_categories(f: Filters) -> list[str]:
     return df["category"].tolist()
 
 
-def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, list]:
+def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, Params]:
     cond, params = org_condition(f, "r")
     cat_sql = "TRUE"
     if category:
-        cat_sql = "r.category = ?"
-        params = [*params, category]
+        cat_sql = "r.category = $category"
+        params = {**params, "category": category}
     if f.year_int is not None:
         # Only the chosen year's lines and the year before (전년 실적) are ever summed.
-        cat_sql += " AND r.fiscal_year IN (?, ?)"
-        params = [*params, f.year_int, f.year_int - 1]
+        cat_sql += " AND r.fiscal_year IN ($year, $year - 1)"
+        params = {**params, "year": f.year_int}
     # training_result_key: the lines with a 과제 and their name key (NAME_KEY in the build) computed at build time.
     return (
         f"""
@@ -65,7 +65,7 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
         LEFT JOIN training_task_name b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
         GROUP BY tg.doc_id, tg.task_item_id, tg.fiscal_year
         ORDER BY tg.doc_id, tg.task_item_id""",
-        [*t_params, *l_params],
+        {**t_params, **l_params},
     ).pipe(_with_achievement)
 
 
@@ -91,7 +91,7 @@ def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
         FROM targets t
         LEFT JOIN lines l ON l.doc_id = t.doc_id AND l.task_item_id = t.task_item_id AND l.gk = t.gk
         GROUP BY ALL ORDER BY min(t.ord)""",
-        [*t_params, *l_params],
+        {**t_params, **l_params},
     ).pipe(_with_achievement)
 
 
