@@ -8,7 +8,9 @@ the new one, and a failed build leaves the old file in place.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import time
 from pathlib import Path
 
 import duckdb
@@ -19,6 +21,8 @@ from core.settings import SCHEMA_VERSION, db_path, extracts_dir
 from . import derived, reconcile
 from .ingest import arrow_schema
 from .schema import TABLES, Table
+
+log = logging.getLogger(__name__)
 
 
 class BuildError(Exception):
@@ -65,33 +69,51 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
+    started = time.perf_counter()
+    log.info("빌드 시작: %s → %s", root, target)
     try:
         con = duckdb.connect(str(tmp))
         try:
             con.execute("SET enable_progress_bar = false")  # a long build must not print bars into logs
             for name, table in TABLES.items():
+                t = time.perf_counter()
                 _load_table(con, name, table, files[name], name in uniform)
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 _check_keys(con, name, table)
+                _progress(name, counts[name], len(files[name]), time.perf_counter() - t)
+            t = time.perf_counter()
             derived.create_all(con)
+            log.info("  파생 표 %d개: %.1f초", len(derived.DERIVED), time.perf_counter() - t)
+            t = time.perf_counter()
             quality = reconcile.differences(con)
             con.register("quality_frame", quality)
             con.execute("CREATE TABLE data_quality AS SELECT * FROM quality_frame")
             con.unregister("quality_frame")
+            log.info("  합계 재계산: 불일치 %d건, %.1f초", len(quality), time.perf_counter() - t)
             con.execute("CREATE TABLE build_info (built_at TIMESTAMP, schema_version INTEGER, extracts_dir VARCHAR)")
             con.execute(
-                "INSERT INTO build_info VALUES (?, ?, ?)",
-                [dt.datetime.now().replace(microsecond=0), SCHEMA_VERSION, str(root)],
+                "INSERT INTO build_info VALUES ($built_at, $schema_version, $extracts_dir)",
+                {
+                    "built_at": dt.datetime.now().replace(microsecond=0),
+                    "schema_version": SCHEMA_VERSION,
+                    "extracts_dir": str(root),
+                },
             )
             con.execute("CHECKPOINT")
         finally:
             con.close()
         os.replace(tmp, target)
+        log.info("  모두 %s행, %.1f초", f"{sum(counts.values()):,}", time.perf_counter() - started)
     except Exception:
         tmp.unlink(missing_ok=True)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
         raise
     return counts
+
+
+def _progress(name: str, rows: int, files: int, seconds: float) -> None:
+    rate = f"{rows / seconds:,.0f}행/초" if seconds > 0 else "-"
+    log.info("  %s: %s행 (파일 %d개), %.1f초, %s", name, f"{rows:,}", files, seconds, rate)
 
 
 def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: list[Path], uniform: bool) -> None:
@@ -107,14 +129,16 @@ def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: 
     con.execute(f"CREATE TABLE {name} ({cols})")
     if uniform and len(paths) > 1:
         try:
-            con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [[str(p) for p in paths]])
+            con.execute(
+                f"INSERT INTO {name} SELECT {names} FROM read_parquet($files)", {"files": [str(p) for p in paths]}
+            )
             return
         except duckdb.Error:
             con.execute(f"DROP TABLE {name}")
             con.execute(f"CREATE TABLE {name} ({cols})")
     for path in paths:
         try:
-            con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet(?)", [str(path)])
+            con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet($file)", {"file": str(path)})
         except duckdb.Error as e:
             raise BuildError(
                 f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 파일을 지우고 다시 빌드하세요."

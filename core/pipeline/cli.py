@@ -1,17 +1,24 @@
-"""Command line: python -m core {ingest,build,check,seed}."""
+"""Command line: python -m core {ingest,build,check,seed}.
+
+What a command produces (files written, the build's row counts, the check report) goes to stdout;
+progress and problems go through logging to stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
-import os
+import logging
 import sys
 from pathlib import Path
 
-from core.settings import SEED_DIR, db_path, extracts_dir
+from core.settings import db_path
 
 from . import build as build_mod
 from . import reconcile
 from .ingest import IngestError, ingest_files
+from .seed import seed_extracts
+
+log = logging.getLogger(__name__)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -23,9 +30,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             accept_total_differences=args.accept_total_differences,
         )
     except IngestError as e:
-        print(f"적재 실패: 아무 파일도 바뀌지 않았습니다. 문제 {len(e.messages)}건:", file=sys.stderr)
+        log.error("적재 실패: 아무 파일도 바뀌지 않았습니다. 문제 %d건:", len(e.messages))
         for m in e.messages:
-            print(f"  {m}", file=sys.stderr)
+            log.error("  %s", m)
         return 1
     for p in written:
         print(f"적재: {p}")
@@ -40,7 +47,7 @@ def cmd_build(_args: argparse.Namespace) -> int:
     try:
         counts = build_mod.build()
     except (build_mod.BuildError, duckdb.Error) as e:
-        print(f"빌드 실패: 기존 {db_path()} 파일은 그대로입니다.\n{e}", file=sys.stderr)
+        log.error("빌드 실패: 기존 %s 파일은 그대로입니다.\n%s", db_path(), e)
         return 1
     print(f"빌드 완료: {db_path()}")
     for name, n in counts.items():
@@ -60,44 +67,12 @@ def cmd_check(_args: argparse.Namespace) -> int:
     return 0
 
 
-def seed_extracts(root: Path | None = None) -> list[Path]:
-    """Re-create the shipped extracts from the transcribed reports and the call-center sample.
-
-    Everything is written into a fresh folder first; the old folder is swapped out only when
-    every file has passed validation.
-    """
-    import shutil
-
-    from .ingest import write_batches
-    from .sample_callcenter import generate
-    from .schema import CALL_CENTER_DAILY
-
-    root = Path(root) if root else extracts_dir()
-    staging = root.with_name(f"{root.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        ingest_files([SEED_DIR / "source_document.csv"], batch="seed-documents", root=staging)
-        for doc in sorted(p for p in SEED_DIR.iterdir() if p.is_dir()):
-            for csv_file in sorted(doc.glob("*.csv")):
-                # The reports contradict themselves in places; those differences are kept and reported by `check`.
-                ingest_files([csv_file], batch=f"seed-{doc.name}", accept_total_differences=True, root=staging)
-        write_batches([(CALL_CENTER_DAILY, generate(), "sample-callcenter")], staging)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    old = root.with_name(f"{root.name}.old-{os.getpid()}")
-    if root.exists():
-        os.replace(root, old)
-    os.replace(staging, root)
-    shutil.rmtree(old, ignore_errors=True)
-    return sorted(root.glob("*/*.parquet"))
-
-
 def cmd_seed(args: argparse.Namespace) -> int:
     try:
         written = seed_extracts()
     except IngestError as e:
-        print("\n".join(e.messages), file=sys.stderr)
+        for m in e.messages:
+            log.error("%s", m)
         return 1
     print(f"추출 파일 {len(written)}개를 다시 만들었습니다.")
     return 0 if args.no_build else cmd_build(args)
@@ -123,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-build", action="store_true")
     p.set_defaults(func=cmd_seed)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     return args.func(args)
 
 
