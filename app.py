@@ -3,19 +3,17 @@
 import streamlit as st
 
 from core.dashboard.filters import Filters
-from core.dashboard.queries import budget as budget_queries
-from core.dashboard.queries import callcenter as callcenter_queries
-from core.dashboard.queries import insights as insights_queries
 from core.dashboard.queries import overview as overview_queries
-from core.dashboard.queries import quarterly as quarterly_queries
-from core.dashboard.queries import training as training_queries
 from core.widgets import charts, frame, ui
+
+ALERTS_SHOWN = 5  # the overview lists the most severe alerts; the 점검·경보 page has them all
+TASKS_CHARTED = 8  # tasks furthest behind their training target
 
 
 def render(f: Filters) -> Filters:
     f, unit = ui.unit_choice(f)
-    training = training_queries.training_by_task(f)
-    h = overview_queries.headline(f, training)
+    view = overview_queries.overview_view(f, unit)
+    h = view.headline
 
     year_text = f"{h['year']}년" if h.get("year") else "연도 미상"
     st.caption(
@@ -56,18 +54,19 @@ def render(f: Filters) -> Filters:
         c[4].metric("콜센터 응답률", "-")
         c[4].caption("필터에 콜센터 데이터 없음")
 
-    alerts = insights_queries.execution_watch(f)
+    alerts = view.alerts
     if not alerts.empty:
         with st.container(border=True):
             st.markdown(f"#### 🚨 점검이 필요한 과제 {len(alerts)}건")
-            for r in alerts.head(5).to_dict("records"):
-                st.markdown(f"- **[{r['점검']}] {r['사업명']}** — {r['이유']}")
+            for r in alerts.head(ALERTS_SHOWN).to_dict("records"):
+                name, reason = ui.escape_markdown(r["사업명"]), ui.escape_markdown(r["이유"])
+                st.markdown(f"- **[{r['점검']}] {name}** — {reason}")
             frame.page_link("insights", "점검·경보 전체 보기 (판정 규칙 포함)")
 
     left, right = st.columns(2)
     with left:
         st.markdown("#### 분기별 집행")
-        totals = quarterly_queries.quarterly_totals(f, unit)
+        totals = view.quarterly
         if totals.empty:
             st.caption("필터에 분기별 집행 데이터가 없습니다.")
         else:
@@ -76,13 +75,13 @@ def render(f: Filters) -> Filters:
             )
         frame.page_link("quarterly", "분기별 집행 보기")
         st.markdown("#### 연수 목표 대비 실적")
-        tasks = training.dropna(subset=["달성률(%)"])
+        tasks = view.training.dropna(subset=["달성률(%)"])
         if tasks.empty:
             st.caption("필터에 연수 목표·실적 데이터가 없습니다.")
         else:
             st.plotly_chart(
                 charts.bar(
-                    tasks.sort_values("달성률(%)").head(8),
+                    tasks.sort_values("달성률(%)").head(TASKS_CHARTED),
                     "달성률(%)",
                     "과제명",
                     horizontal=True,
@@ -94,7 +93,7 @@ def render(f: Filters) -> Filters:
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:
         st.markdown("#### 예산 (보고서별 주 예산표)")
-        by_year = budget_queries.budget_by_year(f, unit)
+        by_year = view.budget_by_year
         if by_year.empty:
             st.caption("필터에 예산 데이터가 없습니다.")
         else:
@@ -103,7 +102,7 @@ def render(f: Filters) -> Filters:
             )
         frame.page_link("budget", "과제별 예산 보기")
         st.markdown("#### 콜센터 월별 인입")
-        monthly = callcenter_queries.call_monthly(f)
+        monthly = view.call_monthly
         if monthly.empty:
             st.caption("필터에 콜센터 데이터가 없습니다.")
         else:

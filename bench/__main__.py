@@ -53,10 +53,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.settings import PROJECT_DIR, SUMMARY_SECTION
+from core import navigation
+from core.dashboard.rules import PACE_FACTOR, Q4_SHARE_LIMIT
+from core.settings import DAYS_IN_YEAR, DEFAULT_UNIT, PROJECT_DIR, SUMMARY_SECTION
 
-PAGES = ["overview", "budget", "quarterly", "training", "callcenter", "insights", "sources"]
-UNIT = "천원"  # every page's default unit
+PAGES = [p.name for p in navigation.PAGES]
+UNIT = DEFAULT_UNIT  # every page's default unit
 TARGETS = {
     "p95_page_ms": 250.0,
     "pandas_speedup": 20.0,
@@ -124,7 +126,8 @@ def _unpack(text: str):
 
 
 def page_queries(page: str, year: str) -> dict:
-    """Call what the page calls for the filter 'year'; return a few figures to check the peer against."""
+    """Load what the page loads for the filter 'year', through the same view functions the page script
+    calls (with each choice at its default); return a few figures to check the peer against."""
     from core.dashboard.filters import Filters
     from core.dashboard.queries import budget as budget_queries
     from core.dashboard.queries import callcenter as callcenter_queries
@@ -136,68 +139,52 @@ def page_queries(page: str, year: str) -> dict:
 
     f = Filters(year=year).with_extra("unit", UNIT)
     if page == "overview":
-        training = training_queries.training_by_task(f)
-        h = overview_queries.headline(f, training)
-        alerts = insights_queries.execution_watch(f)
-        quarterly_queries.quarterly_totals(f, UNIT)
-        training.dropna(subset=["달성률(%)"])
-        budget_queries.budget_summary(f)
-        callcenter_queries.call_monthly(f)
-        return {"budget_won": _num(h.get("budget")), "answer_rate": _num(h.get("answer_rate")), "alerts": len(alerts)}
+        v = overview_queries.overview_view(f, UNIT)
+        h = v.headline
+        return {"budget_won": _num(h.get("budget")), "answer_rate": _num(h.get("answer_rate")), "alerts": len(v.alerts)}
     if page == "budget":
         tables = budget_queries.budget_tables(f)
         if tables.empty:
             return {"tables": 0}
         first = tables.iloc[0]
-        g = f.with_extra("table", f"{first['doc_id']} · {first['source_section']}").with_extra("item", None)
-        rows = budget_queries.budget_items(g, first["doc_id"], first["source_section"], None, UNIT)
-        budget_queries.budget_printed_total(g, first["doc_id"], first["source_section"], None, UNIT)
+        label = budget_queries.table_label(first["doc_id"], first["source_section"])
+        g = f.with_extra("table", label).with_extra("item", None)
+        rows = budget_queries.budget_view(g, first["doc_id"], first["source_section"], None, UNIT).rows
         return {
             "tables": len(tables),
             "items": len(rows),
             "budget_original": _num(rows["본예산"].astype("Float64").sum()) if "본예산" in rows else None,
         }
     if page == "quarterly":
-        tasks = quarterly_queries.quarterly_tasks(f, UNIT)
-        quarterly_queries.quarterly_totals(f, UNIT)
+        tasks = quarterly_queries.quarterly_view(f, UNIT).tasks
         return {"tasks": len(tasks), "quarter_sum": _num(tasks["분기 합"].astype("Float64").sum()) if len(tasks) else 0}
     if page == "training":
         cats = training_queries.training_categories(f)
-        tasks = training_queries.training_by_task(f, None)
-        lines = training_queries.training_by_line(f, None)
-        training_queries.training_by_category(f)
-        training_queries.training_overview_table(f)
+        v = training_queries.training_view(f, None)
         return {
             "categories": len(cats),
-            "tasks": len(tasks),
-            "lines": len(lines),
-            "actual_trainees": _num(tasks["실적 인원"].astype("Float64").sum()) if len(tasks) else 0,
+            "tasks": len(v.tasks),
+            "lines": len(v.lines),
+            "actual_trainees": _num(v.tasks["실적 인원"].astype("Float64").sum()) if len(v.tasks) else 0,
         }
     if page == "callcenter":
-        current, _previous = callcenter_queries.call_kpis(f)
-        monthly = callcenter_queries.call_monthly(f)
-        callcenter_queries.call_breakdown(f, "topic")
-        callcenter_queries.call_breakdown(f, "channel")
-        callcenter_queries.call_center_reported(f, UNIT)
+        v = callcenter_queries.callcenter_view(f, UNIT)
         return {
-            "inbound": _num(None if current is None else current["inbound"]),
-            "answer_rate": _num(None if current is None else current["answer_rate"]),
-            "months": len(monthly),
+            "inbound": _num(None if v.current is None else v.current["inbound"]),
+            "answer_rate": _num(None if v.current is None else v.current["answer_rate"]),
+            "months": len(v.monthly),
         }
     if page == "insights":
-        watch = insights_queries.execution_watch(f)
-        insights_queries.target_projection(training_queries.training_by_line(f))
-        months = insights_queries.call_months(f)
-        if months:
-            insights_queries.complaint_early_warning(f.with_extra("month", months[-1]), months[-1])
-        up, _down = insights_queries.year_on_year(f)
-        return {"alerts": len(watch), "months": len(months), "yoy_up_max": _num(up["증감"].max()) if len(up) else None}
+        v = insights_queries.insights_view(f)
+        if v.months:
+            insights_queries.complaint_early_warning(f.with_extra("month", v.months[-1]), v.months[-1])
+        return {
+            "alerts": len(v.watch),
+            "months": len(v.months),
+            "yoy_up_max": _num(v.up["증감"].max()) if len(v.up) else None,
+        }
     if page == "sources":
-        sources_queries.build_time()
-        sources_queries.source_documents()
-        counts = sources_queries.table_row_counts()
-        sources_queries.quality_report()
-        return {"rows": _num(counts["행수"].sum())}
+        return {"rows": _num(sources_queries.sources_view().row_counts["행수"].sum())}
     raise KeyError(page)
 
 
@@ -356,9 +343,9 @@ class PandasPeer:
         cand = cand.merge(parents.assign(has_children=True), on=["doc_id", "item_id"], how="left")
         cand = cand[cand["has_children"].isna()]
         as_of = cand["as_of"].astype("datetime64[s]")
-        pace = np.minimum(1.0, (as_of.dt.dayofyear) / 365.0) * 100
+        pace = np.minimum(1.0, (as_of.dt.dayofyear) / DAYS_IN_YEAR) * 100
         rate = cand["committed"].astype(float) * 100 / cand["budget"].astype(float)
-        n = int(((cand["committed"] == 0) | (rate < pace * 0.5)).sum())
+        n = int(((cand["committed"] == 0) | (rate < pace * PACE_FACTOR)).sum())
         q = qe[qe["source_section"] == SUMMARY_SECTION]
         b = bl[~bl["is_total"] & (bl["budget_original"].fillna(0) > 0) & (bl["fiscal_year"] == year)]
         plans = b[["doc_id", "item_id", "fiscal_year", "budget_original"]].merge(
@@ -368,10 +355,10 @@ class PandasPeer:
         g = plans.groupby(["doc_id", "item_id", "fiscal_year"]).agg(
             budget=("budget_original", "first"), q4=("q4", "sum"), actual=("actual", "sum"), as_of=("as_of", "first")
         )
-        pace = np.minimum(1.0, g["as_of"].astype("datetime64[s]").dt.dayofyear / 365.0) * 100
+        pace = np.minimum(1.0, g["as_of"].astype("datetime64[s]").dt.dayofyear / DAYS_IN_YEAR) * 100
         rate = g["actual"].astype(float) * 100 / g["budget"].astype(float)
         share = g["q4"].astype(float) * 100 / g["budget"].astype(float)
-        n += int(((g["actual"] == 0) | (rate < pace * 0.5)).sum()) + int((share >= 40).sum())
+        n += int(((g["actual"] == 0) | (rate < pace * PACE_FACTOR)).sum()) + int((share >= Q4_SHARE_LIMIT).sum())
         return n
 
     def _training_lines(self, tr):
@@ -626,31 +613,6 @@ class PandasPeer:
 # ================================================================ workers (one process each)
 
 
-def _make_recorder():
-    """A stand-in for core.dashboard.db's result cache that records which entries a run reads or writes."""
-    from collections import OrderedDict
-
-    class Recording(OrderedDict):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, **kw)
-            self.seen: set | None = None
-            self.added: list | None = None
-
-        def get(self, key, default=None):
-            if self.seen is not None:
-                self.seen.add(key)
-            return super().get(key, default)
-
-        def __setitem__(self, key, value):
-            if self.seen is not None:
-                self.seen.add(key)
-            if self.added is not None and key not in self:
-                self.added.append(key)
-            super().__setitem__(key, value)
-
-    return Recording
-
-
 def _worker_app(data_dir: Path, proto) -> None:
     os.environ["DASHBOARD_DATA_DIR"] = str(data_dir)
     os.environ.pop("DASHBOARD_DB", None)
@@ -660,8 +622,7 @@ def _worker_app(data_dir: Path, proto) -> None:
     from core.dashboard import db
 
     db.reset()
-    rec = _make_recorder()()
-    db._results = rec
+    cache = db.RESULTS  # the app's own result cache, observed through its public API
     tests: dict[str, AppTest] = {}
     current: dict[str, str] = {}
     per_year: dict[tuple[str, str], set] = {}
@@ -691,64 +652,59 @@ def _worker_app(data_dir: Path, proto) -> None:
         if cmd == "filter_options":
             from core.dashboard.queries import options as options_queries
 
-            saved = list(rec.items())
-            rec.clear()
+            saved = cache.snapshot()
+            cache.clear()
             t = time.perf_counter()
             options_queries.filter_options()
             took = time.perf_counter() - t
-            rec.clear()
-            rec.update(saved)
+            cache.clear()
+            cache.restore(saved)
             return {"ms": _ms(took)}
         if cmd == "setup":
             page, years = msg["page"], msg["years"]
             at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=1800)
             at.query_params["year"] = years[0]  # a shared link with a year: the session starts filtered
             first = run(at)  # the entry page (overview)
-            at.switch_page(f"views/{page}.py")
+            at.switch_page(navigation.page(page).script)
             first_page = run(at)
             tests[page] = at
             current[page] = years[0]
             warm = []
             for y in years[1:]:
-                rec.seen = set()
-                warm.append(set_year(page, y))
-                per_year[(page, y)] = rec.seen
-                rec.seen = None
+                with cache.watch() as seen:
+                    warm.append(set_year(page, y))
+                per_year[(page, y)] = seen.seen
             return {"first_run_ms": _ms(first_page), "entry_run_ms": _ms(first), "warm_ms": [_ms(w) for w in warm]}
         if cmd == "rerun":
             page, year, mode, other = msg["page"], msg["year"], msg["mode"], msg["other"]
             if current[page] == year:
                 set_year(page, other)  # untimed: a timed run always changes the filter
             if mode == "first":
-                mine = per_year[(page, year)] - per_year[(page, other)]
-                for k in mine:
-                    rec.pop(k, None)
+                cache.discard(per_year[(page, year)] - per_year[(page, other)])
             elif mode == "cold":
-                saved = list(rec.items())
-                rec.clear()
+                saved = cache.snapshot()
+                cache.clear()
                 took = set_year(page, year)
-                rec.update(saved)  # other pages' measurements expect the cache as it was
+                cache.restore(saved)  # other pages' measurements expect the cache as it was
                 return {"ms": _ms(took)}
             return {"ms": _ms(set_year(page, year))}
         if cmd == "queries":
             page, year = msg["page"], msg["year"]
-            saved = list(rec.items())
-            rec.clear()
-            rec.added = []
-            t = time.perf_counter()
-            checks = page_queries(page, year)
-            cold = time.perf_counter() - t
-            added = rec.added
-            rec.added = None
+            saved = cache.snapshot()
+            cache.clear()
+            with cache.watch() as watched:
+                t = time.perf_counter()
+                checks = page_queries(page, year)
+                cold = time.perf_counter() - t
+            added = watched.added
             t = time.perf_counter()
             page_queries(page, year)
             cached = time.perf_counter() - t
-            rec.clear()
-            rec.update(saved)
+            cache.clear()
+            cache.restore(saved)
             out = {"ms": _ms(cold), "cached_ms": _ms(cached), "checks": checks, "n_queries": len(added)}
             if msg.get("capture"):
-                # (file version, sql, frozen params) → (sql, params) as core.dashboard.db passed them to DuckDB
-                out["sqls"] = _pack([(k[1], [list(p) if isinstance(p, tuple) else p for p in k[2]]) for k in added])
+                out["sqls"] = _pack([k.bound() for k in added])  # (sql, params) as DuckDB took them
             return out
         if cmd == "overhead":
             script = (
@@ -756,7 +712,12 @@ def _worker_app(data_dir: Path, proto) -> None:
                 "y = st.sidebar.selectbox('연도', ['2023', '2024'], key='f_year')\n"
                 "st.write(f'연도 {y}')\n"
             )
-            at = AppTest.from_string(script, default_timeout=60)
+            # A trivial app of the same shape (an entry script beside a pages/ folder), so that
+            # Streamlit runs it in the same folder-based mode as the dashboard.
+            shape = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
+            (shape / "pages").mkdir()
+            (shape / "app.py").write_text(script, encoding="utf-8")
+            at = AppTest.from_file(str(shape / "app.py"), default_timeout=60)
             at.run()
             times = []
             for i in range(msg.get("repeats", 20)):

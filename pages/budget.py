@@ -13,29 +13,26 @@ def render(f: Filters) -> Filters:
         ui.empty_state(f, "예산")
         return f
 
-    labels = [f"{r.doc_id} · {r.source_section}" for r in tables.itertuples()]
+    labels = [budget_queries.table_label(r.doc_id, r.source_section) for r in tables.itertuples()]
     f = ui.page_choice(f, "table", "예산 표", labels)
-    doc_id, section = f.get("table").split(" · ", 1)
+    table_row = tables.iloc[labels.index(f.get("table"))]
+    doc_id, section = table_row["doc_id"], table_row["source_section"]
     f, unit = ui.unit_choice(f)
-    item = ui.remembered("item")
-    path = budget_queries.budget_path(doc_id, item) if item else []
-    if item and (not path or path[0]["source_section"] != section):
-        path = []  # the remembered item belongs to another table
-    parent = path[-1]["item_id"] if path else None
-    f = f.with_extra("item", parent)
+    view = budget_queries.budget_view(f, doc_id, section, ui.remembered("item"), unit)
+    f = f.with_extra("item", view.parent)
+    path, rows, totals = view.path, view.rows, view.totals
 
     crumbs = ["전체"] + [p["name"] for p in path]
-    st.caption("위치: " + " › ".join(crumbs))
-    rows = budget_queries.budget_items(f, doc_id, section, parent, unit)
-    totals = budget_queries.budget_printed_total(f, doc_id, section, parent, unit)
-    table_row = tables.iloc[labels.index(f.get("table"))]
+    st.caption("위치: " + ui.escape_markdown(" › ".join(crumbs)))
     ui.as_of_caption(table_row["as_of"], f"금액 단위 {unit} (보고서 인쇄 단위 {table_row['unit']}) · {f.year_label()}")
 
     if rows.empty:
         ui.empty_state(f, "이 표의")
     else:
         shown = rows.drop(columns=["하위 항목"])
-        event = ui.table(shown, unit, on_select="rerun", selection_mode="single-row", key=f"budget_{doc_id}_{parent}")
+        event = ui.table(
+            shown, unit, on_select="rerun", selection_mode="single-row", key=f"budget_{doc_id}_{view.parent}"
+        )
         selected = event.selection.rows if event and event.selection else []
         if selected and rows["하위 항목"].iat[selected[0]]:
             ui.remember("item", rows["항목 ID"].iat[selected[0]])
@@ -52,7 +49,13 @@ def render(f: Filters) -> Filters:
             ui.sync_url(f.with_extra("item", up))
             st.rerun()
         ui.downloads(
-            shown, f"예산_{doc_id}_{section}", f, unit, str(table_row["as_of"]), f"{doc_id} · {section}", key="budget"
+            shown,
+            f"예산_{doc_id}_{section}",
+            f,
+            unit,
+            str(table_row["as_of"]),
+            key="budget",
+            sources=budget_queries.table_label(doc_id, section),
         )
         chart = shown.melt(
             id_vars="사업명",
@@ -69,7 +72,7 @@ def render(f: Filters) -> Filters:
                     color="구분",
                     horizontal=True,
                     barmode="group",
-                    height=max(320, 38 * len(shown) + 120),
+                    height=charts.GROUPED_BARS.height(len(shown)),
                     x_title=f"금액({unit})",
                     y_title="",
                     reverse_categories=True,

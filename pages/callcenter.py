@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import callcenter as callcenter_queries
 from core.widgets import charts, frame, ui
@@ -9,7 +10,8 @@ from core.widgets import charts, frame, ui
 
 def render(f: Filters) -> Filters:
     f, unit = ui.unit_choice(f)
-    current, previous = callcenter_queries.call_kpis(f)
+    view = callcenter_queries.callcenter_view(f, unit)
+    current, previous = view.current, view.previous
 
     st.subheader("콜센터 운영 지표")
     if current is None:
@@ -39,7 +41,7 @@ def render(f: Filters) -> Filters:
             )
         if not f.year_int:
             st.caption("연도를 하나 고르면 전년 같은 기간과 비교한 증감이 함께 보입니다.")
-        monthly = callcenter_queries.call_monthly(f)
+        monthly = view.monthly
         rates = charts.line(
             monthly,
             "월",
@@ -55,54 +57,36 @@ def render(f: Filters) -> Filters:
         )
         c2.plotly_chart(rates, width="stretch")
         tab_topic, tab_channel = st.tabs(["상담주제별", "채널별"])
-        for tab, by, name in ((tab_topic, "topic", "상담주제별"), (tab_channel, "channel", "채널별")):
+        for tab, breakdown, by, name in (
+            (tab_topic, view.by_topic, "topic", "상담주제별"),
+            (tab_channel, view.by_channel, "channel", "채널별"),
+        ):
             with tab:
-                table = callcenter_queries.call_breakdown(f, by).drop(columns=["is_sample", "first_day", "last_day"])
-                table = table.rename(
-                    columns={
-                        "inbound": "인입",
-                        "answered": "응답",
-                        "abandoned": "포기",
-                        "answer_rate": "응답률(%)",
-                        "abandon_rate": "포기율(%)",
-                        "service_level": "20초 내 응답률(%)",
-                        "aht_seconds": "평균 상담시간(초)",
-                        "direct_rate": "직접처리율(%)",
-                        "satisfaction": "상담만족도(5점)",
-                    }
-                )
-                ui.table(
-                    table,
-                    column_config={
-                        "인입": st.column_config.NumberColumn(format="localized"),
-                        "응답": st.column_config.NumberColumn(format="localized"),
-                        "포기": st.column_config.NumberColumn(format="localized"),
-                    },
-                )
+                table = breakdown.drop(columns=["is_sample", "first_day", "last_day"]).rename(columns=labels.CALL_KPIS)
+                counts = {c: st.column_config.NumberColumn(format="localized") for c in labels.CALL_COUNTS}
+                ui.table(table, column_config=counts)
                 ui.downloads(
                     table,
                     f"콜센터_{name}_예시데이터",
                     f,
                     None,
                     str(current["last_day"]),
-                    "예시 데이터(생성기) — 실제 실적 아님",
                     key=f"call_{by}",
+                    sources=labels.SAMPLE_SOURCE,
                 )
 
     st.subheader("보고서에 인쇄된 민원·콜센터 수치")
-    budget, indicators = callcenter_queries.call_center_reported(f, unit)
+    budget, indicators = view.reported_budget, view.reported_indicators
     if budget.empty and indicators.empty:
         ui.empty_state(f, "보고서의 민원·콜센터")
     if not budget.empty:
         st.markdown("**예산·집행** (실제 보고서 값)")
         ui.table(budget, unit)
-        ui.downloads(budget, "민원_콜센터_예산", f, unit, str(budget["기준일"].max()), "000 보고서", key="call_budget")
+        ui.downloads(budget, "민원_콜센터_예산", f, unit, str(budget["기준일"].max()), key="call_budget")
     if not indicators.empty:
         st.markdown("**지표·목표** (실제 보고서 값)")
         ui.table(indicators, column_config={"값": st.column_config.NumberColumn(format="localized")})
-        ui.downloads(
-            indicators, "민원_지표", f, None, str(indicators["기준일"].max()), "000·003 보고서", key="call_ind"
-        )
+        ui.downloads(indicators, "민원_지표", f, None, str(indicators["기준일"].max()), key="call_ind")
     return f
 
 

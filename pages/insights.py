@@ -2,11 +2,11 @@
 
 import streamlit as st
 
+from core import labels
 from core.dashboard import rules
 from core.dashboard.filters import Filters
 from core.dashboard.queries import common as common_queries
 from core.dashboard.queries import insights as insights_queries
-from core.dashboard.queries import training as training_queries
 from core.widgets import frame, ui
 
 
@@ -16,29 +16,36 @@ def render(f: Filters) -> Filters:
         for name, rule in rules.RULES.items():
             st.markdown(f"- **{name}**: {rule}")
 
+    view = insights_queries.insights_view(f)
     st.subheader("집행 점검")
-    watch = insights_queries.execution_watch(f)
+    watch = view.watch
     if watch.empty:
         st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
     else:
         ui.table(watch, unit)
-        ui.downloads(watch, "집행_점검", f, None, watch["기준일"].max(), "000·002 보고서", key="watch")
+        ui.downloads(watch, "집행_점검", f, None, watch["기준일"].max(), key="watch")
         frame.page_link("budget", "과제별 예산에서 보기")
         frame.page_link("quarterly", "분기별 집행에서 보기")
 
     st.subheader("목표 달성 전망")
     st.caption("추정치입니다. 실적이 아닙니다. " + rules.RULES["목표 미달 우려"])
-    projection = insights_queries.target_projection(training_queries.training_by_line(f))
+    projection = view.projection
     if projection.empty:
         ui.empty_state(f, "목표·중간 실적")
     else:
         ui.table(projection, unit)
         ui.downloads(
-            projection, "목표_달성_전망", f, None, projection["기준일"].max(), "002 보고서 (추정치)", key="projection"
+            projection,
+            "목표_달성_전망",
+            f,
+            None,
+            projection["기준일"].max(),
+            key="projection",
+            sources=ui.sources_of(projection, "추정치"),
         )
 
     st.subheader("민원 조기경보")
-    months = insights_queries.call_months(f)
+    months = view.months
     if not months:
         ui.empty_state(f, "콜센터")
     else:
@@ -50,10 +57,12 @@ def render(f: Filters) -> Filters:
             if warning["예시 데이터"].any():
                 ui.sample_notice()
             ui.table(warning)
-            ui.downloads(warning, "민원_조기경보_예시데이터", f, None, None, "예시 데이터(생성기)", key="warning")
+            ui.downloads(
+                warning, "민원_조기경보_예시데이터", f, None, None, key="warning", sources=labels.SAMPLE_SOURCE
+            )
 
     st.subheader("전년 대비 증감")
-    up, down = insights_queries.year_on_year(f)
+    up, down = view.up, view.down
     if up.empty and down.empty:
         ui.empty_state(f, "전년 비교")
     else:
@@ -64,9 +73,9 @@ def render(f: Filters) -> Filters:
         ):
             with col:
                 st.markdown(f"**{title}**")
-                shown = common_queries.to_unit(df, ["전년", "당해", "증감"], unit)
+                shown = common_queries.to_unit(df, labels.YEAR_ON_YEAR_MONEY, unit)
                 ui.table(shown, unit)
-                ui.downloads(shown, title, f, unit, None, "보고서의 전년 열", key=key)
+                ui.downloads(shown, title, f, unit, None, key=key, sources=ui.sources_of(shown, "보고서의 전년 열"))
     return f
 
 

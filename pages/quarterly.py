@@ -10,7 +10,8 @@ from core.widgets import frame, ui
 
 def render(f: Filters) -> Filters:
     f, unit = ui.unit_choice(f)
-    tasks = quarterly_queries.quarterly_tasks(f, unit)
+    view = quarterly_queries.quarterly_view(f, unit)
+    tasks, totals = view.tasks, view.totals
     if tasks.empty:
         ui.empty_state(f, "분기별 집행")
         return f
@@ -19,7 +20,6 @@ def render(f: Filters) -> Filters:
     ui.as_of_caption(
         as_of, f"기준일까지의 분기는 **집행액(실적)**, 이후 분기는 **집행예정액(계획)** · 금액 단위 {unit}"
     )
-    totals = quarterly_queries.quarterly_totals(f, unit)
 
     c1, c2 = st.columns([3, 2])
     with c1:
@@ -70,12 +70,12 @@ def render(f: Filters) -> Filters:
         )
     else:
         st.caption("모든 과제의 1~4분기 합이 예산액과 일치합니다.")
-    ui.downloads(shown, "분기별_집행계획", f, unit, str(as_of), "002 · 주요업무별 예산 내역", key="quarterly")
+    ui.downloads(shown, "분기별_집행계획", f, unit, str(as_of), key="quarterly", sources=view.sources)
 
     selected = event.selection.rows if event and event.selection else []
     if selected:
         task = tasks.iloc[selected[0]]
-        doc_id = task["항목 ID"].split("-", 1)[0]
+        doc_id = view.doc_ids[selected[0]]
         st.subheader(f"세부 집행계획: {task['사업명']}")
         subs = quarterly_queries.quarterly_subitems(doc_id, task["항목 ID"], unit)
         if subs.empty:
@@ -89,8 +89,8 @@ def render(f: Filters) -> Filters:
                 f,
                 unit,
                 str(as_of),
-                f"{doc_id} · 과제별 예산 집행 계획",
                 key="quarterly_sub",
+                sources=f"{doc_id} · {task['사업명']} 세부 집행계획",
             )
     else:
         st.caption("과제 행을 선택하면 세부 집행계획(하위 사업)을 볼 수 있습니다.")

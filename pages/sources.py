@@ -8,21 +8,19 @@ from core.widgets import frame, ui
 
 
 def render(f: Filters) -> Filters:
-    st.caption(
-        f"데이터 파일 빌드 시각: {sources_queries.build_time()} · 모든 수치는 아래 보고서에 인쇄된 값 그대로입니다."
-    )
+    view = sources_queries.sources_view()
+    st.caption(f"데이터 파일 빌드 시각: {view.build_time} · 모든 수치는 아래 보고서에 인쇄된 값 그대로입니다.")
 
     st.subheader("출처 문서")
-    docs = sources_queries.source_documents()
-    ui.table(docs)
+    ui.table(view.documents)
 
     st.subheader("표별 행 수·기준일·단위")
-    counts = sources_queries.table_row_counts()
+    counts = view.row_counts
     ui.table(counts)
-    ui.downloads(counts, "표별_행수", f, None, None, "전체", key="counts")
+    ui.downloads(counts, "표별_행수", f, None, None, key="counts", sources="모든 표")
 
     st.subheader("합계·비율 재계산 결과")
-    quality = sources_queries.quality_report()
+    quality = view.quality
     if quality.empty:
         st.success("인쇄된 모든 합계와 비율이 부분의 합과 일치합니다.")
     else:
@@ -37,7 +35,7 @@ def render(f: Filters) -> Filters:
                 "차이": st.column_config.NumberColumn(format="localized"),
             },
         )
-        ui.downloads(quality, "데이터_품질_보고서", f, None, None, "전체 문서", key="quality")
+        ui.downloads(quality, "데이터_품질_보고서", f, None, None, key="quality", sources="모든 문서")
     return f
 
 

@@ -6,13 +6,16 @@ from core.dashboard.filters import Filters
 from core.dashboard.queries import training as training_queries
 from core.widgets import charts, frame, ui
 
+MID_YEAR_MARK = 50  # % of the target: where a task that keeps pace stands at mid-year
+
 
 def render(f: Filters) -> Filters:
     categories = training_queries.training_categories(f)
     f = ui.page_choice(f, "category", "연수 구분", ["전체", *categories], "전체", widget="selectbox")
     category = None if f.get("category") == "전체" else f.get("category")
 
-    tasks = training_queries.training_by_task(f, category)
+    view = training_queries.training_view(f, category)
+    tasks = view.tasks
     if tasks.empty:
         ui.empty_state(f, "연수 목표")
         return f
@@ -30,33 +33,33 @@ def render(f: Filters) -> Filters:
                 behind,
                 "달성률(%)",
                 "과제명",
-                height=max(300, 30 * len(behind) + 100),
-                marker_at=50,
-                marker_text="연중 50%",
+                height=charts.RATE_BARS.height(len(behind)),
+                marker_at=MID_YEAR_MARK,
+                marker_text=f"연중 {MID_YEAR_MARK}%",
             ),
             width="stretch",
         )
 
     st.subheader("과제별 목표·실적")
     ui.table(tasks, "")
-    ui.downloads(
-        tasks, "연수_과제별_목표대비실적", f, None, str(as_of), "002 · 과제별 추진 목표·실적", key="training_task"
-    )
+    ui.downloads(tasks, "연수_과제별_목표대비실적", f, None, str(as_of), key="training_task")
 
     st.subheader("세부사업별 목표·실적")
-    lines = training_queries.training_by_line(f, category)
+    lines = view.lines
     ui.table(lines, "")
     st.caption(
         "계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다."
     )
-    ui.downloads(lines, "연수_세부사업별_목표대비실적", f, None, str(as_of), "추진 목표·계획·실적", key="training_line")
+    ui.downloads(lines, "연수_세부사업별_목표대비실적", f, None, str(as_of), key="training_line")
 
     st.subheader("연수 구분별 계획 대비 실적")
-    by_cat = training_queries.training_by_category(f)
+    by_cat = view.by_category
     ui.table(by_cat, "")
-    ui.downloads(by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), "추진 계획·실적", key="training_cat")
+    ui.downloads(
+        by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), key="training_cat", sources="추진 계획·실적 줄의 합"
+    )
 
-    overview = training_queries.training_overview_table(f)
+    overview = view.overview
     if not overview.empty:
         st.subheader("연수·교육훈련 현황 (보고서 표)")
         ui.table(overview)
@@ -66,7 +69,6 @@ def render(f: Filters) -> Filters:
             f,
             None,
             str(overview["기준일"].max()),
-            "002 · 2023년 연수·교육훈련 현황",
             key="training_overview",
         )
     return f

@@ -4,6 +4,7 @@ nothing in the product depends on the benchmark, and an outdated data file is re
 from __future__ import annotations
 
 import ast
+import re
 import shutil
 import subprocess
 import sys
@@ -87,3 +88,33 @@ def test_a_file_of_another_schema_version_is_rebuilt_before_it_is_read(dashboard
         db.reset()
     assert version == SCHEMA_VERSION
     assert planned > 0
+
+
+def test_pages_and_queries_name_no_document():
+    """Which reports exist is data: a page or query that names one ('002', '000·003 보고서') or takes a
+    document apart from an item id breaks on any other office's files."""
+    pattern = re.compile(r"""["'](?:\d{3})(?:["' ·]|·)|split\(\s*["']-["']""")
+    offenders = []
+    for p in python_files("app.py", "pages", "core/dashboard", "core/widgets"):
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                offenders.append(f"{p.relative_to(PROJECT_DIR)}:{n}: {line.strip()}")
+    assert offenders == []
+
+
+def test_bench_calls_the_view_function_each_page_calls():
+    """The benchmark times what the pages load; it cannot drift from them if both call the same function."""
+    bench = (PROJECT_DIR / "bench" / "__main__.py").read_text(encoding="utf-8")
+    views = {
+        "app.py": "overview_view",
+        "pages/budget.py": "budget_view",
+        "pages/quarterly.py": "quarterly_view",
+        "pages/training.py": "training_view",
+        "pages/callcenter.py": "callcenter_view",
+        "pages/insights.py": "insights_view",
+        "pages/sources.py": "sources_view",
+    }
+    for script, view in views.items():
+        assert f"{view}(" in (PROJECT_DIR / script).read_text(encoding="utf-8"), script
+        assert f"{view}(" in bench, view
+    assert not re.search(r"\bdb\._", bench)  # the app is observed through public APIs only

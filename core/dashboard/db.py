@@ -94,8 +94,11 @@ class ResultCache:
             return list(self._items.items())
 
     def restore(self, items: list[tuple[QueryKey, pd.DataFrame]]) -> None:
+        """Put entries from a snapshot back (others stay), most recent last."""
         with _lock:
-            self._items = OrderedDict(items)
+            self._items.update(items)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
     @contextlib.contextmanager
     def watch(self) -> Iterator[Watch]:

@@ -6,10 +6,28 @@ queries at 1M rows; a figure assembled from a few traces takes 2–3 ms and look
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
 AMOUNT_TICKS = ",~f"
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """Height of a horizontal bar chart with one row per item: readable labels however many rows."""
+
+    per_row: int  # pixels per row of bars
+    chrome: int  # axes, legend and margins
+    minimum: int
+
+    def height(self, rows: int) -> int:
+        return max(self.minimum, self.per_row * rows + self.chrome)
+
+
+GROUPED_BARS = RowLayout(per_row=38, chrome=120, minimum=320)  # up to three bars (본예산, 예산현액, 집행액) a row
+RATE_BARS = RowLayout(per_row=30, chrome=100, minimum=300)  # one bar a row
 
 
 def _groups(df: pd.DataFrame, color: str | None):

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
+from core import labels
 from core.dashboard import export
 from core.dashboard.filters import (
     UNIT_FACTORS,
@@ -27,7 +28,6 @@ from core.dashboard.filters import (
     to_query_params,
     year_label,
 )
-from core.dashboard.queries import common as common_queries
 from core.dashboard.queries import options as options_queries
 from core.settings import DEFAULT_UNIT
 
@@ -195,33 +195,19 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     """Column formats: amounts with separators in the chosen unit, rates as progress bars."""
     config = {}
     for c in df.columns:
-        if c in common_queries.MONEY_COLS or c in (
-            "예산액",
-            "1분기",
-            "2분기",
-            "3분기",
-            "4분기",
-            "분기 합",
-            "차이",
-            "집행액(기준일)",
-            "금액",
-            "누적 금액",
-            "예산현액·추경",
-        ):
+        if c in labels.MONEY:
             config[c] = st.column_config.NumberColumn(f"{c} ({unit})" if unit else c, format="localized")
-        elif c in ("전년", "당해"):
-            config[c] = st.column_config.NumberColumn(f"{c} ({unit})", format="localized")
-        elif c in ("집행률(%)", "달성률(%)", "누적 비율(%)"):
+        elif c in labels.PROGRESS_RATES:
             config[c] = st.column_config.ProgressColumn(c, format="%.1f%%", min_value=0, max_value=100)
         elif c.endswith("(%)"):
             config[c] = st.column_config.NumberColumn(c, format="%.1f")
-        elif c == "쪽수":
+        elif c == labels.PAGE:
             config[c] = st.column_config.NumberColumn(c, format="%d", help="보고서에 인쇄된 쪽수")
-        elif c == "바로가기":
+        elif c == labels.LINK:
             config[c] = st.column_config.LinkColumn(c, display_text="열기", help="이 과제를 보여 주는 페이지")
-        elif c.startswith("기준일"):
+        elif c.startswith(labels.AS_OF):
             config[c] = st.column_config.DateColumn(c, format="YYYY-MM-DD")
-        elif c == "출처":
+        elif c == labels.SOURCE:
             config[c] = st.column_config.TextColumn(c, help="문서 번호 · 표 이름 (데이터 출처·품질 페이지 참고)")
     return config
 
@@ -242,11 +228,30 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     return st.dataframe(shown, column_config=config, **kwargs)
 
 
+SOURCES_LISTED = 4  # a download names up to this many source tables; beyond, it points to the 출처 column
+
+
+def sources_of(df: pd.DataFrame, note: str = "") -> str:
+    """The source tables of a table's rows (its 출처 column), for the header of a download."""
+    values = sorted({str(v) for v in df[labels.SOURCE].dropna()}) if labels.SOURCE in df else []
+    if len(values) > SOURCES_LISTED:
+        text = f"표 {len(values)}개 (각 행의 '{labels.SOURCE}' 열 참고)"
+    else:
+        text = "; ".join(values) or "-"
+    return f"{text} ({note})" if note else text
+
+
 def downloads(
-    df: pd.DataFrame, name: str, f: Filters, unit: str | None, as_of: str | None, sources: str, key: str
+    df: pd.DataFrame,
+    name: str,
+    f: Filters,
+    unit: str | None,
+    as_of: str | None,
+    key: str,
+    sources: str | None = None,
 ) -> None:
-    """CSV (UTF-8 BOM) and XLSX of exactly the table shown."""
-    meta = export.meta_block(describe(f), unit, fmt_date(as_of), sources)
+    """CSV (UTF-8 BOM) and XLSX of exactly the table shown; ``sources`` defaults to the rows' own 출처."""
+    meta = export.meta_block(describe(f), unit, fmt_date(as_of), sources if sources is not None else sources_of(df))
     safe_name = re.sub(r"[^\w가-힣.-]", "_", name)
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import UNIT_FACTORS, Filters, year_sql
-from core.dashboard.queries.common import MONEY_COLS, rate, to_unit, where
+from core.dashboard.queries.common import rate, to_unit, where
 
 
 def budget_tables(f: Filters) -> pd.DataFrame:
@@ -91,7 +94,7 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
             "기준일": raw["as_of"],
         }
     )
-    df = to_unit(df, MONEY_COLS, unit)
+    df = to_unit(df, labels.BUDGET_MONEY, unit)
     # What a 부서장 reads first (budget, execution, rate) comes first; identifiers and provenance last.
     df = df[BUDGET_COLUMN_ORDER]
     # Columns no row fills (e.g. 특교 in 002) only add noise to the table.
@@ -197,3 +200,38 @@ def budget_by_year(f: Filters, unit: str = "천원", max_documents: int = 6) -> 
         df = df.groupby(["연도", "문서"], sort=False, as_index=False)["금액"].sum(min_count=1)
     df["금액"] = df["금액"] / UNIT_FACTORS[unit]
     return df
+
+
+def table_label(doc_id: str, section: str) -> str:
+    """How a budget table is named in the table picker and the URL (``table=``)."""
+    return f"{doc_id} · {section}"
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    """One budget table (or one item's children) as the budget page shows it."""
+
+    doc_id: str
+    section: str
+    path: list[dict]  # from the table's top-level item down to the item drilled into; [] at the top
+    rows: pd.DataFrame  # budget_items
+    totals: pd.DataFrame  # budget_printed_total
+
+    @property
+    def parent(self) -> str | None:
+        return self.path[-1]["item_id"] if self.path else None
+
+
+def budget_view(f: Filters, doc_id: str, section: str, item: str | None, unit: str) -> BudgetView:
+    """The rows of table (doc_id, section), drilled down to ``item`` when it belongs to that table."""
+    path = budget_path(doc_id, item) if item else []
+    if path and path[0]["source_section"] != section:
+        path = []  # the item belongs to another table
+    parent = path[-1]["item_id"] if path else None
+    return BudgetView(
+        doc_id=doc_id,
+        section=section,
+        path=path,
+        rows=budget_items(f, doc_id, section, parent, unit),
+        totals=budget_printed_total(f, doc_id, section, parent, unit),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -138,3 +139,29 @@ def call_center_reported(f: Filters, unit: str = "천원") -> tuple[pd.DataFrame
     ind["연도"] = ind["연도"].astype("Int64")
     ind["쪽수"] = ind["쪽수"].astype("Int64")
     return budget_df, ind
+
+
+@dataclass(frozen=True)
+class CallCenterView:
+    current: pd.Series | None  # call_kpis for the filter; None without call data
+    previous: pd.Series | None  # the same span a year earlier
+    monthly: pd.DataFrame
+    by_topic: pd.DataFrame
+    by_channel: pd.DataFrame
+    reported_budget: pd.DataFrame  # call_center_reported: budget lines the reports print
+    reported_indicators: pd.DataFrame  # and indicators
+
+
+def callcenter_view(f: Filters, unit: str) -> CallCenterView:
+    current, previous = call_kpis(f)
+    empty = pd.DataFrame()
+    budget, indicators = call_center_reported(f, unit)
+    return CallCenterView(
+        current=current,
+        previous=previous,
+        monthly=call_monthly(f) if current is not None else empty,
+        by_topic=call_breakdown(f, "topic") if current is not None else empty,
+        by_channel=call_breakdown(f, "channel") if current is not None else empty,
+        reported_budget=budget,
+        reported_indicators=indicators,
+    )

@@ -7,8 +7,6 @@ import pandas as pd
 from core.dashboard.filters import UNIT_FACTORS, Filters, Params, org_sql
 from core.dashboard.filters import where as filter_where
 
-PROVENANCE_COLS = ["출처", "쪽수", "기준일"]
-
 
 def org_condition(f: Filters, alias: str = "") -> tuple[str, Params]:
     """filters.org_sql, with the 부서 part looked up in division_part instead of split row by row.
@@ -33,9 +31,6 @@ def org_condition(f: Filters, alias: str = "") -> tuple[str, Params]:
 def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, Params]:
     """filters.where with the fast 부서 lookup."""
     return filter_where(f, alias, year_col, org=org_condition)
-
-
-MONEY_COLS = ["본예산", "특교 등", "예산현액·추경", "전년 본예산", "전년 최종예산", "증감", "집행액", "지출액"]
 
 
 def to_unit(df: pd.DataFrame, columns: list[str], unit: str) -> pd.DataFrame:

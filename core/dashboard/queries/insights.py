@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from core import navigation
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
 from core.dashboard.queries.common import org_condition, where
+from core.dashboard.queries.training import training_by_line
 from core.dashboard.rules import (
     PACE_FACTOR,
     PROJECTION_CAP,
@@ -376,3 +378,23 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     up = shown.iloc[[row[o] for o in changes["ord"].iloc[up_at]]].reset_index(drop=True)
     down = shown.iloc[[row[o] for o in changes["ord"].iloc[down_at]]].reset_index(drop=True)
     return up, down
+
+
+@dataclass(frozen=True)
+class InsightsView:
+    watch: pd.DataFrame  # execution_watch
+    projection: pd.DataFrame  # target_projection of training_by_line
+    months: list[str]  # months with call data, for the complaint early warning
+    up: pd.DataFrame  # year_on_year: largest increases
+    down: pd.DataFrame  # and decreases
+
+
+def insights_view(f: Filters) -> InsightsView:
+    up, down = year_on_year(f)
+    return InsightsView(
+        watch=execution_watch(f),
+        projection=target_projection(training_by_line(f)),
+        months=call_months(f),
+        up=up,
+        down=down,
+    )

@@ -1,13 +1,41 @@
-"""개요: the headline figures of the overview cards."""
+"""개요: the headline figures of the overview cards and the small chart of each view."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pandas as pd
 
 from core.dashboard.filters import Filters
-from core.dashboard.queries.budget import budget_summary
-from core.dashboard.queries.callcenter import call_kpis
+from core.dashboard.queries.budget import budget_by_year, budget_summary
+from core.dashboard.queries.callcenter import call_kpis, call_monthly
+from core.dashboard.queries.insights import execution_watch
+from core.dashboard.queries.quarterly import quarterly_totals
 from core.dashboard.queries.training import training_by_task
+
+
+@dataclass(frozen=True)
+class OverviewView:
+    """Everything the overview shows for one filter and unit."""
+
+    headline: dict
+    training: pd.DataFrame  # per 과제 (training_by_task)
+    alerts: pd.DataFrame  # execution_watch
+    quarterly: pd.DataFrame  # quarterly_totals
+    budget_by_year: pd.DataFrame
+    call_monthly: pd.DataFrame
+
+
+def overview_view(f: Filters, unit: str) -> OverviewView:
+    training = training_by_task(f)
+    return OverviewView(
+        headline=headline(f, training),
+        training=training,
+        alerts=execution_watch(f),
+        quarterly=quarterly_totals(f, unit),
+        budget_by_year=budget_by_year(f, unit),
+        call_monthly=call_monthly(f),
+    )
 
 
 def headline(f: Filters, training: pd.DataFrame | None = None) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -9,6 +11,9 @@ from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params
 from core.dashboard.queries.common import to_unit, where
 from core.settings import SUMMARY_SECTION
+
+# The money columns of a task's quarterly row (원 in the data, the chosen unit here).
+QUARTER_MONEY = ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"]
 
 
 def _planned_tasks(f: Filters) -> tuple[str, Params]:
@@ -28,7 +33,12 @@ def _planned_tasks(f: Filters) -> tuple[str, Params]:
 
 
 def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
-    """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget.
+    """Per task: budget, the four quarters (actual or planned), their sum and its gap to the budget."""
+    return _quarterly_tasks(f, unit)[0]
+
+
+def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
+    """quarterly_tasks and, row by row, the document each task comes from.
 
     Pivoted in DuckDB (one row per task comes back, not four): the table's key makes each quarter of
     a task one row, so the columns equal _quarter_wide's over the same rows."""
@@ -41,7 +51,7 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
     raw = query(
         f"""
         WITH {tasks}
-        SELECT t.item_id, any_value(t.task_no) AS task_no, any_value(t.name) AS name, any_value(t.budget) AS budget,
+        SELECT t.doc_id, t.item_id, any_value(t.task_no) AS task_no, any_value(t.name) AS name, any_value(t.budget) AS budget,
                {quarters}, coalesce(sum(q.amount), 0) AS total,
                coalesce(sum(q.amount) FILTER (WHERE q.status = '집행'), 0) AS actual, {label} AS label,
                any_value(t.division) AS division, any_value(t.page) AS page, arg_min(q.as_of, q.quarter) AS as_of
@@ -51,7 +61,7 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
         {**params, "summary_section": SUMMARY_SECTION},
     )
     if raw.empty:
-        return _quarter_wide(raw, unit)
+        return _quarter_wide(raw, unit), []
     budget = pd.to_numeric(raw["budget"], errors="coerce")
     rate = [None if pd.isna(b) or not b else round(a * 100 / b, 1) for a, b in zip(raw["actual"], budget)]
     df = pd.DataFrame(
@@ -71,7 +81,7 @@ def quarterly_tasks(f: Filters, unit: str = "천원") -> pd.DataFrame:
             "기준일": raw["as_of"],
         }
     )
-    return to_unit(df, ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"], unit)
+    return to_unit(df, QUARTER_MONEY, unit), raw["doc_id"].tolist()
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
@@ -168,7 +178,7 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     }
     df = pd.DataFrame(columns)
     df["쪽수"] = df["쪽수"].astype("Int64")
-    return to_unit(df, ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"], unit)
+    return to_unit(df, QUARTER_MONEY, unit)
 
 
 def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
@@ -212,3 +222,21 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
         }
     )
     return to_unit(df, ["금액", "누적 금액"], unit)
+
+
+@dataclass(frozen=True)
+class QuarterlyView:
+    tasks: pd.DataFrame  # quarterly_tasks
+    totals: pd.DataFrame  # quarterly_totals
+    doc_ids: list[str]  # the document of each task row
+
+    @property
+    def sources(self) -> str:
+        """The tables the tasks come from, for the header of a download."""
+        return "; ".join(f"{d} · {SUMMARY_SECTION}" for d in sorted(set(self.doc_ids))) or "-"
+
+
+def quarterly_view(f: Filters, unit: str) -> QuarterlyView:
+    tasks, doc_ids = _quarterly_tasks(f, unit)
+    totals = quarterly_totals(f, unit) if not tasks.empty else pd.DataFrame()
+    return QuarterlyView(tasks=tasks, totals=totals, doc_ids=doc_ids)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from core.dashboard.db import query
@@ -57,3 +59,15 @@ def quality_report(doc_ids: list[str] | None = None) -> pd.DataFrame:
 def build_time() -> str:
     df = query("SELECT built_at FROM build_info")
     return "" if df.empty else str(df["built_at"].iat[0])
+
+
+@dataclass(frozen=True)
+class SourcesView:
+    build_time: str
+    documents: pd.DataFrame
+    row_counts: pd.DataFrame
+    quality: pd.DataFrame
+
+
+def sources_view() -> SourcesView:
+    return SourcesView(build_time(), source_documents(), table_row_counts(), quality_report())

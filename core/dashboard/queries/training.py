@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from core.dashboard.db import query
@@ -142,4 +144,26 @@ def training_overview_table(f: Filters) -> pd.DataFrame:
                             trainees AS 이수인원, is_total AS 합계행, doc_id || ' · ' || source_section AS 출처, as_of AS 기준일
                      FROM training_overview WHERE {y_sql} ORDER BY rowid""",
         y_params,
+    )
+
+
+@dataclass(frozen=True)
+class TrainingView:
+    tasks: pd.DataFrame  # training_by_task
+    lines: pd.DataFrame  # training_by_line
+    by_category: pd.DataFrame  # training_by_category
+    overview: pd.DataFrame  # training_overview_table
+
+
+def training_view(f: Filters, category: str | None) -> TrainingView:
+    """The training page for a filter and 연수 구분 (None: every category); nothing past the tasks when they are empty."""
+    tasks = training_by_task(f, category)
+    if tasks.empty:
+        empty = pd.DataFrame()
+        return TrainingView(tasks, empty, empty, empty)
+    return TrainingView(
+        tasks=tasks,
+        lines=training_by_line(f, category),
+        by_category=training_by_category(f),
+        overview=training_overview_table(f),
     )

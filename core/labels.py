@@ -1,0 +1,43 @@
+"""Korean column labels that more than one module relies on, and the registry of what each kind of
+column holds (money, rates, provenance), so that formats and units follow the registry instead of
+each module matching display text.
+"""
+
+from __future__ import annotations
+
+# Provenance: every table the dashboard shows ends with these.
+SOURCE = "출처"  # '<문서> · <표 이름>'
+PAGE = "쪽수"
+AS_OF = "기준일"
+PROVENANCE = (SOURCE, PAGE, AS_OF)
+
+ITEM_ID = "항목 ID"
+HAS_CHILDREN = "하위 항목"  # a budget row the user can drill into
+LINK = "바로가기"  # a relative URL of the page that shows a task
+SAMPLE = "예시 데이터"  # rows made by the sample generator, not reported figures
+
+# Money columns (원 in the data, the chosen unit on screen and in files).
+BUDGET_MONEY = ("본예산", "특교 등", "예산현액·추경", "전년 본예산", "전년 최종예산", "증감", "집행액", "지출액")
+QUARTER_MONEY = ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)", "금액", "누적 금액")
+YEAR_ON_YEAR_MONEY = ("전년", "당해", "증감")
+MONEY = frozenset(BUDGET_MONEY + QUARTER_MONEY + YEAR_ON_YEAR_MONEY)
+
+# Rates drawn as a 0–100 % bar; other '(%)' columns are plain numbers with one decimal.
+PROGRESS_RATES = frozenset({"집행률(%)", "달성률(%)", "누적 비율(%)"})
+
+# Call-center KPI columns as the queries name them, and as the screen and files label them.
+CALL_KPIS = {
+    "inbound": "인입",
+    "answered": "응답",
+    "abandoned": "포기",
+    "answer_rate": "응답률(%)",
+    "abandon_rate": "포기율(%)",
+    "service_level": "20초 내 응답률(%)",
+    "aht_seconds": "평균 상담시간(초)",
+    "direct_rate": "직접처리율(%)",
+    "satisfaction": "상담만족도(5점)",
+}
+CALL_COUNTS = ("인입", "응답", "포기")
+
+# What a download says about data that no report printed.
+SAMPLE_SOURCE = "예시 데이터(생성기) — 실제 실적 아님"
