@@ -35,6 +35,27 @@ def app_pages() -> dict[str, str]:
     return {p.name: p.script for p in PAGES}
 
 
+# Speed tiers (markers in pyproject.toml), told apart by what a test needs; every tier runs in CI,
+# and `-m unit` alone takes seconds.
+BROWSER_FIXTURES = {"browser", "server", "page", "shared_page"}
+BROWSER_MODULES = {"test_e2e", "test_concurrency"}  # they drive chromium from their own helpers
+# Files on disk (a DuckDB build, extracts, a subprocess's folder) make a test an integration test.
+INTEGRATION_FIXTURES = {"dashboard_data", "use_dashboard_data", "tmp_path", "tmp_path_factory"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark each test browser, integration or unit by what it needs."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        needs = set(getattr(item, "fixturenames", ()))
+        if module in BROWSER_MODULES or needs & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        elif needs & INTEGRATION_FIXTURES:
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
 @pytest.fixture(scope="session")
 def dashboard_data(tmp_path_factory) -> Path:
     """A data folder holding a copy of the shipped extracts and a DuckDB file built from it."""

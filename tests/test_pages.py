@@ -1,7 +1,7 @@
 """Every page of the dashboard, run headless with Streamlit's AppTest against a copy of the data.
 
-The expected figures are the ones printed in the source reports (transcribed in
-/work/shared/seeds/000_*.txt and 002_*.txt):
+The expected figures are the ones printed in the source reports 000 and 002 (test_seed_figures.py
+says where the reports' text is read from):
 
 * 000 "2018년 본예산 사업별 내역" (단위: 천원): 지방공무원인사관리 본예산 435,445, 예산현액 435,445,
   2017 최종예산 473,263, 집행액 73,837, 집행률 17.0
