@@ -14,18 +14,11 @@ def org_condition(f: Filters, alias: str = "") -> tuple[str, Params]:
     division_part holds every stored 부서 text with its untrimmed ';'-parts, so the rows matched are
     exactly those list_has_any(string_split(coalesce(division, ''), ';'), chosen) matches.
     """
-    if not f.divisions:
-        return org_sql(f, alias)
-    a = f"{alias}." if alias else ""
-    parts, params = [], {}
-    if f.agencies:
-        parts.append(f"{a}agency IN (SELECT unnest($agencies::VARCHAR[]))")
-        params["agencies"] = list(f.agencies)
-    parts.append(
-        f"coalesce({a}division, '') IN (SELECT raw FROM division_part WHERE part IN (SELECT unnest($divisions::VARCHAR[])))"
-    )
-    params["divisions"] = list(f.divisions)
-    return " AND ".join(parts), params
+    return org_sql(f, alias, division_match=_division_lookup)
+
+
+def _division_lookup(column: str) -> str:
+    return f"coalesce({column}, '') IN (SELECT raw FROM division_part WHERE part IN (SELECT unnest($divisions::VARCHAR[])))"
 
 
 def where(f: Filters, alias: str = "", year_col: str | None = "fiscal_year") -> tuple[str, Params]:

@@ -29,7 +29,7 @@ def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, Params]:
         # Only the chosen year's lines and the year before (전년 실적) are ever summed.
         cat_sql += " AND r.fiscal_year IN ($year, $year - 1)"
         params = {**params, "year": f.year_int}
-    # training_result_key: the lines with a 과제 and their name key (NAME_KEY in the build) computed at build time.
+    # training_result_key: the lines with a 과제 and their name key (the name_key macro) computed at build time.
     return (
         f"""
         lines AS (
