@@ -22,3 +22,10 @@ def test_readme_names_the_two_commands_and_ci_runs_the_test_command():
     assert "python3 run.py app" in README and "python3 run.py test" in README
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
     assert "python3 run.py test" in ci
+
+
+def test_readme_measure_dictionary_matches_the_measure_model():
+    from core.dashboard import measures
+
+    start, end = README.index(measures.BEGIN), README.index(measures.END) + len(measures.END)
+    assert README[start:end] == measures.render()
