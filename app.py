@@ -10,49 +10,70 @@ ALERTS_SHOWN = 5  # the overview lists the most severe alerts; the 점검·경�
 TASKS_CHARTED = 8  # tasks furthest behind their training target
 
 
+def budget_cards(cards: list, unit: str) -> None:
+    """One row of cards per 기관, or a table when the filter spans many 기관."""
+    if not cards:
+        c = st.columns(3)
+        c[0].metric("예산", "-")
+        c[0].caption("필터에 예산 데이터 없음")
+        return
+    if len(cards) > overview_queries.CARDS_PER_AGENCY_LIMIT:
+        ui.table(overview_queries.cards_table(cards, unit), unit)
+        st.caption(f"기관 {len(cards)}곳: 기관을 하나 고르면 카드로 봅니다.")
+        return
+    for i, card in enumerate(cards):
+        with st.container(border=True, key=f"budget_card_{i}"):
+            year = "연도 미상" if card.year is None else f"{card.year}년"
+            st.markdown(
+                f"**{ui.escape_markdown(card.agency)}** · {year} · {ui.escape_markdown(card.doc_id)} · "
+                f"{ui.escape_markdown(card.section)}"
+            )
+            c1, c2, c3 = st.columns(3)
+            delta = None if card.delta_pct is None else f"{card.delta_pct:+.1f}% ({card.delta_basis})"
+            c1.metric("예산", ui.fmt_money(card.amount, unit), delta, delta_color="off")
+            source = "보고서의 계 행" if card.from_printed_total else "필터에 맞는 행의 합"
+            c1.caption(
+                f"{card.label} · {source} · 기준일 {ui.fmt_date(card.as_of)}"
+                + ("" if delta else f" · {card.delta_reason}")
+            )
+            c2.metric("집행액", ui.fmt_money(card.execution, unit))
+            c3.metric("집행률", "-" if card.execution_rate is None else f"{card.execution_rate:.1f}%")
+            if card.execution_basis:
+                c2.caption(f"{card.execution_basis} · 기준일 {ui.fmt_date(card.execution_as_of)}")
+            else:
+                c2.caption(card.execution_reason)
+
+
 def render(f: Filters) -> Filters:
     f, unit = ui.unit_choice(f)
     view = overview_queries.overview_view(f, unit)
     h = view.headline
 
-    year_text = f"{h['year']}년" if h.get("year") else "연도 미상"
     st.caption(
-        f"예산 카드는 필터 안에서 가장 최근 연도({year_text})의 각 보고서 주 예산표 기준입니다 · 금액 단위 {unit}"
+        f"예산은 기관마다 그 기관의 가장 최근 연도, 필터에 맞는 첫 예산표 하나로 봅니다. 기관·표·측정값이 다른 금액은 "
+        f"더하지 않습니다 · 금액 단위 {unit}"
     )
-    c = st.columns(3) + st.columns(2)
-    if h.get("budget") is not None:
-        delta = None
-        if h.get("prior"):
-            delta = f"{(h['budget'] - h['prior']) * 100 / h['prior']:+.1f}% (전년 대비)"
-        c[0].metric("총 예산", ui.fmt_money(h["budget"], unit), delta, help=f"출처 문서 {h['budget_docs']}")
-        c[0].caption(f"기준일 {ui.fmt_date(h['budget_as_of'])}")
-        c[1].metric("집행액", ui.fmt_money(h.get("committed"), unit))
-        c[1].caption(f"원인행위 기준 · 기준일 {ui.fmt_date(h['budget_as_of'])}")
-        c[2].metric("집행률", "-" if h.get("execution_rate") is None else f"{h['execution_rate']:.1f}%")
-        c[2].caption("집행 실적이 인쇄된 표만 · 집행액 ÷ 예산현액")
-    else:
-        c[0].metric("총 예산", "-")
-        c[0].caption("필터에 예산 데이터 없음")
+    budget_cards(view.budget_cards, unit)
+
+    c = st.columns(2)
     if h.get("training_rate") is not None:
-        delta = None
-        if h.get("training_prev_trainees"):
-            delta = f"{h['training_trainees'] - h['training_prev_trainees']:+,}명 (전년 실적 대비)"
-        c[3].metric("연수 목표 달성률", f"{h['training_rate']:.1f}%", delta)
-        c[3].caption(f"인원 기준 중간 실적 · 기준일 {ui.fmt_date(h['training_as_of'])}")
+        c[0].metric("연수 목표 달성률", f"{h['training_rate']:.1f}%")
+        elapsed = "" if h.get("training_elapsed") is None else f" · 연중 {h['training_elapsed']:.0f}% 경과"
+        c[0].caption(f"인원 기준 중간 실적 ÷ 목표 · 기준일 {ui.fmt_date(h['training_as_of'])}{elapsed}")
     else:
-        c[3].metric("연수 목표 달성률", "-")
-        c[3].caption("필터에 목표·실적 데이터 없음")
+        c[0].metric("연수 목표 달성률", "-")
+        c[0].caption("필터에 목표·실적 데이터 없음")
     if h.get("answer_rate") is not None:
         delta = (
             None
             if h.get("answer_rate_prev") is None
             else f"{h['answer_rate'] - h['answer_rate_prev']:+.1f}%p (전년 동기)"
         )
-        c[4].metric("콜센터 응답률", f"{h['answer_rate']:.1f}%", delta)
-        c[4].caption(("⚠️ 예시 데이터 · " if h.get("call_sample") else "") + f"기준일 {ui.fmt_date(h['call_as_of'])}")
+        c[1].metric("콜센터 응답률", f"{h['answer_rate']:.1f}%", delta)
+        c[1].caption(("⚠️ 예시 데이터 · " if h.get("call_sample") else "") + f"기준일 {ui.fmt_date(h['call_as_of'])}")
     else:
-        c[4].metric("콜센터 응답률", "-")
-        c[4].caption("필터에 콜센터 데이터 없음")
+        c[1].metric("콜센터 응답률", "-")
+        c[1].caption("필터에 콜센터 데이터 없음")
 
     alerts = view.alerts
     if not alerts.empty:
@@ -92,13 +113,18 @@ def render(f: Filters) -> Filters:
             )
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:
-        st.markdown("#### 예산 (보고서별 주 예산표)")
+        st.markdown("#### 예산 (기관별, 예산 카드와 같은 표)")
         by_year = view.budget_by_year
         if by_year.empty:
             st.caption("필터에 예산 데이터가 없습니다.")
         else:
             st.plotly_chart(
-                charts.bar(by_year, "연도", "금액", color="문서", height=240, y_title=f"예산({unit})"), width="stretch"
+                charts.bar(by_year, "연도", "금액", color="기관", barmode="group", height=240, y_title=f"예산({unit})"),
+                width="stretch",
+            )
+            st.caption(
+                "기관마다 따로 그린 막대입니다(쌓거나 더하지 않음). 측정값: "
+                + ", ".join(sorted(set(by_year["측정값"])))
             )
         frame.page_link("budget", "과제별 예산 보기")
         st.markdown("#### 콜센터 월별 인입")

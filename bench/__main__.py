@@ -141,7 +141,12 @@ def page_queries(page: str, year: str) -> dict:
     if page == "overview":
         v = overview_queries.overview_view(f, UNIT)
         h = v.headline
-        return {"budget_won": _num(h.get("budget")), "answer_rate": _num(h.get("answer_rate")), "alerts": len(v.alerts)}
+        return {
+            "budget_cards": len(v.budget_cards),
+            "budget_cards_won": _num(sum(c.amount or 0 for c in v.budget_cards)),  # a checksum, never shown
+            "answer_rate": _num(h.get("answer_rate")),
+            "alerts": len(v.alerts),
+        }
     if page == "budget":
         tables = budget_queries.budget_tables(f)
         if tables.empty:
@@ -305,25 +310,28 @@ class PandasPeer:
         years = cc["call_date"].dt.year
         return cc[years == year]
 
-    def _budget_summary(self, bl, year: int):
-        top = bl[bl["parent_item_id"].isna() & ~bl["is_total"]]
-        first_section = top.groupby("doc_id", sort=False)["source_section"].first()
-        t = top[top["fiscal_year"] == year]
-        t = t[t["source_section"].to_numpy() == first_section.reindex(t["doc_id"]).to_numpy()]
-        current = t["budget_current"].fillna(t["budget_original"])
-        frame = t.assign(
-            current=current,
-            with_exec=current.where(t["committed"].notna()),
-            prior=t["prior_original"].fillna(t["prior_final"]),
-        )
-        return frame.groupby(["doc_id", "fiscal_year"]).agg(
-            budget_original=("budget_original", "sum"),
-            budget_current=("current", "sum"),
-            committed=("committed", "sum"),
-            with_exec=("with_exec", "sum"),
-            prior=("prior", "sum"),
-            as_of=("as_of", "max"),
-        )
+    def _budget_cards(self, bl, year: int) -> list[int]:
+        """Per 기관: its first top-level table in the year, that table's printed 계 (else the rows' sum),
+        예산현액 where every row with money prints it, else 본예산."""
+        top = bl[bl["parent_item_id"].isna() & (bl["fiscal_year"] == year)]
+        rows = top[~top["is_total"]].assign(order=lambda d: range(len(d)))
+        if rows.empty:
+            return []
+        first = rows.groupby(["agency", "doc_id", "source_section"], sort=False)["order"].min().reset_index()
+        first = first.sort_values(["agency", "doc_id", "order"]).drop_duplicates("agency")
+        amounts = []
+        for r in first.itertuples(index=False):
+            part = rows[(rows["doc_id"] == r.doc_id) & (rows["source_section"] == r.source_section)]
+            money = part["budget_original"].notna() | part["budget_current"].notna()
+            column = (
+                "budget_current"
+                if money.any() and part["budget_current"].notna().sum() == money.sum()
+                else "budget_original"
+            )
+            total = top[top["is_total"] & (top["doc_id"] == r.doc_id) & (top["source_section"] == r.source_section)]
+            printed = total[column].dropna()
+            amounts.append(int(printed.iloc[0]) if len(printed) else int(part[column].sum()))
+        return amounts
 
     def _execution_watch(self, bl, qe, year: int) -> int:
         import numpy as np
@@ -468,7 +476,7 @@ class PandasPeer:
 
     def page_overview(self, fr, year):
         bl, qe, cc = fr["budget_line"], fr["quarterly_execution"], fr["call_center_daily"]
-        summary = self._budget_summary(bl, year)
+        cards = self._budget_cards(bl, year)
         self._training_by_task(fr["training_target"], fr["training_result"], bl, year)
         calls = self._calls_year(cc, year)
         kpis = self._kpis(calls)
@@ -476,7 +484,8 @@ class PandasPeer:
         self._quarterly(bl, qe, year)
         self._group_kpis(calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")), "month")
         return {
-            "budget_won": float(summary["budget_current"].sum()) if len(summary) else None,
+            "budget_cards": len(cards),
+            "budget_cards_won": float(sum(cards)),
             "answer_rate": kpis["answer_rate"],
             "alerts": alerts,
         }

@@ -9,8 +9,8 @@
     the server log holds no traceback.
 (b) The sessions keep going while this process rebuilds the DuckDB file three times, swapping an
     extra budget_line batch (doc 'ZZ', one known 2018 task of 123,456 천원) in and out. Every page
-    keeps answering without an exception; every overview shows the 2018 총 예산 of one version or the
-    other, the one on disk when it was opened; after the last rebuild a new session shows the new figure.
+    keeps answering without an exception; every overview shows the 2018 budget cards of one version or
+    the other, the one on disk when it was opened; after the last rebuild a new session shows the new cards.
 (c) Server side, no browser: during the same rebuilds (or on their own when Chromium is missing),
     SESSIONS (20) threads in this process call core.dashboard.queries / core.dashboard.queries.insights with different filters.
     No exception; every result equals that function's result on one of the two versions, and calls
@@ -81,7 +81,8 @@ TAIL_SECONDS = 10  # after the last rebuild, visits under way get this long to f
 SERVER_SIDE_SECONDS = 10
 VISIT_TIMEOUT_MS = 120_000
 EXTRA_BATCH = "zz-concurrency"
-EXTRA_BUDGET = 123_456_000  # 원 = 123,456 천원 more in the 2018 총 예산
+EXTRA_BUDGET = 123_456_000  # 원 = 123,456 천원: the 2018 budget card of an extra 기관
+EXTRA_AGENCY = "동시성시험교육청"
 PAGES = app_pages()
 
 # First pages: light ones (no 4.7 MB Plotly chunk to compile in every new context), with different filters.
@@ -156,7 +157,7 @@ def _extra_batch(folder: Path) -> Path:
         page=1,
         unit="천원",
         as_of=pd.Timestamp("2018-07-09").date(),
-        agency="서울특별시교육청",
+        agency=EXTRA_AGENCY,
         division="총무과",
         fiscal_year=2018,
         item_id="ZZ-1",
@@ -184,8 +185,8 @@ def _canon(value) -> str:
 
 
 SERVER_SIDE_CALLS = {
+    "budget_cards 2018": lambda: overview_queries.budget_cards(Filters(year="2018")),
     "headline 2018": lambda: overview_queries.headline(Filters(year="2018")),
-    "budget_summary 2018": lambda: budget_queries.budget_summary(Filters(year="2018")),
     "budget_tables 2018": lambda: budget_queries.budget_tables(Filters(year="2018")),
     "budget_items 000": lambda: budget_queries.budget_items(
         Filters(year="2018"), "000", "2018년 본예산 사업별 내역", None
@@ -199,8 +200,22 @@ SERVER_SIDE_CALLS = {
     "execution_watch 2018": lambda: insights_queries.execution_watch(Filters(year="2018")),
     "year_on_year all": lambda: insights_queries.year_on_year(Filters()),
     "filter_options": lambda: options_queries.filter_options(),
-    "division 총무과": lambda: budget_queries.budget_summary(Filters(divisions=("총무과",))),
+    "division 총무과": lambda: overview_queries.budget_cards(Filters(divisions=("총무과",))),
 }
+
+
+def cards_figure(cards) -> str:
+    """The overview's budget cards as one line: '<기관> <예산> 천원' per card, in page order."""
+    return " | ".join(f"{c.agency} {c.amount // 1000:,} 천원" for c in cards)
+
+
+# The same line read off the page: each card's first line names the 기관, its 예산 metric the amount.
+CARDS_FIGURE_JS = """() => [...document.querySelectorAll('[class*="st-key-budget_card_"]')].map(card => {
+    const agency = card.innerText.trim().split('\\n')[0].split(' · ')[0];
+    const metric = [...card.querySelectorAll('[data-testid="stMetric"]')]
+        .find(m => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === '예산');
+    return agency + ' ' + metric.querySelector('[data-testid="stMetricValue"]').innerText.trim();
+}).join(' | ')"""
 
 
 class ServerSide:
@@ -257,7 +272,7 @@ class ServerSide:
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
     """The data folder at V0 with this process pointed at it, the server process started on it, and
-    the results of every SERVER_SIDE_CALLS entry and the 2018 총 예산 on both versions."""
+    the results of every SERVER_SIDE_CALLS entry and the 2018 budget cards on both versions."""
     root = tmp_path_factory.mktemp("concurrency-data")
     shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
     v = Versions(root, _extra_batch(tmp_path_factory.mktemp("extra-batch")))
@@ -293,7 +308,7 @@ def env(tmp_path_factory):
                 v.switch(version)
                 _fresh_reads()
                 v.known[version] = {name: _canon(fn()) for name, fn in SERVER_SIDE_CALLS.items()}
-                v.figures[version] = f"{overview_queries.headline(Filters(year='2018'))['budget'] / 1000:,.0f} 천원"
+                v.figures[version] = cards_figure(overview_queries.budget_cards(Filters(year="2018")))
             _fresh_reads()
             yield v
     finally:
@@ -308,12 +323,11 @@ def env(tmp_path_factory):
 
 
 def test_the_two_versions_differ_by_the_known_task(env):
-    old = int(env.figures[0].split()[0].replace(",", ""))
-    new = int(env.figures[1].split()[0].replace(",", ""))
-    assert new - old == EXTRA_BUDGET // 1000
-    assert env.figures[0] == "63,777,891 천원"  # 000 예산현액 총계 + 004 2018 투자계획, as printed
+    # One budget card per 기관, never added up: 004's 2018 투자계획 16,033 백만원 and 000's 예산현액 총계.
+    assert env.figures[0] == "서울특별시 16,033,000 천원 | 서울특별시교육청 47,744,891 천원"
+    assert env.figures[1] == f"{EXTRA_AGENCY} {EXTRA_BUDGET // 1000:,} 천원 | " + env.figures[0]
     differing = {k for k in env.known[0] if env.known[0][k] != env.known[1][k]}
-    assert {"headline 2018", "budget_summary 2018", "budget_tables 2018"} <= differing
+    assert {"budget_cards 2018", "budget_tables 2018"} <= differing
     assert "quarterly_tasks 2024" not in differing
 
 
@@ -357,8 +371,7 @@ async def visit(page, base: str, url_path: str, query: dict[str, str]) -> dict:
     figure = None
     exceptions = await page.locator('[data-testid="stException"]').count()
     if url_path == "overview" and not exceptions:
-        metric = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text("총 예산", exact=True))
-        figure = (await metric.locator('[data-testid="stMetricValue"]').inner_text(timeout=VISIT_TIMEOUT_MS)).strip()
+        figure = await page.evaluate(CARDS_FIGURE_JS)
     return {
         "page": url_path,
         "query": query,
@@ -419,7 +432,7 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
 
     All sessions open a first page at once; when every one has finished, the number connected at that
     moment is taken. Then, for phase (a) and through phase (b): session 0 keeps opening the 2018
-    overview (its 총 예산 shows which file version served it), sessions 1..LOADERS-1 keep opening pages
+    overview (its budget cards show which file version served it), sessions 1..LOADERS-1 keep opening pages
     with different URL filters, and the other sessions keep rerunning their page in place. Phase (b) is
     the same while this process rebuilds the file REBUILDS times and runs the server-side threads, and
     it goes on after the last rebuild until every session has finished a page or rerun begun in it.

@@ -6,9 +6,8 @@ copy of the extracts. Screenshots go to ``test-artifacts/screenshots/<page>.png`
 
 Streamlit draws tables on a canvas (glide-data-grid); the grid also keeps an accessible
 ``<table role="grid">`` with the raw cell values of the visible columns, which is what we read.
-Expected figures are the printed ones (000: 지방공무원인사관리 본예산 435,445 천원; overview 총 예산
-2018 = 000 예산현액 총계 47,744,891 + 004 2018 투자계획 16,033 백만원 = 63,777,891 천원;
-all years → latest year 2024 = 002 예산 계 14,872,545 천원).
+Expected figures are the printed ones (000: 지방공무원인사관리 본예산 435,445 천원; overview budget cards,
+one per 기관: 000 예산현액 총계 47,744,891 천원, 004 2018 투자계획 16,033 백만원, 002 예산현황 계 14,872,545 천원).
 """
 
 from __future__ import annotations
@@ -229,24 +228,38 @@ def test_every_page_renders_and_is_screenshotted(server, page):
         assert_no_exception(page)
 
 
+def budget_cards(pg) -> dict[str, str]:
+    """{기관: the value of its 예산 card} as the overview shows them."""
+    return pg.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('[class*="st-key-budget_card_"]')].map(card => {
+            const agency = card.innerText.trim().split('\\n')[0].split(' · ')[0];
+            const metric = [...card.querySelectorAll('[data-testid="stMetric"]')]
+                .find(m => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === '예산');
+            return [agency, metric.querySelector('[data-testid="stMetricValue"]').innerText.trim()];
+        }))"""
+    )
+
+
 def test_sidebar_year_changes_url_and_figures(server, page):
     open_page(page, server, "overview")
-    assert metric_value(page, "총 예산") == "14,872,545 천원"  # latest year 2024: 002 예산 계
+    cards = budget_cards(page)
+    # One card per 기관, each its latest year: 002 예산현황 계 (1차추경) 14,872,545; 000 예산현액 총계 47,744,891.
+    assert cards["서울특별시교육청교육연수원"] == "14,872,545 천원"
+    assert cards["서울특별시교육청"] == "47,744,891 천원"
     sidebar_select(page, "연도", "2018년")
     page.wait_for_url(re.compile(r"[?&]year=2018(&|$)"))
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
-                 .some(e => e.innerText.includes('63,777,891'))"""
-    )
+    page.wait_for_function("""() => document.querySelectorAll('[class*="st-key-budget_card_"]').length === 2""")
     settle(page)
-    assert metric_value(page, "총 예산") == "63,777,891 천원"  # 000 47,744,891 + 004 16,033 백만원
+    # 서울특별시's 2018 investment plan (004, 16,033 백만원) is its own card, never added to the 교육청's budget.
+    assert budget_cards(page) == {"서울특별시": "16,033,000 천원", "서울특별시교육청": "47,744,891 천원"}
+    assert "63,777,891" not in page.locator("section.main, [data-testid='stMain']").first.inner_text()
     assert sidebar_select_value(page, "연도") == "2018년"
 
     # the unit control rewrites the figure and the URL
     page.get_by_role("radiogroup", name="금액 단위").get_by_role("radio", name="백만원").click()
     page.wait_for_url(re.compile(r"unit=%EB%B0%B1%EB%A7%8C%EC%9B%90"))
     settle(page)
-    assert metric_value(page, "총 예산") == "63,777.9 백만원"
+    assert budget_cards(page)["서울특별시교육청"] == "47,744.9 백만원"
     assert_no_exception(page)
 
 

@@ -347,7 +347,7 @@ def test_hostile_url_values_warn_and_data_still_shows(url_path):
     if url_path != "overview":
         assert at.dataframe and any(not d.value.empty for d in at.dataframe)
     else:
-        assert {m.label: m.value for m in at.metric}["총 예산"] != "-"
+        assert {m.label: m.value for m in at.metric}["예산"] != "-"
 
 
 def test_hostile_url_leaves_the_data_intact():

@@ -25,6 +25,7 @@ from core.dashboard.filters import Filters, from_query_params
 from core.dashboard.queries import budget as budget_queries
 from core.dashboard.queries import callcenter as callcenter_queries
 from core.dashboard.queries import insights as insights_queries
+from core.dashboard.queries import overview as overview_queries
 from core.dashboard.queries import quarterly as quarterly_queries
 from core.dashboard.queries import sources as sources_queries
 from core.dashboard.queries import training as training_queries
@@ -274,7 +275,7 @@ HOSTILE_FILTERS = [
 
 QUERY_FUNCTIONS = {
     "budget_tables": budget_queries.budget_tables,
-    "budget_summary": budget_queries.budget_summary,
+    "budget_cards": lambda f: pd.DataFrame(overview_queries.budget_cards(f)),
     "quarterly_tasks": quarterly_queries.quarterly_tasks,
     "training_by_task": training_queries.training_by_task,
     "training_by_line": training_queries.training_by_line,

@@ -175,8 +175,19 @@ BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 # Year-on-year pairs: (this year's measure, last year's measure, how the card names the basis).
 YEAR_ON_YEAR: tuple[tuple[str, str, str], ...] = (
     ("budget_current", "prior_final", "예산현액 vs 전년 최종예산"),
-    ("budget_original", "prior_original", "본예산 기준"),
+    ("budget_original", "prior_original", "본예산(예산액) vs 같은 표의 전년 열"),
 )
+
+# ``budget_original`` holds what a table prints as its year's amount: 본예산 or 예산액 in a report's budget
+# tables, a planned investment in a multi-year plan (source_document.kind '기본계획').
+PLAN_DOCUMENT_KIND = "기본계획"
+
+
+def card_label(key: str, document_kind: str | None) -> str:
+    """What an amount of measure ``key`` is called on a card, given the kind of document it comes from."""
+    if key == "budget_original":
+        return "연차별 투자계획액" if document_kind == PLAN_DOCUMENT_KIND else "본예산·예산액"
+    return BY_KEY[key].label
 
 
 def render() -> str:

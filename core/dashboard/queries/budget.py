@@ -8,7 +8,7 @@ import pandas as pd
 
 from core import labels
 from core.dashboard.db import query
-from core.dashboard.filters import UNIT_FACTORS, Filters, year_sql
+from core.dashboard.filters import Filters, year_sql
 from core.dashboard.queries.common import rate, to_unit, where
 
 
@@ -151,55 +151,6 @@ def budget_path(doc_id: str, item_id: str) -> list[dict]:
         parent = current["parent_item_id"]
         current = budget_item(doc_id, parent) if isinstance(parent, str) else None
     return list(reversed(path))
-
-
-def budget_summary(f: Filters) -> pd.DataFrame:
-    """Per document: the budget of its main table for the filter (for the overview cards).
-
-    Only top-level, non-total rows of each document's first table are counted, so that a report
-    that prints the same money by 세부사업 and by 과제 is not counted twice.
-    """
-    cond, params = where(f, "b")
-    return query(
-        f"""
-        WITH first_table AS (SELECT doc_id, section FROM budget_first_table)
-        SELECT b.doc_id, b.fiscal_year, sum(b.budget_original) AS budget_original,
-               sum(coalesce(b.budget_current, b.budget_original)) AS budget_current,
-               sum(b.committed) AS committed,
-               sum(CASE WHEN b.committed IS NOT NULL THEN coalesce(b.budget_current, b.budget_original) END)
-                   AS budget_with_execution,
-               sum(coalesce(b.prior_original, b.prior_final)) AS prior, max(b.as_of) AS as_of,
-               any_value(b.unit) AS unit
-        FROM budget_line b JOIN first_table t ON t.doc_id = b.doc_id AND t.section = b.source_section
-        WHERE b.parent_item_id IS NULL AND NOT b.is_total AND {cond}
-        GROUP BY ALL ORDER BY b.doc_id, b.fiscal_year""",
-        params,
-    )
-
-
-def budget_by_year(f: Filters, unit: str = "천원", max_documents: int = 6) -> pd.DataFrame:
-    """Per year and document, the main table's budget (예산현액, else 본예산) for the overview chart.
-
-    With more documents than ``max_documents`` (one per 기관 and year at a nationwide scale) the
-    largest keep their own series and the rest are summed into one '기타' series per year."""
-    summary = budget_summary(f)
-    if summary.empty:
-        return pd.DataFrame(columns=["연도", "문서", "금액"])
-    df = pd.DataFrame(
-        {
-            "연도": summary["fiscal_year"].map(lambda y: "연도 미상" if pd.isna(y) else f"{int(y)}"),
-            "문서": summary["doc_id"],
-            "금액": summary["budget_current"],
-        }
-    )
-    totals = df.groupby("문서")["금액"].sum().sort_values(ascending=False, kind="stable")
-    if len(totals) > max_documents:
-        keep = set(totals.index[: max_documents - 1])
-        rest = len(totals) - len(keep)
-        df["문서"] = df["문서"].where(df["문서"].isin(keep), f"기타 {rest}개 문서")
-        df = df.groupby(["연도", "문서"], sort=False, as_index=False)["금액"].sum(min_count=1)
-    df["금액"] = df["금액"] / UNIT_FACTORS[unit]
-    return df
 
 
 def table_label(doc_id: str, section: str) -> str:

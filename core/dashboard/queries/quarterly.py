@@ -16,7 +16,7 @@ from core.settings import SUMMARY_SECTION
 QUARTER_MONEY = ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"]
 
 
-def _planned_tasks(f: Filters) -> tuple[str, Params]:
+def planned_tasks(f: Filters) -> tuple[str, Params]:
     """The CTE ``tasks``: per item of the summary table with a quarterly plan, its budget and order."""
     cond, params = where(f, "b")
     return (
@@ -24,7 +24,8 @@ def _planned_tasks(f: Filters) -> tuple[str, Params]:
         tasks AS (
             SELECT b.doc_id, b.item_id, any_value(b.task_no) AS task_no, any_value(b.name) AS name,
                    any_value(b.division) AS division, any_value(b.budget_original) AS budget,
-                   any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, min(b.rid) AS ord
+                   any_value(b.page) AS page, any_value(b.fiscal_year) AS fiscal_year, any_value(b.agency) AS agency,
+                   min(b.rid) AS ord
             FROM budget_planned b  -- the budget rows with a plan in the summary table
             WHERE NOT b.is_total AND {cond}
             GROUP BY b.doc_id, b.item_id)""",
@@ -42,7 +43,7 @@ def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
 
     Pivoted in DuckDB (one row per task comes back, not four): the table's key makes each quarter of
     a task one row, so the columns equal _quarter_wide's over the same rows."""
-    tasks, params = _planned_tasks(f)
+    tasks, params = planned_tasks(f)
     quarters = ", ".join(f"max(q.amount) FILTER (WHERE q.quarter = {k}) AS q{k}" for k in range(1, 5))
     label = " || ' / ' || ".join(
         f"'{k}분기 ' || CASE WHEN bool_or(q.status = '집행') FILTER (WHERE q.quarter = {k}) THEN '실적' ELSE '계획' END"
@@ -186,7 +187,7 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
 
     Summed in DuckDB over the same tasks and quarter rows as quarterly_tasks (a task counts once, with
     the quarters of its plan; the table's key makes each quarter one row)."""
-    tasks, params = _planned_tasks(f)
+    tasks, params = planned_tasks(f)
     raw = query(
         f"""
         WITH {tasks},
