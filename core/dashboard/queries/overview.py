@@ -218,7 +218,7 @@ def _card(r: dict, quarter: dict | None, whole_table: bool) -> BudgetCard:
         )
     else:
         card["delta_reason"] = (
-            f"이 표에는 {measures.BY_KEY[prior_key].label}이 모든 행에 인쇄되어 있지 않아 비교하지 않습니다."
+            f"이 표에는 같은 행의 {measures.BY_KEY[prior_key].label}도, 전년의 같은 표도 없어 비교하지 않습니다."
         )
     if r["n_cm"]:
         committed = _num(r["t_cm"]) if use_total else _num(r["cm"])
