@@ -209,13 +209,19 @@ def cards_figure(cards) -> str:
     return " | ".join(f"{c.agency} {c.amount // 1000:,} 천원" for c in cards)
 
 
-# The same line read off the page: each card's first line names the 기관, its 예산 metric the amount.
-CARDS_FIGURE_JS = """() => [...document.querySelectorAll('[class*="st-key-budget_card_"]')].map(card => {
-    const agency = card.innerText.trim().split('\\n')[0].split(' · ')[0];
-    const metric = [...card.querySelectorAll('[data-testid="stMetric"]')]
-        .find(m => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === '예산');
-    return agency + ' ' + metric.querySelector('[data-testid="stMetricValue"]').innerText.trim();
-}).join(' | ')"""
+# The same line read off the page: each card's first line names the 기관, its 예산 metric the amount;
+# null while a card is still being drawn.
+CARDS_FIGURE_JS = """() => {
+    const cards = [...document.querySelectorAll('[class*="st-key-budget_card_"]')].map(card => {
+        const agency = card.innerText.trim().split('\\n')[0].split(' · ')[0];
+        const metric = [...card.querySelectorAll('[data-testid="stMetric"]')]
+            .find(m => (m.querySelector('[data-testid="stMetricLabel"]') || {}).innerText?.trim() === '예산');
+        const value = metric && metric.querySelector('[data-testid="stMetricValue"]');
+        return value ? agency + ' ' + value.innerText.trim() : null;
+    });
+    return cards.length && !cards.includes(null) ? cards.join(' | ') : null;
+}"""
+CARDS_FIGURE_TRIES = 50  # × 200 ms: the cards are drawn by the run that just ended
 
 
 class ServerSide:
@@ -371,7 +377,11 @@ async def visit(page, base: str, url_path: str, query: dict[str, str]) -> dict:
     figure = None
     exceptions = await page.locator('[data-testid="stException"]').count()
     if url_path == "overview" and not exceptions:
-        figure = await page.evaluate(CARDS_FIGURE_JS)
+        for _ in range(CARDS_FIGURE_TRIES):
+            figure = await page.evaluate(CARDS_FIGURE_JS)
+            if figure is not None:
+                break
+            await page.wait_for_timeout(200)
     return {
         "page": url_path,
         "query": query,
