@@ -243,6 +243,7 @@ class PandasPeer:
         "level",
         "unit",
         "non_budget",
+        "agency",
     ]
     CC = [
         "agency",

@@ -478,11 +478,13 @@ def test_complaint_forecast_needs_a_year_of_history(tiny):
 
 def test_year_on_year_ranks_the_largest_increase_first(tiny):
     up, down = insights_queries.year_on_year(Filters(year="2024"))
-    assert list(up["사업명"]) == ["다년 계획 사업", "증가 사업", "최종예산 비교 사업", "소폭 증가 사업"]
-    assert list(up["증감"]) == [1_000_000, 500_000, 200_000, 100_000]
-    assert list(up["증감율(%)"]) == [50.0, 50.0, 20.0, 10.0]
-    assert list(up["전년"]) == [2_000_000, 1_000_000, 1_000_000, 1_000_000]
-    assert list(up["당해"]) == [3_000_000, 1_500_000, 1_200_000, 1_100_000]
+    # 최종예산 비교 사업 prints a 본예산 and only a 전년 최종예산: no like-for-like pair, so it is not ranked.
+    assert list(up["사업명"]) == ["다년 계획 사업", "증가 사업", "소폭 증가 사업"]
+    assert list(up["증감"]) == [1_000_000, 500_000, 100_000]
+    assert list(up["증감율(%)"]) == [50.0, 50.0, 10.0]
+    assert list(up["전년"]) == [2_000_000, 1_000_000, 1_000_000]
+    assert list(up["당해"]) == [3_000_000, 1_500_000, 1_100_000]
+    assert list(up["비교 기준"]) == ["같은 표의 전년 행", "본예산 vs 전년 본예산", "본예산 vs 전년 본예산"]
     assert list(down["사업명"]) == ["감소 사업"]
     assert down["증감"].iat[0] == -200_000 and down["증감율(%)"].iat[0] == -20.0
     assert "변동 없음 사업" not in set(up["사업명"]) | set(down["사업명"])

@@ -32,7 +32,12 @@ def _budget_select(cond: str) -> str:
                any_value(b.division) AS division, sum(b.budget_original) AS bo, sum(b.budget_special) AS bs,
                sum(b.budget_current) AS bc, sum(b.prior_original) AS po, sum(b.prior_final) AS pf,
                sum(b.committed) AS cm, sum(b.spent) AS sp, bool_or(b.non_budget) AS nb,
-               any_value(b.rate_committed_printed) AS rate_printed, count(DISTINCT b.fiscal_year) AS years,
+               count(DISTINCT b.fiscal_year) AS years,
+               -- A printed rate or change describes one year's row; summed over years it would mean nothing.
+               CASE WHEN count(DISTINCT b.fiscal_year) <= 1 THEN any_value(b.rate_committed_printed) END AS rate_printed,
+               CASE WHEN count(DISTINCT b.fiscal_year) <= 1 THEN any_value(b.change_printed) END AS change_printed,
+               CASE WHEN count(DISTINCT b.fiscal_year) <= 1 THEN any_value(b.change_rate_printed) END
+                   AS change_rate_printed,
                any_value(b.doc_id) AS doc_id, any_value(b.source_section) AS section, any_value(b.page) AS page,
                any_value(b.unit) AS unit, max(b.as_of) AS as_of, min(b.rowid) AS ord,
                bool_or(b.is_total) AS is_total,
@@ -57,6 +62,8 @@ BUDGET_COLUMN_ORDER = [
     "전년 최종예산",
     "증감",
     "증감율(%)",
+    "증감율 재계산(%)",
+    "증감 기준",
     "부서",
     "구분",
     "비예산",
@@ -68,8 +75,47 @@ BUDGET_COLUMN_ORDER = [
 ]
 
 
+# Year-on-year pairs a row may be compared on (measures.YEAR_ON_YEAR), as the budget table names them.
+CHANGE_PRINTED = "보고서 인쇄값"
+CHANGE_ORIGINAL = "본예산 vs 전년 본예산"
+CHANGE_CURRENT = "예산현액 vs 전년 최종예산"
+RATE_TOLERANCE = 0.1  # a printed rate this close to the recomputed one is the same figure, rounded
+
+
+def _changes(raw: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Per row: 증감, 증감율 as the report prints them where it does, else computed on one like-for-like pair
+    (본예산 with 전년 본예산, else 예산현액 with 전년 최종예산); the rate recomputed from the printed amounts
+    (÷ 전년) where it differs from the printed one, so a reader sees both; and which basis the row has."""
+    bo, po, bc, pf = (pd.to_numeric(raw[c], errors="coerce").astype("Float64") for c in ("bo", "po", "bc", "pf"))
+    original = bo.notna() & po.notna()
+    current = ~original & bc.notna() & pf.notna()
+    computed = (bo - po).where(original, (bc - pf).where(current))
+    base = po.where(original, pf.where(current))
+    computed_rate = rate(computed, base)
+    printed = pd.to_numeric(raw["change_printed"], errors="coerce").astype("Float64")
+    printed_rate = pd.to_numeric(raw["change_rate_printed"], errors="coerce").astype("Float64")
+    has_printed = printed.notna() | printed_rate.notna()
+    change = printed.where(printed.notna(), computed)
+    change_rate = printed_rate.where(printed_rate.notna(), computed_rate)
+    # A printed change is 본예산 against 전년 본예산 ('-' printed for a year without 본예산 is 0).
+    rechecked = rate(bo.fillna(0) - po, po)
+    differs = printed_rate.notna() & rechecked.notna() & ((printed_rate - rechecked).abs() > RATE_TOLERANCE)
+    recomputed = rechecked.where(differs)
+    basis = pd.Series(
+        [
+            CHANGE_PRINTED if p else (CHANGE_ORIGINAL if o else (CHANGE_CURRENT if c else None))
+            for p, o, c in zip(has_printed.fillna(False), original.fillna(False), current.fillna(False))
+        ],
+        index=raw.index,
+        dtype=object,
+    )
+    return change, change_rate, recomputed, basis
+
+
 def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
-    prior = raw["po"].where(raw["po"].notna(), raw["pf"])
+    change, change_rate, recomputed_rate, basis = _changes(raw)
+    execution_rate = rate(raw["cm"], raw["bc"].where(raw["bc"].notna(), raw["bo"]))
+    printed_execution_rate = pd.to_numeric(raw["rate_printed"], errors="coerce").astype("Float64")
     df = pd.DataFrame(
         {
             "항목 ID": raw["item_id"],
@@ -82,10 +128,13 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
             "예산현액·추경": raw["bc"],
             "전년 본예산": raw["po"],
             "전년 최종예산": raw["pf"],
-            "증감": raw["bo"] - prior,
-            "증감율(%)": rate(raw["bo"] - prior, prior),
+            "증감": change,
+            "증감율(%)": change_rate,
+            "증감율 재계산(%)": recomputed_rate,
+            "증감 기준": basis,
             "집행액": raw["cm"],
-            "집행률(%)": rate(raw["cm"], raw["bc"].where(raw["bc"].notna(), raw["bo"])),
+            # The printed rate where the report prints one (the figure a reader checks against the print).
+            "집행률(%)": printed_execution_rate.where(printed_execution_rate.notna(), execution_rate),
             "지출액": raw["sp"],
             "비예산": raw["nb"].astype(bool),
             "하위 항목": raw["has_children"].astype(bool),

@@ -317,8 +317,9 @@ def _shift(month: dt.date, k: int) -> dt.date:
 
 
 def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Largest increases and decreases against the previous year, from printed prior-year columns
-    or, for multi-year plans, from the same item's previous year row."""
+    """Largest increases and decreases against the previous year, on one like-for-like pair per row (measures.
+    YEAR_ON_YEAR: 본예산 with 전년 본예산, else 예산현액 with 전년 최종예산) or, for multi-year plans, the same
+    item's previous-year row; never a 본예산 against a 최종예산."""
     cond, params = where(f, "b")
     # (doc_id, source_section, item_id, fiscal_year) is unique (the build checks it), so the join finds at
     # most the one previous-year row. Rows are taken in table order.
@@ -326,18 +327,25 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     moves = f"""
         WITH rows AS MATERIALIZED (
             SELECT b.doc_id, b.item_id, b.name, b.level, b.division, b.fiscal_year, b.source_section, b.page,
-                   b.budget_original AS amount, b.prior_original, b.prior_final, b.rowid AS ord
+                   b.budget_original, b.budget_current, b.prior_original, b.prior_final, b.rowid AS ord
             FROM budget_line b
-            WHERE NOT b.is_total AND b.budget_original IS NOT NULL AND {cond}),
+            WHERE NOT b.is_total AND (b.budget_original IS NOT NULL OR b.budget_current IS NOT NULL) AND {cond}),
         pairs AS (
-            SELECT * EXCLUDE (prior_original, prior_final), coalesce(prior_original, prior_final) AS prior
-            FROM rows WHERE prior_original IS NOT NULL OR prior_final IS NOT NULL
+            SELECT * EXCLUDE (budget_original, budget_current, prior_original, prior_final),
+                   budget_original AS amount, prior_original AS prior, '본예산 vs 전년 본예산' AS basis
+            FROM rows WHERE budget_original IS NOT NULL AND prior_original IS NOT NULL
             UNION ALL
-            SELECT r.* EXCLUDE (prior_original, prior_final), p.budget_original AS prior
+            SELECT * EXCLUDE (budget_original, budget_current, prior_original, prior_final),
+                   budget_current AS amount, prior_final AS prior, '예산현액 vs 전년 최종예산' AS basis
+            FROM rows WHERE NOT (budget_original IS NOT NULL AND prior_original IS NOT NULL)
+                 AND budget_current IS NOT NULL AND prior_final IS NOT NULL
+            UNION ALL
+            SELECT r.* EXCLUDE (budget_original, budget_current, prior_original, prior_final),
+                   r.budget_original AS amount, p.budget_original AS prior, '같은 표의 전년 행' AS basis
             FROM rows r JOIN budget_line p ON p.doc_id = r.doc_id AND p.item_id = r.item_id
                  AND p.source_section = r.source_section AND p.fiscal_year = r.fiscal_year - 1
-            WHERE r.prior_original IS NULL AND r.prior_final IS NULL)
-        SELECT doc_id, item_id, name, level, division, fiscal_year, source_section, page, amount, prior, ord
+            WHERE r.prior_original IS NULL AND r.prior_final IS NULL AND r.budget_original IS NOT NULL)
+        SELECT doc_id, item_id, name, level, division, fiscal_year, source_section, page, amount, prior, basis, ord
         FROM pairs WHERE prior IS NOT NULL AND amount <> prior"""
     # First only the change of every row, to pick the top and bottom rows exactly as sorting the whole
     # table would (ties included); then the full rows of just those.
@@ -369,6 +377,7 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
             "당해": df["amount"],
             "증감": df["증감"],
             "증감율(%)": df["증감율(%)"],
+            "비교 기준": df["basis"],
             "부서": df["division"],
             "출처": df["doc_id"] + " · " + df["source_section"],
             "쪽수": df["page"].astype("Int64"),
