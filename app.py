@@ -92,7 +92,17 @@ def render(f: Filters) -> Filters:
             st.caption("필터에 분기별 집행 데이터가 없습니다.")
         else:
             st.plotly_chart(
-                charts.bar(totals, "분기", "금액", color="구분", height=240, y_title=f"금액({unit})"), width="stretch"
+                charts.bar(
+                    totals[["분기", "집행액(실적)", "집행예정액(계획)"]].melt(
+                        id_vars="분기", var_name="구분", value_name="금액"
+                    ),
+                    "분기",
+                    "금액",
+                    color="구분",
+                    height=240,
+                    y_title=f"금액({unit})",
+                ),
+                width="stretch",
             )
         frame.page_link("quarterly", "분기별 집행 보기")
         st.markdown("#### 연수 목표 대비 실적")

@@ -18,7 +18,20 @@ SAMPLE = "예시 데이터"  # rows made by the sample generator, not reported f
 
 # Money columns (원 in the data, the chosen unit on screen and in files).
 BUDGET_MONEY = ("본예산", "특교 등", "예산현액·추경", "전년 본예산", "전년 최종예산", "증감", "집행액", "지출액")
-QUARTER_MONEY = ("예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)", "금액", "누적 금액")
+QUARTER_MONEY = (
+    "예산액",
+    "1분기",
+    "2분기",
+    "3분기",
+    "4분기",
+    "분기 합",
+    "차이",
+    "집행액(기준일)",
+    "금액",
+    "누적 금액",
+    "집행액(실적)",
+    "집행예정액(계획)",
+)
 YEAR_ON_YEAR_MONEY = ("전년", "당해", "증감")
 OVERVIEW_MONEY = ("예산",)  # the overview's per-기관 table
 MONEY = frozenset(BUDGET_MONEY + QUARTER_MONEY + YEAR_ON_YEAR_MONEY + OVERVIEW_MONEY)

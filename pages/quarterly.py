@@ -24,11 +24,10 @@ def render(f: Filters) -> Filters:
     c1, c2 = st.columns([3, 2])
     with c1:
         fig = go.Figure()
-        actual = totals["구분"].str.startswith("실적")
-        fig.add_bar(x=totals["분기"][actual], y=totals["금액"][actual], name="집행액(실적)", marker_color="#1f5fa8")
+        fig.add_bar(x=totals["분기"], y=totals["집행액(실적)"], name="집행액(실적)", marker_color="#1f5fa8")
         fig.add_bar(
-            x=totals["분기"][~actual],
-            y=totals["금액"][~actual],
+            x=totals["분기"],
+            y=totals["집행예정액(계획)"],
             name="집행예정액(계획)",
             marker_color="rgba(31,95,168,0.25)",
             marker_line={"color": "#1f5fa8", "width": 1.5},
@@ -50,6 +49,7 @@ def render(f: Filters) -> Filters:
                 "range": [0, 105],
                 "tickvals": [0, 25, 50, 75, 100],
             },
+            barmode="stack",
             legend={"orientation": "h"},
             height=360,
             margin={"t": 30},

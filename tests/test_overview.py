@@ -71,9 +71,9 @@ def test_002_execution_comes_from_the_quarterly_actuals_the_quarterly_page_shows
     f = Filters(agencies=(INSTITUTE,), year="2024")
     c = cards(f)[INSTITUTE]
     totals = quarterly_queries.quarterly_totals(f, "원")
-    actual = totals[totals["구분"].str.startswith("실적")]
-    assert c.execution == int(actual["금액"].sum())
-    assert c.execution_rate == actual["누적 비율(%)"].iloc[-1]  # the cumulative share after the last actual quarter
+    tasks = quarterly_queries.quarterly_tasks(f, "원")
+    assert c.execution == int(totals["집행액(실적)"].sum())
+    assert c.execution_rate == round(c.execution * 100 / int(tasks["예산액"].astype("Int64").sum()), 1)
     assert "분기별 집행계획" in c.execution_basis and str(c.execution_as_of)[:10] == "2024-06-30"
 
 

@@ -244,9 +244,10 @@ def test_quarterly_2024_shows_actual_and_planned_quarters():
     assert pd.isna(row["4분기"])
     assert row["분기 합"] == 2_893_463 and row["차이"] == 0
     assert row["집행액(기준일)"] == 214_623 + 1_990_547
-    # the per-quarter summary marks 1·2분기 as actual and 3·4분기 as planned (as of 2024-06-30)
+    # 1·2분기 hold actuals (as of 2024-06-30) and 1-2-1's plan, which its own table heads 집행예정액 for the
+    # whole year; 3·4분기 are planned
     totals = next(d.value for d in at.dataframe if "누적 비율(%)" in d.value.columns)
-    assert totals["구분"].tolist() == ["실적(집행액)", "실적(집행액)", "계획(집행예정액)", "계획(집행예정액)"]
+    assert totals["구분"].tolist() == ["실적·계획 혼합", "실적·계획 혼합", "계획(집행예정액)", "계획(집행예정액)"]
     assert any("2024-06-30" in c for c in texts(at.caption))
 
     at.segmented_control(key="p_unit").set_value("백만원")

@@ -91,6 +91,7 @@ def sidebar_filters() -> Filters:
         st.session_state["_filters_ready"] = True
     for n in st.session_state.get("_notices", []):
         st.warning(n, icon="⚠️")
+    _hold_over_page_switch(FILTER_KEYS)
     with st.sidebar:
         st.markdown("### 필터")
         chosen = st.multiselect("기관", list(agencies), key="f_agency", placeholder="전체 기관")
@@ -115,6 +116,21 @@ def sidebar_filters() -> Filters:
             help="현재 필터의 모든 표와 경보를 시트별로 담은 통합 문서",
         )
     return current
+
+
+FILTER_KEYS = ("f_agency", "f_division", "f_year")
+
+
+def _hold_over_page_switch(keys) -> None:
+    """Write each value back before its widget is drawn.
+
+    When the user opens another page while the previous one is still drawing, the browser can send the
+    shared widgets' default values with the page switch; a value set in this run outranks those, so
+    the filter the session holds is the one the new page shows (seen in a real browser, not in AppTest).
+    """
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def _briefing(f: Filters) -> bytes:
@@ -152,6 +168,7 @@ def page_choice(
             st.session_state[key] = fallback
     if st.session_state[key] not in options:
         st.session_state[key] = fallback
+    _hold_over_page_switch((key,))
     host = st.sidebar if sidebar else st
     # persist_state: the value returns when the user comes back to a page that draws the widget.
     common = dict(key=key, format_func=format_func, persist_state="session")
@@ -185,10 +202,12 @@ def unit_choice(f: Filters) -> tuple[Filters, str]:
 
 
 def sync_url(f: Filters) -> None:
-    wanted = to_query_params(f)
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if current != wanted:
-        st.query_params.from_dict(wanted)
+    """Write the filter into the URL on every run.
+
+    Not only when the server's copy differs: a page switch clears the browser's query string, and a run
+    that began before the browser's copy was cleared would otherwise leave a link without the filter.
+    """
+    st.query_params.from_dict(to_query_params(f))
 
 
 def money_config(df: pd.DataFrame, unit: str) -> dict:

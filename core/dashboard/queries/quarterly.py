@@ -182,47 +182,59 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     return to_unit(df, QUARTER_MONEY, unit)
 
 
+QUARTER_ACTUAL = "실적(집행액)"
+QUARTER_PLANNED = "계획(집행예정액)"
+QUARTER_MIXED = "실적·계획 혼합"
+TOTALS_COLUMNS = ["분기", "금액", "구분", "집행액(실적)", "집행예정액(계획)", "누적 금액", "누적 비율(%)"]
+
+
 def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
-    """Per quarter over the filtered tasks: amount, actual/planned, cumulative share of the budget.
+    """Per quarter over the filtered tasks: the amount, split into what was executed (집행) and what is
+    planned (집행예정) as each task's own table heads the quarter, and the cumulative share of the budget.
 
     Summed in DuckDB over the same tasks and quarter rows as quarterly_tasks (a task counts once, with
-    the quarters of its plan; the table's key makes each quarter one row)."""
+    the quarters of its plan; the table's key makes each quarter one row). A quarter holding both kinds
+    (some tasks print a plan for the whole year) says so instead of taking one status for all."""
     tasks, params = planned_tasks(f)
     raw = query(
         f"""
         WITH {tasks},
         lines AS (
-            SELECT t.doc_id, t.item_id, t.budget, q.quarter, q.amount
+            SELECT t.doc_id, t.item_id, t.budget, q.quarter, q.amount, q.status
             FROM tasks t JOIN quarterly_execution q ON q.doc_id = t.doc_id AND q.item_id = t.item_id
                  AND q.source_section = $summary_section AND q.fiscal_year = t.fiscal_year),
         budget AS (SELECT sum(budget) AS budget FROM (SELECT DISTINCT doc_id, item_id, budget FROM lines))
         SELECT n.quarter, coalesce(sum(l.amount) FILTER (WHERE l.quarter = n.quarter), 0) AS amount,
+               coalesce(sum(l.amount) FILTER (WHERE l.quarter = n.quarter AND l.status = '집행'), 0) AS actual,
+               coalesce(sum(l.amount) FILTER (WHERE l.quarter = n.quarter AND l.status <> '집행'), 0) AS planned,
+               count(*) FILTER (WHERE l.quarter = n.quarter AND l.status = '집행') AS n_actual,
+               count(*) FILTER (WHERE l.quarter = n.quarter AND l.status <> '집행') AS n_planned,
                any_value(budget.budget) AS budget, count(l.item_id) AS line_count
         FROM range(1, 5) AS n(quarter) CROSS JOIN budget LEFT JOIN lines l ON TRUE
         GROUP BY n.quarter ORDER BY n.quarter""",
         {**params, "summary_section": SUMMARY_SECTION},
     )
     if raw.empty or not raw["line_count"].iat[0]:
-        return pd.DataFrame(columns=["분기", "금액", "구분", "누적 금액", "누적 비율(%)"])
-    raw_status = query(
-        """SELECT quarter, any_value(status) AS status, max(as_of) AS as_of
-                          FROM quarterly_execution WHERE source_section = $summary_section GROUP BY quarter""",
-        {"summary_section": SUMMARY_SECTION},
-    )
-    status = dict(zip(raw_status["quarter"].astype(int), raw_status["status"]))
+        return pd.DataFrame(columns=TOTALS_COLUMNS)
     budget = raw["budget"].iat[0]
     amounts = [int(a) for a in raw["amount"]]
     running = np.cumsum(amounts).tolist()
+    kinds = [
+        QUARTER_MIXED if a and p else (QUARTER_ACTUAL if a else QUARTER_PLANNED)
+        for a, p in zip(raw["n_actual"], raw["n_planned"])
+    ]
     df = pd.DataFrame(
         {
             "분기": [f"{q}분기" for q in range(1, 5)],
             "금액": amounts,
-            "구분": ["실적(집행액)" if status.get(q) == "집행" else "계획(집행예정액)" for q in range(1, 5)],
+            "구분": kinds,
+            "집행액(실적)": [int(a) for a in raw["actual"]],
+            "집행예정액(계획)": [int(p) for p in raw["planned"]],
             "누적 금액": running,
             "누적 비율(%)": [round(r * 100 / budget, 1) if pd.notna(budget) and budget else None for r in running],
         }
     )
-    return to_unit(df, ["금액", "누적 금액"], unit)
+    return to_unit(df, ["금액", "집행액(실적)", "집행예정액(계획)", "누적 금액"], unit)
 
 
 @dataclass(frozen=True)
