@@ -35,6 +35,18 @@ def app_pages() -> dict[str, str]:
     return {p.name: p.script for p in PAGES}
 
 
+# Debian's chromium, as every browser test launches it (no browser download: the registry's package only).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 # Speed tiers (markers in pyproject.toml), told apart by what a test needs; every tier runs in CI,
 # and `-m unit` alone takes seconds.
 BROWSER_FIXTURES = {"browser", "server", "page", "shared_page"}

@@ -39,7 +39,7 @@ from urllib.parse import quote, urlencode
 
 import pandas as pd
 import pytest
-from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, app_pages, dashboard_env
+from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, SHIPPED_EXTRACTS, app_pages, dashboard_env
 
 from core.dashboard import db
 from core.dashboard.filters import Filters
@@ -54,16 +54,6 @@ from core.pipeline.build import build
 from core.pipeline.ingest import write_batches
 from core.pipeline.schema import BUDGET_LINE
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SESSIONS = 20
 # Real browser contexts against the real server: fewer than the 20 server-side sessions, because 20
 # Chromium tabs plus the server saturate a 2-core machine and the test would time browsers, not the app.

@@ -21,20 +21,10 @@ from urllib.parse import quote, urlencode
 
 import openpyxl
 import pytest
-from conftest import PROJECT_DIR, app_pages, streamlit_server
+from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, app_pages, streamlit_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 DOWNLOADS = ARTIFACTS / "downloads"

@@ -8,21 +8,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from conftest import PROJECT_DIR, streamlit_server
+from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, streamlit_server
 
 from core.navigation import PAGES, page
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AGENCY = "서울특별시교육청교육연수원"
 DIVISION = "기획평가부"
 

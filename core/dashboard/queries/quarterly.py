@@ -7,13 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params
 from core.dashboard.queries.common import to_unit, where
 from core.settings import SUMMARY_SECTION
-
-# The money columns of a task's quarterly row (원 in the data, the chosen unit here).
-QUARTER_MONEY = ["예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이", "집행액(기준일)"]
 
 
 def planned_tasks(f: Filters) -> tuple[str, Params]:
@@ -82,7 +80,7 @@ def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
             "기준일": raw["as_of"],
         }
     )
-    return to_unit(df, QUARTER_MONEY, unit), raw["doc_id"].tolist()
+    return to_unit(df, labels.QUARTER_MONEY, unit), raw["doc_id"].tolist()
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
@@ -148,7 +146,7 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     actual = counted.where(executed, 0).groupby(g).sum().reindex(range(n), fill_value=0)
     done = np.zeros((n, 5), dtype=bool)
     done[g[(q >= 1) & (q <= 4)], q[(q >= 1) & (q <= 4)]] = executed[(q >= 1) & (q <= 4)]
-    labels = [" / ".join(f"{k}분기 {'실적' if d[k] else '계획'}" for k in range(1, 5)) for d in done.tolist()]
+    statuses = [" / ".join(f"{k}분기 {'실적' if d[k] else '계획'}" for k in range(1, 5)) for d in done.tolist()]
     budget = raw["budget"].iloc[first].tolist()
     total_l, actual_l = total.tolist(), actual.tolist()
     has_budget = raw["budget"].iloc[first].notna().to_numpy()
@@ -172,14 +170,14 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
         "차이": [(t - bv) if hb else None for t, bv, hb in zip(total_l, budget, has_budget)],
         "집행액(기준일)": actual_l,
         "집행률(%)": rate,
-        "구분": labels,
+        "구분": statuses,
         "부서": raw["division"].iloc[first].tolist(),
         "쪽수": raw["page"].iloc[first].tolist(),
         "기준일": raw["as_of"].iloc[first].tolist(),
     }
     df = pd.DataFrame(columns)
     df["쪽수"] = df["쪽수"].astype("Int64")
-    return to_unit(df, QUARTER_MONEY, unit)
+    return to_unit(df, labels.QUARTER_MONEY, unit)
 
 
 QUARTER_ACTUAL = "실적(집행액)"
@@ -234,7 +232,7 @@ def quarterly_totals(f: Filters, unit: str = "천원") -> pd.DataFrame:
             "누적 비율(%)": [round(r * 100 / budget, 1) if pd.notna(budget) and budget else None for r in running],
         }
     )
-    return to_unit(df, ["금액", "집행액(실적)", "집행예정액(계획)", "누적 금액"], unit)
+    return to_unit(df, labels.QUARTER_MONEY, unit)
 
 
 @dataclass(frozen=True)
