@@ -48,6 +48,7 @@ from core.pipeline.schema import (
     ORG_UNIT,
     QUARTERLY_EXECUTION,
     SOURCE_DOCUMENT,
+    TABLES,
     TRAINING_OVERVIEW,
     TRAINING_RESULT,
     TRAINING_TARGET,
@@ -1132,22 +1133,7 @@ def generate(n_rows: int, out: Path, seed: int = 7) -> dict[str, int]:
     shutil.rmtree(extracts, ignore_errors=True)
     gen = Generator(n_rows, seed)
     counts = gen.run()
-    tables = {
-        t.name: t
-        for t in (
-            SOURCE_DOCUMENT,
-            ORG_UNIT,
-            BUDGET_LINE,
-            QUARTERLY_EXECUTION,
-            TRAINING_TARGET,
-            TRAINING_RESULT,
-            TRAINING_OVERVIEW,
-            INDICATOR,
-            HEADCOUNT,
-            CALL_CENTER_DAILY,
-        )
-    }
-    items = [(tables[name], frame, batch) for name, parts in gen.tables.items() for frame, batch in parts]
+    items = [(TABLES[name], frame, batch) for name, parts in gen.tables.items() for frame, batch in parts]
     write_batches(items, extracts)
     return counts
 

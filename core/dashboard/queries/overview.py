@@ -34,13 +34,14 @@ class OverviewView:
 
 def overview_view(f: Filters, unit: str) -> OverviewView:
     training = training_by_task(f)
+    yearly = budget_cards(f, every_year=True)  # one query serves the cards (latest year) and the chart (every year)
     return OverviewView(
-        budget_cards=budget_cards(f),
+        budget_cards=latest_per_agency(yearly),
         headline=headline(f, training),
         training=training,
         alerts=execution_watch(f),
         quarterly=quarterly_totals(f, unit),
-        budget_by_year=budget_trend(f, unit),
+        budget_by_year=budget_trend(yearly, unit),
         call_monthly=call_monthly(f),
     )
 
@@ -110,7 +111,6 @@ def budget_cards(f: Filters, every_year: bool = False) -> list[BudgetCard]:
     Without a 부서 filter a card shows the table's printed 계 row where the table prints one (the official
     figure); with one, the sum of that 부서's rows."""
     cond, params = where(f, "b")
-    latest = "" if every_year else "AND rank() OVER (PARTITION BY agency ORDER BY fiscal_year DESC NULLS LAST) = 1"
     groups = query(
         f"""
         WITH rows AS MATERIALIZED (
@@ -132,7 +132,7 @@ def budget_cards(f: Filters, every_year: bool = False) -> list[BudgetCard]:
             FROM rows GROUP BY ALL),
         chosen AS (
             SELECT * FROM groups
-            QUALIFY row_number() OVER (PARTITION BY agency, fiscal_year ORDER BY doc_id, first_row) = 1 {latest})
+            QUALIFY row_number() OVER (PARTITION BY agency, fiscal_year ORDER BY doc_id, first_row) = 1)
         SELECT c.*, d.kind AS doc_kind,
                t.budget_original AS t_bo, t.budget_current AS t_bc, t.prior_original AS t_po, t.prior_final AS t_pf,
                t.committed AS t_cm, t.rate_committed_printed AS t_rate,
@@ -148,9 +148,10 @@ def budget_cards(f: Filters, every_year: bool = False) -> list[BudgetCard]:
     )
     quarters = _quarterly_execution(f)
     whole_tables = not f.divisions  # a table belongs to one 기관, so only a 부서 filter leaves out some of its rows
-    return [
+    cards = [
         _card(r, quarters.get((r["agency"], _year(r["fiscal_year"]))), whole_tables) for r in groups.to_dict("records")
     ]
+    return cards if every_year else latest_per_agency(cards)
 
 
 def _year(value) -> int | None:
@@ -277,9 +278,19 @@ def _quarterly_execution(f: Filters) -> dict[tuple[str, int | None], dict]:
 TREND_AGENCIES = 6  # the overview's budget chart draws this many 기관 at most (the largest), never a summed '기타'
 
 
-def budget_trend(f: Filters, unit: str) -> pd.DataFrame:
+def latest_per_agency(cards: list[BudgetCard]) -> list[BudgetCard]:
+    """Each 기관's card of its latest year (a year-less card only where the 기관 has no dated one)."""
+    latest: dict[str, BudgetCard] = {}
+    for c in cards:
+        seen = latest.get(c.agency)
+        if seen is None or (c.year is not None and (seen.year is None or c.year > seen.year)):
+            latest[c.agency] = c
+    return [latest[a] for a in sorted(latest)]
+
+
+def budget_trend(yearly: list[BudgetCard], unit: str) -> pd.DataFrame:
     """Per year and 기관: the amount of that year's budget card, for the overview chart (one bar per 기관)."""
-    cards = [c for c in budget_cards(f, every_year=True) if c.amount is not None]
+    cards = [c for c in yearly if c.amount is not None]
     df = pd.DataFrame(
         {
             "연도": ["연도 미상" if c.year is None else str(c.year) for c in cards],
