@@ -44,6 +44,23 @@ def budget_cards(cards: list, unit: str) -> None:
                 c2.caption(card.execution_reason)
 
 
+def training_cards(cards: list) -> None:
+    """Per 기관: how many 과제 keep pace with the year; 과제 are counted, trainees are not added across 과제."""
+    if not cards:
+        st.metric("연수 목표 진도", "-")
+        st.caption("필터에 인원 목표와 실적이 함께 있는 과제가 없습니다")
+        return
+    for i, card in enumerate(cards):
+        with st.container(key=f"training_card_{i}"):
+            title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {card.agency}"
+            st.metric(title, f"{card.on_pace} / {card.tasks} 과제")
+            pace = "" if card.elapsed is None else f"연중 경과 {card.elapsed:.1f}% 이상 달성한 과제 수 · "
+            st.caption(
+                f"{ui.escape_markdown(card.agency)} {card.year}년 · {pace}과제별 달성률(실적 인원 ÷ 목표 인원) "
+                f"중앙값 {card.median_rate:.1f}% · 기준일 {ui.fmt_date(card.as_of)} · 과제를 넘어 인원을 더하지 않음"
+            )
+
+
 def render(f: Filters) -> Filters:
     f, unit = ui.unit_choice(f)
     view = overview_queries.overview_view(f, unit)
@@ -56,13 +73,8 @@ def render(f: Filters) -> Filters:
     budget_cards(view.budget_cards, unit)
 
     c = st.columns(2)
-    if h.get("training_rate") is not None:
-        c[0].metric("연수 목표 달성률", f"{h['training_rate']:.1f}%")
-        elapsed = "" if h.get("training_elapsed") is None else f" · 연중 {h['training_elapsed']:.0f}% 경과"
-        c[0].caption(f"인원 기준 중간 실적 ÷ 목표 · 기준일 {ui.fmt_date(h['training_as_of'])}{elapsed}")
-    else:
-        c[0].metric("연수 목표 달성률", "-")
-        c[0].caption("필터에 목표·실적 데이터 없음")
+    with c[0]:
+        training_cards(h["training_cards"])
     if h.get("answer_rate") is not None:
         delta = (
             None

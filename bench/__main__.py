@@ -55,6 +55,7 @@ from pathlib import Path
 
 from core import navigation
 from core.dashboard.rules import PACE_FACTOR, Q4_SHARE_LIMIT
+from core.labels import REPEAT_IN_TASK
 from core.settings import DAYS_IN_YEAR, DEFAULT_UNIT, PROJECT_DIR, SUMMARY_SECTION
 
 PAGES = [p.name for p in navigation.PAGES]
@@ -131,6 +132,7 @@ def page_queries(page: str, year: str) -> dict:
     from core.dashboard.filters import Filters
     from core.dashboard.queries import budget as budget_queries
     from core.dashboard.queries import callcenter as callcenter_queries
+    from core.dashboard.queries import indicators as indicator_queries
     from core.dashboard.queries import insights as insights_queries
     from core.dashboard.queries import overview as overview_queries
     from core.dashboard.queries import quarterly as quarterly_queries
@@ -172,6 +174,9 @@ def page_queries(page: str, year: str) -> dict:
             "lines": len(v.lines),
             "actual_trainees": _num(v.tasks["실적 인원"].astype("Float64").sum()) if len(v.tasks) else 0,
         }
+    if page == "indicators":
+        v = indicator_queries.indicator_view(f)
+        return {"targets": len(v.targets), "with_actual": v.with_actual}
     if page == "callcenter":
         v = callcenter_queries.callcenter_view(f, UNIT)
         return {
@@ -371,7 +376,8 @@ class PandasPeer:
         return n
 
     def _training_lines(self, tr):
-        lines = tr[tr["task_item_id"].notna()]
+        # as training_result_key.in_task_total: a line restating another line of its 과제 is never summed
+        lines = tr[tr["task_item_id"].notna() & ~tr["repeat"].eq(REPEAT_IN_TASK).fillna(False).astype(bool)]
         return lines.assign(gk=self._name_key(lines["group_name"]))
 
     @staticmethod
@@ -384,7 +390,7 @@ class PandasPeer:
             .groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False)
             .agg(target_courses=("target_courses", "sum"), target_trainees=("target_trainees", "sum"))
         )
-        lines = tr[tr["task_item_id"].notna()][["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
+        lines = self._training_lines(tr)[["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
         m = targets.merge(lines, on=["doc_id", "task_item_id"], how="left", suffixes=("", "_l"))
         same = m["fiscal_year_l"] == m["fiscal_year"]
         m["plan"] = m["trainees"].where((m["kind"] == "계획") & same)
@@ -436,6 +442,11 @@ class PandasPeer:
                 "training_target": None,
                 "training_result": None,
                 "training_overview": None,
+            },
+            "indicators": {
+                "training_target": None,
+                "indicator": None,
+                "budget_line": ["doc_id", "source_section", "item_id", "name", "task_no"],
             },
             "callcenter": {"call_center_daily": self.CC, "budget_line": self.BL, "indicator": None},
             "insights": {
@@ -605,6 +616,31 @@ class PandasPeer:
         up = change[change > 0].nlargest(5)
         change[change < 0].nsmallest(5)
         return {"alerts": alerts, "months": len(distinct), "yoy_up_max": float(up.max()) if len(up) else None}
+
+    def page_indicators(self, fr, year):
+        """Quantity targets and 목표 indicators of the year, each with its linked actuals of the year."""
+        import pandas as pd
+
+        tt, ind = fr["training_target"], fr["indicator"]
+        targets = pd.concat(
+            [
+                tt[tt["target_quantity"].notna() & (tt["fiscal_year"] == year)][
+                    ["doc_id", "fiscal_year", "target_name", "target_quantity", "quantity_unit"]
+                ].set_axis(["doc_id", "fiscal_year", "name", "target", "unit"], axis=1),
+                ind[(ind["kind"] == "목표") & ind["target_ref"].isna() & (ind["fiscal_year"] == year)][
+                    ["doc_id", "fiscal_year", "indicator", "value", "unit"]
+                ].set_axis(["doc_id", "fiscal_year", "name", "target", "unit"], axis=1),
+            ]
+        )
+        actual = ind[(ind["kind"] == "실적") & ind["target_ref"].notna()]
+        actual = actual.groupby(["doc_id", "target_ref", "fiscal_year"], as_index=False).agg(value=("value", "sum"))
+        m = targets.merge(
+            actual,
+            left_on=["doc_id", "name", "fiscal_year"],
+            right_on=["doc_id", "target_ref", "fiscal_year"],
+            how="left",
+        )
+        return {"targets": len(m), "with_actual": int(m["value"].notna().sum())}
 
     def page_sources(self, fr, year):
         total = 0

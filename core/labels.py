@@ -55,3 +55,16 @@ CALL_COUNTS = ("인입", "응답", "포기")
 
 # What a download says about data that no report printed.
 SAMPLE_SOURCE = "예시 데이터(생성기) — 실제 실적 아님"
+
+
+# How a 계획·실적 line relates to lines printed elsewhere (training_result.repeat; the column's
+# description in the schema says what each value does to the sums).
+REPEAT_IN_TASK = "과제 안 재기재"
+REPEAT_OF_OTHER_TASK = "다른 과제와 중복"
+BUNDLE_OF_OTHER_TASKS = "다른 과제 줄의 묶음"
+REPEAT_KINDS = (REPEAT_IN_TASK, REPEAT_OF_OTHER_TASK, BUNDLE_OF_OTHER_TASKS)
+
+# How an actual relates to the target it is set against (indicator.target_basis).
+SAME_MEASURE = "같은 척도"
+OTHER_MEASURE = "다른 척도"
+TARGET_BASES = (SAME_MEASURE, OTHER_MEASURE)

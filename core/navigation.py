@@ -39,6 +39,7 @@ PAGES: tuple[Page, ...] = (
     Page("budget", "pages/budget.py", "과제·세부사업별 예산", "과제별 예산", "💰"),
     Page("quarterly", "pages/quarterly.py", "분기별 집행계획", "분기별 집행", "📅"),
     Page("training", "pages/training.py", "연수 추진 목표 대비 실적", "연수 목표 대비 실적", "🎓"),
+    Page("indicators", "pages/indicators.py", "성과지표 목표 대비 실적", "성과지표", "🎯"),
     Page("callcenter", "pages/callcenter.py", "콜센터·민원 지표", "콜센터·민원 지표", "☎️"),
     Page("insights", "pages/insights.py", "점검·경보", "점검·경보", "🚨"),
     Page("sources", "pages/sources.py", "데이터 출처·품질", "데이터 출처·품질", "🔎"),

@@ -19,13 +19,14 @@ def render(f: Filters) -> Filters:
     ui.table(counts)
     ui.downloads(counts, "표별_행수", f, None, None, key="counts", sources="모든 표")
 
-    st.subheader("합계·비율 재계산 결과")
+    st.subheader("보고서 점검 결과 (합계·비율 재계산, 목표와 계획, 두 번 인쇄된 줄)")
     quality = view.quality
     if quality.empty:
         st.success("인쇄된 모든 합계와 비율이 부분의 합과 일치합니다.")
     else:
         st.warning(
-            f"보고서 안에서 서로 맞지 않는 값 {len(quality)}건. 대시보드는 인쇄값을 그대로 보여 주고, 차이는 여기에 기록합니다."
+            f"보고서 안에서 서로 맞지 않는 값과 두 번 인쇄된 줄 {len(quality)}건. 대시보드는 인쇄값을 그대로 보여 주고, "
+            "차이와 각 경우에 대시보드가 쓰는 값은 여기에 기록합니다."
         )
         ui.table(
             quality,

@@ -55,9 +55,23 @@ def render(f: Filters) -> Filters:
     st.subheader("연수 구분별 계획 대비 실적")
     by_cat = view.by_category
     ui.table(by_cat, "")
+    st.caption(
+        "과제를 넘어 더하는 표라서 과정마다 한 번만 셉니다: 다른 과제에 먼저 인쇄된 줄, 같은 과제의 줄을 다시 적은 줄, "
+        "다른 과제의 [원격] 줄을 묶은 줄은 빼고 '제외한 줄'에 셉니다. 구분 사이는 더하지 않습니다."
+    )
     ui.downloads(
         by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), key="training_cat", sources="추진 계획·실적 줄의 합"
     )
+
+    repeats = view.repeats
+    if not repeats.empty:
+        with st.expander(f"두 번 인쇄된 계획·실적 줄 {len(repeats)}개 (한 번만 셈)"):
+            ui.table(repeats, "")
+            st.caption(
+                "과제 안 재기재: 어느 합계에도 넣지 않음 · 다른 과제와 중복: 이 과제의 합계에는 넣고 과제를 넘는 합계에서 뺌 · "
+                "다른 과제 줄의 묶음: 과제를 넘는 합계에서 뺌"
+            )
+            ui.downloads(repeats, "연수_중복기재_줄", f, None, str(as_of), key="training_repeats")
 
     overview = view.overview
     if not overview.empty:

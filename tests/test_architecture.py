@@ -110,6 +110,7 @@ def test_bench_calls_the_view_function_each_page_calls():
         "pages/budget.py": "budget_view",
         "pages/quarterly.py": "quarterly_view",
         "pages/training.py": "training_view",
+        "pages/indicators.py": "indicator_view",
         "pages/callcenter.py": "callcenter_view",
         "pages/insights.py": "insights_view",
         "pages/sources.py": "sources_view",

@@ -324,6 +324,34 @@ CORRUPTIONS = [
 ]
 
 
+def test_extracts_written_before_a_column_was_added_build_with_it_empty(data_dir):
+    """training_result.repeat came with schema version 3: an extract written before it still builds, its lines
+    then all count once (nothing marked as repeated), and the shipped file's marks are kept."""
+    root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    added = [c.name for c in TABLES["training_result"].columns if c.added_in]
+    assert added == ["repeat", "repeat_of"]
+    old = root / "training_result" / "old-export.parquet"
+    shipped = pq.read_table(root / "training_result" / "seed-002.parquet")
+    older = shipped.slice(0, 3).drop(added)
+    older = older.set_column(
+        older.schema.get_field_index("doc_id"), "doc_id", pa.array(["999"] * 3, type=older.schema.field("doc_id").type)
+    )
+    pq.write_table(older, old)
+    build(root=root, target=target)
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        assert con.execute("SELECT count(*), count(repeat) FROM training_result WHERE doc_id = '999'").fetchone() == (
+            3,
+            0,
+        )
+        marked = con.execute(
+            "SELECT count(*) FROM training_result WHERE doc_id = '002' AND repeat IS NOT NULL"
+        ).fetchone()
+        assert marked[0] > 0
+    finally:
+        con.close()
+
+
 @pytest.mark.parametrize("corrupt, expected", CORRUPTIONS)
 def test_failed_build_names_the_file_and_keeps_the_old_database(data_dir, corrupt, expected):
     root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"

@@ -114,9 +114,21 @@ def test_every_agency_division_and_year_agrees_with_the_budget_page():
     assert checked >= 10
 
 
-def test_training_card_sets_mid_year_actuals_against_the_target_not_last_year():
-    h = overview_queries.headline(Filters(year="2024"))
+def test_training_card_counts_tasks_on_pace_and_never_adds_trainees_across_tasks():
+    """2024-06-30 is day 182 of 365 (49.9% of the year): a 과제 keeps pace when its own actual ÷ its own target
+    reaches that share. The card counts 과제; it carries no trainee total (courses printed under two 과제 and
+    overlapping targets would make one wrong)."""
+    (card,) = overview_queries.headline(Filters(year="2024"))["training_cards"]
     tasks = training_queries.training_by_task(Filters(year="2024")).dropna(subset=["목표 인원", "실적 인원"])
-    assert h["training_rate"] == round(float(tasks["실적 인원"].sum()) * 100 / float(tasks["목표 인원"].sum()), 1)
-    assert h["training_elapsed"] == 49.9  # 2024-06-30 is day 182 of 365
-    assert not {"training_prev_trainees", "training_trainees"} & set(h)
+    assert (card.agency, card.year, card.elapsed) == (INSTITUTE, 2024, 49.9)
+    assert card.tasks == len(tasks) == 17
+    assert card.on_pace == int((tasks["달성률(%)"] >= 49.9).sum())
+    assert card.median_rate == round(float(tasks["달성률(%)"].median()), 1)
+    # 2-1-2 (002 추진 실적): 30+205+2,118+1,749+127+2,664+21+1,251 = 8,165명 against 11,150+8,745+4,880 = 24,775명
+    row = tasks[tasks["번호"] == "2-1-2"].iloc[0]
+    assert (row["실적 인원"], row["목표 인원"], row["달성률(%)"]) == (8_165, 24_775, 33.0)
+    assert not hasattr(card, "trainees")
+
+
+def test_training_card_is_absent_with_a_reason_where_no_task_has_targets_and_actuals():
+    assert overview_queries.headline(Filters(year="2019"))["training_cards"] == []

@@ -139,7 +139,7 @@ def test_overview_without_budget_data_shows_dashes():
     set_year(at, "2019")
     cards = {m.label: m.value for m in at.metric}
     assert cards["콜센터 응답률"] == "-"
-    assert cards["연수 목표 달성률"] == "-"
+    assert cards["연수 목표 진도"] == "-"
 
 
 def test_budget_unknown_year_shows_the_undated_report():

@@ -29,10 +29,15 @@ class BuildError(Exception):
     pass
 
 
-def _check_extracts(root: Path) -> tuple[dict[str, list[Path]], set[str]]:
-    """The extract files of every table, and the tables whose files all give the build's columns the same types."""
+def _check_extracts(root: Path) -> tuple[dict[str, list[Path]], set[str], dict[Path, list[str]]]:
+    """The extract files of every table, the tables whose files all give the build's columns the same types,
+    and the optional columns each older file lacks.
+
+    A column added to a table after a file was written (``Column.added_in``) is read as empty from that
+    file, so extracts written before it need no re-ingest; any other missing column is an error."""
     found: dict[str, list[Path]] = {}
     uniform: set[str] = set()
+    absent: dict[Path, list[str]] = {}
     problems = []
     for name, table in TABLES.items():
         files = sorted((root / name).glob("*.parquet"))
@@ -49,23 +54,27 @@ def _check_extracts(root: Path) -> tuple[dict[str, list[Path]], set[str]]:
                 )
                 continue
             missing = [n for n in expected.names if n not in schema.names]
-            if missing:
-                problems.append(f"{f}: 추출 파일에 열 {missing}이 없습니다. 기대: {name} 표의 현재 스키마")
+            original = [n for n in missing if table.column(n).added_in is None]
+            if original:
+                problems.append(f"{f}: 추출 파일에 열 {original}이 없습니다. 기대: {name} 표의 현재 스키마")
                 continue
-            types.add(tuple(str(schema.field(n).type) for n in expected.names))
+            if missing:
+                absent[f] = missing
+                log.info("  %s: 나중에 더해진 열 %s이 없어 빈 값으로 읽습니다", f, missing)
+            types.add(tuple(str(schema.field(n).type) if n in schema.names else "absent" for n in expected.names))
         found[name] = files
-        if len(types) <= 1:
+        if len(types) <= 1 and not any(f in absent for f in files):
             uniform.add(name)
     if problems:
         raise BuildError("\n".join(problems))
-    return found, uniform
+    return found, uniform, absent
 
 
 def build(root: Path | None = None, target: Path | None = None) -> dict[str, int]:
     root = Path(root) if root else extracts_dir()
     target = Path(target) if target else db_path()
     target.parent.mkdir(parents=True, exist_ok=True)
-    files, uniform = _check_extracts(root)
+    files, uniform, absent = _check_extracts(root)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -77,7 +86,7 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
             con.execute("SET enable_progress_bar = false")  # a long build must not print bars into logs
             for name, table in TABLES.items():
                 t = time.perf_counter()
-                _load_table(con, name, table, files[name], name in uniform)
+                _load_table(con, name, table, files[name], name in uniform, absent)
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
                 _check_keys(con, name, table)
                 _progress(name, counts[name], len(files[name]), time.perf_counter() - t)
@@ -116,7 +125,14 @@ def _progress(name: str, rows: int, files: int, seconds: float) -> None:
     log.info("  %s: %s행 (파일 %d개), %.1f초, %s", name, f"{rows:,}", files, seconds, rate)
 
 
-def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: list[Path], uniform: bool) -> None:
+def _load_table(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    table: Table,
+    paths: list[Path],
+    uniform: bool,
+    absent: dict[Path, list[str]] | None = None,
+) -> None:
     """Create the table and append every file's rows, file after file, each in its stored order.
 
     When every file gives the columns the same types, one INSERT reads the whole list (DuckDB keeps the
@@ -137,8 +153,12 @@ def _load_table(con: duckdb.DuckDBPyConnection, name: str, table: Table, paths: 
             con.execute(f"DROP TABLE {name}")
             con.execute(f"CREATE TABLE {name} ({cols})")
     for path in paths:
+        gaps = (absent or {}).get(path, [])
+        select = ", ".join(
+            [f"NULL::{c.dtype} AS {c.name}" if c.name in gaps else c.name for c in table.columns] + ["batch"]
+        )
         try:
-            con.execute(f"INSERT INTO {name} SELECT {names} FROM read_parquet($file)", {"file": str(path)})
+            con.execute(f"INSERT INTO {name} SELECT {select} FROM read_parquet($file)", {"file": str(path)})
         except duckdb.Error as e:
             raise BuildError(
                 f"{path}: 손상된 추출 파일입니다 ({e}). 해당 원본 파일을 다시 적재하거나 파일을 지우고 다시 빌드하세요."

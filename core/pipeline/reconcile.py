@@ -11,6 +11,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from core.labels import REPEAT_IN_TASK, REPEAT_OF_OTHER_TASK
+
 from .schema import BUDGET_LINE, MONEY_UNITS, TABLES
 
 RESULT_COLUMNS = [
@@ -228,6 +230,85 @@ def _headcount_checks() -> list[str]:
     return out
 
 
+def _target_plan_checks() -> list[str]:
+    """A 과제's 추진 목표 against the sum of its own plan lines (each counted once)."""
+    in_task = _sql_text(REPEAT_IN_TASK)
+    out = []
+    for target_col, line_col, unit in (("target_courses", "courses", "과정"), ("target_trainees", "trainees", "명")):
+        out.append(f"""
+            WITH tg AS (SELECT doc_id, task_item_id, fiscal_year, min(source_section) AS section, min(page) AS page,
+                               sum({target_col}) AS v
+                        FROM training_target WHERE task_item_id IS NOT NULL GROUP BY ALL),
+            pl AS (SELECT doc_id, task_item_id, fiscal_year, sum({line_col}) AS v FROM training_result
+                   WHERE kind = '계획' AND task_item_id IS NOT NULL AND repeat IS DISTINCT FROM {in_task} GROUP BY ALL)
+            SELECT 'training_target', tg.doc_id, tg.section, tg.page, tg.task_item_id, tg.section, '목표 ≠ 계획',
+                   '{_LABEL[target_col]}', tg.v, pl.v, NULL, '{unit}',
+                   '추진 목표 표의 물량과 같은 과제 추진 계획 줄의 합이 다름 (대시보드: 달성률의 분모는 추진 목표)'
+            FROM tg JOIN pl USING (doc_id, task_item_id, fiscal_year)
+            WHERE tg.v IS NOT NULL AND pl.v IS NOT NULL AND tg.v <> pl.v
+        """)
+    return out
+
+
+def _repeat_checks() -> list[str]:
+    """Every line marked as printed twice, and unmarked lines of two 과제 that look like one course."""
+    in_task, other = _sql_text(REPEAT_IN_TASK), _sql_text(REPEAT_OF_OTHER_TASK)
+    out = []
+    out.append(f"""
+        SELECT 'training_result', doc_id, source_section, page, task_item_id, program, '중복 기재', kind || ' 인원',
+               trainees, NULL, NULL, '명',
+               repeat || ': ' || coalesce(repeat_of, '-') || ' (대시보드: ' ||
+               CASE repeat WHEN {in_task} THEN '어느 합계에도 넣지 않음'
+                           WHEN {other} THEN '이 과제의 합계에는 넣고 과제를 넘는 합계에서 뺌'
+                           ELSE '과제를 넘는 합계에서 뺌' END || ')'
+        FROM training_result WHERE repeat IS NOT NULL AND task_item_id IS NOT NULL
+    """)
+    # Lines of two 과제 with the same numbers, neither marked: a repeat nobody has marked yet.
+    out.append(f"""
+        SELECT 'training_result', b.doc_id, b.source_section, b.page, b.task_item_id, b.program, '중복 의심',
+               b.kind || ' 인원', b.trainees, a.trainees, NULL, '명',
+               '다른 과제 줄(' || a.source_section || ' · ' || a.program || ')과 과정 수·인원이 같고 중복 표시가 없음 '
+               || '(대시보드: 두 줄 모두 셈)'
+        FROM training_result a JOIN training_result b
+          ON a.doc_id = b.doc_id AND a.fiscal_year = b.fiscal_year AND a.kind = b.kind AND a.courses = b.courses
+         AND a.trainees = b.trainees AND a.task_item_id < b.task_item_id
+        WHERE a.repeat IS NULL AND b.repeat IS NULL AND b.trainees >= {_DUPLICATE_MIN_TRAINEES}
+          AND ({_squeezed("a.program")} = {_squeezed("b.program")} OR b.trainees % 10 <> 0)
+    """)
+    return out
+
+
+def _line_total_checks() -> list[str]:
+    """The 추진 실적 lines of a year, each course once, against the report's printed annual total."""
+    out = []
+    for col, unit in (("courses", "과정"), ("trainees", "명")):
+        out.append(f"""
+            WITH lines AS (SELECT doc_id, fiscal_year, sum({col}) AS v FROM training_result
+                           WHERE kind = '실적' AND task_item_id IS NOT NULL AND repeat IS NULL GROUP BY ALL)
+            SELECT 'training_overview', o.doc_id, o.source_section, o.page, NULL, '인쇄된 총계',
+                   '실적 줄 합 ≠ 인쇄 총계', '{_LABEL[col]}', o.{col}, l.v, NULL, '{unit}',
+                   '과제별 추진 실적 줄을 과정마다 한 번 센 합 (과제 밖 과정은 줄로 인쇄되지 않음; '
+                   || '대시보드: 연간 합계는 인쇄 총계)'
+            FROM training_overview o JOIN lines l USING (doc_id, fiscal_year)
+            WHERE o.is_total AND o.{col} IS NOT NULL AND o.{col} <> l.v
+        """)
+    return out
+
+
+# Two lines with equal numbers below this many trainees are too common to suggest a repeat; so are equal
+# round tens (planned class sizes, e.g. 2과정 120명 in three 과제) unless the course names agree too.
+_DUPLICATE_MIN_TRAINEES = 100
+
+
+def _squeezed(column: str) -> str:
+    """A course name without spaces and punctuation, for comparing two printings of one line."""
+    return f"regexp_replace({column}, '[^0-9A-Za-z가-힣]', '', 'g')"
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _run(con: duckdb.DuckDBPyConnection, queries: list[str]) -> pd.DataFrame:
     if not queries:
         return pd.DataFrame(columns=RESULT_COLUMNS)
@@ -248,8 +329,11 @@ def _existing(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def differences(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """All differences in the tables the connection has."""
+def differences(con: duckdb.DuckDBPyConnection, totals_only: bool = False) -> pd.DataFrame:
+    """All differences in the tables the connection has.
+
+    ``totals_only`` keeps the printed totals and rates checked against their parts and leaves out the
+    findings between tables and lines (target vs plan, lines printed twice), which are not errors of a file."""
     present = _existing(con)
     queries: list[str] = []
     if "budget_line" in present:
@@ -260,6 +344,14 @@ def differences(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         queries += _count_total_checks("training_overview", "fiscal_year", ("courses", "trainees"), "target_group")
     if "headcount" in present:
         queries += _headcount_checks()
+    if totals_only:
+        return _run(con, queries)
+    if {"training_target", "training_result"} <= present:
+        queries += _target_plan_checks()
+    if "training_result" in present:
+        queries += _repeat_checks()
+    if {"training_result", "training_overview"} <= present:
+        queries += _line_total_checks()
     return _run(con, queries)
 
 
@@ -269,7 +361,7 @@ def differences_for_frame(table_name: str, frame: pd.DataFrame) -> pd.DataFrame:
     try:
         con.register(f"{table_name}_frame", frame)
         con.execute(f"CREATE TABLE {table_name} AS SELECT * FROM {table_name}_frame")
-        return differences(con)
+        return differences(con, totals_only=True)
     finally:
         con.close()
 

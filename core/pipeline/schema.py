@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.labels import REPEAT_KINDS, TARGET_BASES
 from core.settings import MONEY_UNITS  # noqa: F401 - printed money units, re-exported for ingest and reconcile
 
 
@@ -24,6 +25,9 @@ class Column:
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] | None = None
+    # The SCHEMA_VERSION that added the column to an existing table: extracts written before it lack the
+    # column and are read with it empty. None: the column has been there from the table's start.
+    added_in: int | None = None
 
     @property
     def dtype(self) -> str:
@@ -309,6 +313,18 @@ TRAINING_RESULT = Table(
         Column("program", "과정명", "text", "", required=True, aliases=("연수명",)),
         Column("courses", "과정 수", "int", "", min=0, max=10**7, aliases=("과정",)),
         Column("trainees", "인원", "int", "", min=0, max=10**9, aliases=("이수인원",)),
+        Column(
+            "repeat",
+            "중복 기재",
+            "text",
+            "비어 있으면 한 번만 인쇄된 줄. 과제 안 재기재: 같은 과제의 다른 줄을 다시 적은 줄(개선 사항·[신설] 줄), "
+            "어느 합계에도 넣지 않음. 다른 과제와 중복: 다른 과제에 먼저 인쇄된 같은 줄, 이 과제의 합계에는 넣고 "
+            "과제를 넘는 합계에서는 뺌. 다른 과제 줄의 묶음: 다른 과제의 [원격] 줄을 묶은 줄, 과제를 넘는 합계에서 뺌.",
+            choices=REPEAT_KINDS,
+            aliases=("중복",),
+            added_in=3,
+        ),
+        Column("repeat_of", "중복 대상", "text", "같은 과정이 인쇄된 다른 줄 (절 · 세부사업 [구분])", added_in=3),
         Column("note", "비고", "text", ""),
     ),
 )
@@ -344,6 +360,23 @@ INDICATOR = Table(
         Column("indicator", "지표", "text", "", required=True, aliases=("지표명",)),
         Column("kind", "구분", "text", "실적·목표·계획·현황", required=True, choices=("실적", "목표", "계획", "현황")),
         Column("value", "값", "number", "", required=True, min=-(10**15), max=10**15),
+        Column(
+            "target_ref",
+            "견주는 목표",
+            "text",
+            "실적 줄: 이 실적이 견주는 목표, 같은 문서의 추진 목표 세부사업명(training_target.target_name) 또는 "
+            "목표 지표명(indicator, 구분 목표). 목표 줄: 같은 목표가 추진 목표 표에도 인쇄되었으면 그 세부사업명",
+            added_in=3,
+        ),
+        Column(
+            "target_basis",
+            "목표와 척도",
+            "text",
+            "같은 척도: 목표와 같은 것을 같은 단위로 센 실적(달성률을 냄). 다른 척도: 관련 실적이지만 "
+            "목표와 세는 대상이나 기준이 달라 달성률을 내지 않음",
+            choices=TARGET_BASES,
+            added_in=3,
+        ),
         Column("note", "비고", "text", ""),
     ),
 )

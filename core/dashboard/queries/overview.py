@@ -46,21 +46,54 @@ def overview_view(f: Filters, unit: str) -> OverviewView:
     )
 
 
+@dataclass(frozen=True)
+class TrainingCard:
+    """One 기관's training progress in its latest year with targets and actuals: how many 과제 keep pace.
+
+    Each 과제 is counted once and set against its own target; trainees are not added up across 과제,
+    because the report prints some courses under several 과제 and its targets overlap the same way."""
+
+    agency: str
+    year: int
+    tasks: int  # 과제 with a trainee target and an actual
+    on_pace: int  # of those, 과제 whose attainment is at least the share of the year gone by at their as-of date
+    median_rate: float  # median attainment (%) over those 과제
+    as_of: object
+    elapsed: float | None  # share of the year gone by at as_of (%)
+
+
+def training_cards(tasks: pd.DataFrame) -> list[TrainingCard]:
+    """training_by_task rows → one TrainingCard per 기관 (its latest year that has both targets and actuals)."""
+    t = tasks.dropna(subset=["목표 인원", "실적 인원", "달성률(%)"])
+    cards = []
+    for agency, g in t.groupby("기관", sort=True):
+        g = g[g["연도"] == g["연도"].max()]
+        as_of = as_date(g["기준일"].max())
+        elapsed = None if as_of is None else round(elapsed_share(as_of) * 100, 1)
+        pace = g["달성률(%)"] >= (elapsed if elapsed is not None else 100.0)
+        cards.append(
+            TrainingCard(
+                agency=str(agency),
+                year=int(g["연도"].iloc[0]),
+                tasks=len(g),
+                on_pace=int(pace.sum()),
+                median_rate=round(float(g["달성률(%)"].median()), 1),
+                as_of=g["기준일"].max(),
+                elapsed=elapsed,
+            )
+        )
+    return cards
+
+
 def headline(f: Filters, training: pd.DataFrame | None = None) -> dict:
     """The training and call-center cards (the budget cards are ``budget_cards``).
 
     ``training`` is training_by_task(f) when the caller already has it (the overview charts it too).
-    Mid-year trainees are set against the target and the share of the year gone by at their as-of
-    date; they are not compared with the whole previous year."""
+    Mid-year trainees are set against each 과제's own target and the share of the year gone by at
+    their as-of date; they are not compared with the whole previous year nor added up across 과제."""
     out: dict = {}
     tasks = training_by_task(f) if training is None else training
-    if not tasks.empty:
-        t = tasks.dropna(subset=["목표 인원", "실적 인원"])
-        if not t.empty:
-            out["training_rate"] = round(float(t["실적 인원"].sum()) * 100 / float(t["목표 인원"].sum()), 1)
-            out["training_as_of"] = t["기준일"].max()
-            as_of = as_date(out["training_as_of"])
-            out["training_elapsed"] = None if as_of is None else round(elapsed_share(as_of) * 100, 1)
+    out["training_cards"] = training_cards(tasks) if not tasks.empty else []
     current, previous = call_kpis(f)
     if current is not None:
         out["answer_rate"] = current["answer_rate"]

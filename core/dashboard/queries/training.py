@@ -30,11 +30,13 @@ def _training_lines_cte(f: Filters, category: str | None) -> tuple[str, Params]:
         cat_sql += " AND r.fiscal_year IN ($year, $year - 1)"
         params = {**params, "year": f.year_int}
     # training_result_key: the lines with a 과제 and their name key (the name_key macro) computed at build time.
+    # A line restating another line of the same 과제 (in_task_total false) is never summed.
     return (
         f"""
         lines AS (
-            SELECT r.doc_id, r.task_item_id, r.gk, r.kind, r.fiscal_year, r.courses, r.trainees, r.as_of
-            FROM training_result_key r WHERE r.task_item_id IS NOT NULL AND ({cond}) AND {cat_sql})""",
+            SELECT r.doc_id, r.task_item_id, r.gk, r.kind, r.fiscal_year, r.courses, r.trainees, r.as_of,
+                   r.in_cross_task_total
+            FROM training_result_key r WHERE r.in_task_total AND ({cond}) AND {cat_sql})""",
         params,
     )
 
@@ -47,7 +49,8 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
         f"""
         WITH targets AS (
             SELECT t.doc_id, t.task_item_id, t.fiscal_year, sum(t.target_courses) AS target_courses,
-                   sum(t.target_trainees) AS target_trainees, any_value(t.division) AS division,
+                   sum(t.target_trainees) AS target_trainees, any_value(t.agency) AS agency,
+                   any_value(t.division) AS division,
                    any_value(t.page) AS page, count(*) AS n_targets
             FROM training_target t WHERE t.task_item_id IS NOT NULL AND {t_cond} GROUP BY ALL),
         {lines}
@@ -60,8 +63,10 @@ def training_by_task(f: Filters, category: str | None = None) -> pd.DataFrame:
                sum(l.courses) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year - 1) AS "전년 실적 과정",
                sum(l.trainees) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year - 1) AS "전년 실적 인원",
                max(l.as_of) FILTER (WHERE l.kind = '실적' AND l.fiscal_year = tg.fiscal_year) AS 기준일,
-               any_value(tg.division) AS 부서, tg.doc_id || ' · ' || any_value(tg.task_item_id) AS 출처,
-               any_value(tg.page) AS 쪽수, tg.fiscal_year AS 연도
+               count(*) FILTER (WHERE NOT l.in_cross_task_total AND l.fiscal_year = tg.fiscal_year)
+                   AS "다른 과제와 겹친 줄",
+               any_value(tg.agency) AS 기관, any_value(tg.division) AS 부서,
+               tg.doc_id || ' · ' || any_value(tg.task_item_id) AS 출처, any_value(tg.page) AS 쪽수, tg.fiscal_year AS 연도
         FROM targets tg
         LEFT JOIN lines l ON l.doc_id = tg.doc_id AND l.task_item_id = tg.task_item_id
         LEFT JOIN training_task_name b ON b.doc_id = tg.doc_id AND b.item_id = tg.task_item_id
@@ -118,15 +123,22 @@ def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def training_by_category(f: Filters) -> pd.DataFrame:
-    """Plan vs actual per 연수 구분 ([초등], [중등], [원격] …) for the filtered year."""
+    """Plan vs actual per 연수 구분 ([초등], [중등], [원격] …) for the filtered year, counting each course once.
+
+    The sum runs across 과제, so only lines printed once enter it: a line repeated under a second 과제,
+    a restatement inside one 과제 and a line bundling other 과제' [원격] lines are left out and counted
+    in "제외한 줄"."""
     cond, params = where(f)
     df = query(
         f"""
         SELECT coalesce(category, '(구분 없음)') AS "연수 구분", fiscal_year AS 연도,
-               sum(courses) FILTER (WHERE kind = '계획') AS "계획 과정", sum(trainees) FILTER (WHERE kind = '계획') AS "계획 인원",
-               sum(courses) FILTER (WHERE kind = '실적') AS "실적 과정", sum(trainees) FILTER (WHERE kind = '실적') AS "실적 인원",
-               max(as_of) FILTER (WHERE kind = '실적') AS 기준일
-        FROM training_result WHERE task_item_id IS NOT NULL AND {cond}
+               sum(courses) FILTER (WHERE kind = '계획' AND in_cross_task_total) AS "계획 과정",
+               sum(trainees) FILTER (WHERE kind = '계획' AND in_cross_task_total) AS "계획 인원",
+               sum(courses) FILTER (WHERE kind = '실적' AND in_cross_task_total) AS "실적 과정",
+               sum(trainees) FILTER (WHERE kind = '실적' AND in_cross_task_total) AS "실적 인원",
+               max(as_of) FILTER (WHERE kind = '실적') AS 기준일,
+               count(*) FILTER (WHERE NOT in_cross_task_total) AS "제외한 줄"
+        FROM training_result_key WHERE {cond}
         GROUP BY ALL ORDER BY 연도 DESC, "실적 인원" DESC NULLS LAST, "연수 구분"
         """,
         params,
@@ -134,6 +146,25 @@ def training_by_category(f: Filters) -> pd.DataFrame:
     for c in ("계획 과정", "계획 인원", "실적 과정", "실적 인원", "연도"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     df["계획 대비(%)"] = rate(df["실적 인원"], df["계획 인원"])
+    return df
+
+
+def training_repeats(f: Filters) -> pd.DataFrame:
+    """계획·실적 lines the report prints more than once, with what they repeat: the rule's evidence on screen."""
+    cond, params = where(f, "r")
+    df = query(
+        f"""
+        SELECT r.fiscal_year AS 연도, r.kind AS "계획·실적", r.source_section AS 절, r.group_name AS 세부사업,
+               r.category AS "연수 구분", r.program AS 과정명, r.courses AS 과정, r.trainees AS 인원,
+               r.repeat AS "중복 기재", r.repeat_of AS "중복 대상",
+               r.doc_id || ' · ' || r.source_section AS 출처, r.page AS 쪽수, r.as_of AS 기준일
+        FROM training_result r
+        WHERE r.repeat IS NOT NULL AND r.task_item_id IS NOT NULL AND {cond}
+        ORDER BY r.rowid""",
+        params,
+    )
+    for c in ("연도", "과정", "인원", "쪽수"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     return df
 
 
@@ -153,6 +184,7 @@ class TrainingView:
     lines: pd.DataFrame  # training_by_line
     by_category: pd.DataFrame  # training_by_category
     overview: pd.DataFrame  # training_overview_table
+    repeats: pd.DataFrame  # training_repeats
 
 
 def training_view(f: Filters, category: str | None) -> TrainingView:
@@ -160,10 +192,11 @@ def training_view(f: Filters, category: str | None) -> TrainingView:
     tasks = training_by_task(f, category)
     if tasks.empty:
         empty = pd.DataFrame()
-        return TrainingView(tasks, empty, empty, empty)
+        return TrainingView(tasks, empty, empty, empty, empty)
     return TrainingView(
         tasks=tasks,
         lines=training_by_line(f, category),
         by_category=training_by_category(f),
         overview=training_overview_table(f),
+        repeats=training_repeats(f),
     )

@@ -7,13 +7,15 @@ is not the current one is rebuilt rather than queried.
 
 ``macros.sql`` defines the functions they share and runs first. The SQL reads the summary table's
 name from the DuckDB variable ``summary_section``, so a file runs on its own in the DuckDB CLI after
-``.read macros.sql`` and ``SET VARIABLE summary_section = '주요업무별 예산 내역';``.
+``.read macros.sql``, ``SET VARIABLE summary_section = '주요업무별 예산 내역';`` and
+``SET VARIABLE repeat_in_task = '과제 안 재기재';``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from core.labels import REPEAT_IN_TASK
 from core.settings import SUMMARY_SECTION
 
 SQL_DIR = Path(__file__).resolve().parent
@@ -29,5 +31,6 @@ def create_all(con) -> None:
     """Materialise every derived table on a file being built."""
     con.execute(MACROS)
     con.execute("SET VARIABLE summary_section = $section", {"section": SUMMARY_SECTION})
+    con.execute("SET VARIABLE repeat_in_task = $kind", {"kind": REPEAT_IN_TASK})
     for name, sql in DERIVED.items():
         con.execute(f"CREATE TABLE {name} AS {sql}")
