@@ -134,9 +134,10 @@ MEASURES: tuple[Measure, ...] = (
         "indicator",
         "지표 목표·실적",
         "보고서 본문에 인쇄된 지표 값 (목표·계획·실적·현황)",
-        "indicator.value (kind)",
+        "indicator.value (kind), training_target.target_quantity",
         "지표 · 연도, 인쇄 단위",
-        "같은 이름·연도·단위의 목표와 실적끼리만 비교",
+        "실적은 보고서가 그 목표의 실적으로 적은 줄(target_ref)과만 견줌; 한 목표의 실적 여러 줄은 단위가 같을 때만 "
+        "더함; 달성률은 같은 척도·같은 단위일 때만; 당해 중간 실적과 전년 연간 실적의 증감은 내지 않음",
     ),
     Measure(
         "call_inbound",

@@ -89,7 +89,15 @@ def _prov(with_unit: bool = True) -> tuple[Column, ...]:
             required=True,
             aliases=("출처표", "표", "구분표"),
         ),
-        Column("page", "쪽수", "int", "보고서에 인쇄된 쪽수 (없으면 비움)", min=0, max=100000, aliases=("쪽",)),
+        Column(
+            "page",
+            "쪽수",
+            "int",
+            "값이 실린 절(과제)의 첫 쪽 (보고서 텍스트에 쪽 표시가 없어 값의 정확한 쪽은 알 수 없음; 모르면 비움)",
+            min=0,
+            max=100000,
+            aliases=("쪽",),
+        ),
     ]
     if with_unit:
         cols.append(
