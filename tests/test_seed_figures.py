@@ -763,6 +763,30 @@ EXPECTED_DIFFERENCES = {
     ),
     ("headcount", "004", "Ⅰ-3 교육훈련 대상(소속별)", "교육훈련 대상 계", "합계 불일치", "현원", 11_842.0, 11_878.0),
     ("headcount", "004", "Ⅰ-3 교육훈련 대상(직군별)", "교육훈련 대상 계", "합계 불일치", "현원", 11_842.0, 11_878.0),
+    # Arithmetic stated in 004's text (indicator.formula): '16 1인평균 87.8시간 from 688,844시간 ÷ 9,935명 (69.34);
+    # 장애공무원 교육인원 비율 '약 2.4%' from 5,767명 ÷ 156천명 (3.70%); 국외 직무훈련 '56% 증가' from 14명('12) to
+    # 25명('16) (78.57%).
+    ("indicator", "004", "Ⅱ-2 자기주도적 상시학습제도 정착", "1인평균 학습시간", "본문 산술 불일치", "값", 87.8, 69.34),
+    (
+        "indicator",
+        "004",
+        "Ⅴ 장애공무원 교육환경 구축",
+        "장애공무원 교육인원 비율 (전체 교육인원 대비)",
+        "본문 산술 불일치",
+        "값",
+        2.4,
+        3.7,
+    ),
+    (
+        "indicator",
+        "004",
+        "Ⅴ 융·복합 인재양성을 위한 국내·외 위탁교육 개선",
+        "국외 직무훈련 인원 증가율 ('12→'16)",
+        "본문 산술 불일치",
+        "값",
+        56.0,
+        78.57,
+    ),
 }
 
 
@@ -809,13 +833,20 @@ def test_check_command_prints_the_differences(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.startswith("- [") and line[3:6] in DOCS]
-    assert len(lines) == 5, result.stdout
+    assert len(lines) == len(EXPECTED_DIFFERENCES), result.stdout
     expected_fragments = [
         ("[000", "교육수요자가 행복한 민원 행정 구현", "전년 최종예산: 인쇄 701,647 / 재계산 681,647"),
         ("[000", "교육수요자가 행복한 민원 행정 구현", "집행액(원인행위): 인쇄 704,628 / 재계산 730,242"),
         ("[000", "지방공무원 연수지원 (위탁교육, 국외연수 등)", "지출률(인쇄): 인쇄 61 / 재계산 60.94"),
         ("[004", "Ⅰ-3 교육훈련 대상(소속별)", "현원: 인쇄 11,842 / 재계산 11,878"),
         ("[004", "Ⅰ-3 교육훈련 대상(직군별)", "현원: 인쇄 11,842 / 재계산 11,878"),
+        (
+            "[004 p.5]",
+            "1인평균 학습시간",
+            "본문 산술 불일치",
+            "인쇄 87.80 / 재계산 69.34",
+            "{총 학습시간} / {학습시간 산정 인원}",
+        ),
     ]
     for fragments in expected_fragments:
         assert sum(all(f in line for f in fragments) for line in lines) == 1, (fragments, lines)

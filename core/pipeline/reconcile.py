@@ -13,6 +13,7 @@ import pandas as pd
 
 from core.labels import REPEAT_IN_TASK, REPEAT_OF_OTHER_TASK
 
+from .formulas import formula_differences
 from .schema import BUDGET_LINE, MONEY_UNITS, TABLES
 
 RESULT_COLUMNS = [
@@ -309,12 +310,20 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _run(con: duckdb.DuckDBPyConnection, queries: list[str]) -> pd.DataFrame:
-    if not queries:
+def _run(con: duckdb.DuckDBPyConnection, queries: list[str], extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    frames = []
+    if queries:
+        sql = " UNION ALL ".join(f"({q})" for q in queries)
+        df = con.execute(f"SELECT * FROM ({sql}) AS d").df()
+        df.columns = RESULT_COLUMNS
+        frames.append(df)
+    if extra is not None and not extra.empty:
+        frames.append(extra[RESULT_COLUMNS])
+    if not frames:
         return pd.DataFrame(columns=RESULT_COLUMNS)
-    sql = " UNION ALL ".join(f"({q})" for q in queries)
-    df = con.execute(f"SELECT * FROM ({sql}) AS d").df()
-    df.columns = RESULT_COLUMNS
+    df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    df["printed_value"] = pd.to_numeric(df["printed_value"], errors="coerce")
+    df["computed_value"] = pd.to_numeric(df["computed_value"], errors="coerce")
     df["difference"] = df["printed_value"] - df["computed_value"]
     df = df.sort_values(
         ["doc_id", "table_name", "source_section", "item_id", "check_name", "measure"],
@@ -352,7 +361,7 @@ def differences(con: duckdb.DuckDBPyConnection, totals_only: bool = False) -> pd
         queries += _repeat_checks()
     if {"training_result", "training_overview"} <= present:
         queries += _line_total_checks()
-    return _run(con, queries)
+    return _run(con, queries, formula_differences(con) if "indicator" in present else None)
 
 
 def differences_for_frame(table_name: str, frame: pd.DataFrame) -> pd.DataFrame:

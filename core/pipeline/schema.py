@@ -385,6 +385,14 @@ INDICATOR = Table(
             choices=TARGET_BASES,
             added_in=3,
         ),
+        Column(
+            "formula",
+            "산식",
+            "text",
+            "보고서가 이 값을 다른 인쇄값에서 셈한 식(합계·비율·증가율)일 때 그 식: 같은 문서의 지표를 {지표명} 또는 "
+            "{지표명@연도}로, 숫자와 + - * / ( )로 씀. core check가 다시 셈해 인쇄 자릿수 안에서 맞는지 봄",
+            added_in=3,
+        ),
         Column("note", "비고", "text", ""),
     ),
 )
