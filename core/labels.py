@@ -11,6 +11,8 @@ PAGE = "쪽수"
 AS_OF = "기준일"
 PROVENANCE = (SOURCE, PAGE, AS_OF)
 
+DIVISION = "부서"
+SHARED_MARK = "(공동)"  # after the 부서 of a task several 부서 run together; its amount is never split among them
 ITEM_ID = "항목 ID"
 HAS_CHILDREN = "하위 항목"  # a budget row the user can drill into
 LINK = "바로가기"  # a relative URL of the page that shows a task

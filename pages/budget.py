@@ -46,6 +46,7 @@ def render(f: Filters) -> Filters:
                 "증감·증감율은 보고서에 인쇄된 값입니다. '증감율 재계산'은 인쇄된 금액으로 (당해 − 전년) ÷ 전년을 다시 "
                 "계산한 값으로, 인쇄값과 다른 행에만 나옵니다(데이터 출처·품질 페이지에 같은 불일치가 있습니다)."
             )
+        ui.shared_divisions_note(rows)
         if rows["하위 항목"].any():
             st.caption("하위 항목이 있는 행을 선택하면 세부 내역으로 들어갑니다.")
         if path and st.button("⬆️ 상위로", key="budget_up"):

@@ -61,6 +61,7 @@ def render(f: Filters) -> Filters:
     st.subheader("과제별 분기 금액")
     shown = tasks.drop(columns=["구분"])
     event = ui.table(shown, unit, on_select="rerun", selection_mode="single-row", key="quarter_tasks")
+    ui.shared_divisions_note(shown)
     gap = tasks["차이"].fillna(0) != 0
     if gap.any():
         st.warning(

@@ -79,3 +79,18 @@ def test_headcounts_carry_the_month_their_table_prints():
     assert by_section["Ⅰ-3 교육훈련 대상(소속별)"] == ("2017-11-30", "2017-11-30")
     assert by_section["Ⅴ 서울시 장애인공무원 현황"] == ("2016-12-31", "2016-12-31")
     assert by_section["Ⅴ 서울시 공무직 현황"] == ("2017-05-31", "2017-05-31")
+
+
+def test_a_task_several_divisions_run_is_marked_shared_and_counted_once_with_its_whole_amount():
+    """2-1-1 is run by 기획평가부, 초등교원연수부 and 중등교원연수부 (002 작성자 block); its 2024 예산 is 941,703천원
+    in the 주요업무별 예산 내역 table. Filtered on two of its 부서 it is one row with the whole amount."""
+    two = Filters(year="2024", agencies=(INSTITUTE,), divisions=("기획평가부", ELEMENTARY))
+    rows = budget_queries.budget_items(two, "002", "주요업무별 예산 내역", None, "천원")
+    assert rows["항목 ID"].is_unique
+    task = rows[rows["번호"] == "2-1-1"].iloc[0]
+    assert task["부서"] == "기획평가부 · 초등교원연수부 · 중등교원연수부 (공동)"
+    assert task["본예산"] == 941_703
+    alone = budget_queries.budget_items(Filters(year="2024"), "002", "주요업무별 예산 내역", None, "천원")
+    assert alone.loc[alone["번호"] == "2-1-1", "본예산"].iat[0] == 941_703
+    single = rows[~rows["부서"].str.contains("(공동)", regex=False)]
+    assert not single["부서"].str.contains("·").any()

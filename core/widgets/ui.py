@@ -318,3 +318,15 @@ def fmt_money(value, unit: str) -> str:
         return "-"
     v = value / UNIT_FACTORS[unit]
     return f"{v:,.0f} {unit}" if float(v).is_integer() else f"{v:,.1f} {unit}"
+
+
+def shared_divisions_note(df: pd.DataFrame) -> None:
+    """Say what the shared-task mark means where a table shows one."""
+    if (
+        labels.DIVISION in df
+        and df[labels.DIVISION].astype("string").str.contains(labels.SHARED_MARK, regex=False).any()
+    ):
+        st.caption(
+            f"부서 뒤 {labels.SHARED_MARK}: 여러 부서가 함께 운영하는 과제입니다. 금액은 부서끼리 나누지 않고, 부서를 여럿 "
+            "골라도 과제마다 한 번만 셉니다."
+        )

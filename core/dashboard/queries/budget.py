@@ -9,7 +9,7 @@ import pandas as pd
 from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, year_sql
-from core.dashboard.queries.common import rate, to_unit, where
+from core.dashboard.queries.common import division_label, rate, to_unit, where
 
 
 def budget_tables(f: Filters) -> pd.DataFrame:
@@ -122,7 +122,7 @@ def _budget_frame(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
             "번호": raw["task_no"],
             "사업명": raw["name"],
             "구분": raw["level"],
-            "부서": raw["division"],
+            "부서": division_label(raw["division"]),
             "본예산": raw["bo"],
             "특교 등": raw["bs"],
             "예산현액·추경": raw["bc"],

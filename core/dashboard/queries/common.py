@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core import labels
 from core.dashboard.filters import UNIT_FACTORS, Filters, Params, org_sql
 from core.dashboard.filters import where as filter_where
 
@@ -45,3 +46,18 @@ def rate(numer: pd.Series, denom: pd.Series) -> pd.Series:
     n = pd.to_numeric(numer, errors="coerce").astype("Float64")
     d = pd.to_numeric(denom, errors="coerce").astype("Float64")
     return (n * 100 / d.where(d != 0)).round(1)
+
+
+def division_label(divisions: pd.Series) -> pd.Series:
+    """The stored 부서 text as shown: the ';'-separated 부서 joined by ' · ', marked shared when there are several.
+
+    A shared task is one row with its whole amount: a filter on any of its 부서 finds it, and no total splits
+    it between them or counts it once per 부서."""
+
+    def label(text):
+        if not isinstance(text, str) or not text:
+            return text
+        parts = [p.strip() for p in text.split(";") if p.strip()]
+        return " · ".join(parts) + (f" {labels.SHARED_MARK}" if len(parts) > 1 else "")
+
+    return divisions.map(label)

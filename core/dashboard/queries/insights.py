@@ -16,7 +16,7 @@ import pandas as pd
 from core import navigation
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
-from core.dashboard.queries.common import org_condition, where
+from core.dashboard.queries.common import division_label, org_condition, where
 from core.dashboard.queries.training import training_by_line
 from core.dashboard.rules import (
     PACE_FACTOR,
@@ -162,9 +162,10 @@ def _divisions(rows: pd.DataFrame) -> list:
     """부서 per alert; a missing one is NaN when that rule's filtered rows had some 부서 and None when they
     had none, as DuckDB returns such a column, so the table reads the same whichever rows are flagged."""
     any_division = {0: bool(rows["lines_division"].iat[0]), 1: bool(rows["plans_division"].iat[0])}
+    shown = division_label(rows["division"]).tolist()
     return [
         d if isinstance(d, str) else (np.nan if any_division[src] else None)
-        for d, src in zip(rows["division"].tolist(), rows["src"].tolist())
+        for d, src in zip(shown, rows["src"].tolist())
     ]
 
 
@@ -378,7 +379,7 @@ def year_on_year(f: Filters, top: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
             "증감": df["증감"],
             "증감율(%)": df["증감율(%)"],
             "비교 기준": df["basis"],
-            "부서": df["division"],
+            "부서": division_label(df["division"]),
             "출처": df["doc_id"] + " · " + df["source_section"],
             "쪽수": df["page"].astype("Int64"),
         }

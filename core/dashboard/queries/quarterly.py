@@ -10,7 +10,7 @@ import pandas as pd
 from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params
-from core.dashboard.queries.common import to_unit, where
+from core.dashboard.queries.common import division_label, to_unit, where
 from core.settings import SUMMARY_SECTION
 
 
@@ -75,7 +75,7 @@ def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
             "집행액(기준일)": raw["actual"],
             "집행률(%)": rate,
             "구분": raw["label"],
-            "부서": raw["division"],
+            "부서": division_label(raw["division"]),
             "쪽수": raw["page"].astype("Int64"),
             "기준일": raw["as_of"],
         }
@@ -171,7 +171,7 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
         "집행액(기준일)": actual_l,
         "집행률(%)": rate,
         "구분": statuses,
-        "부서": raw["division"].iloc[first].tolist(),
+        "부서": division_label(raw["division"].iloc[first]).tolist(),
         "쪽수": raw["page"].iloc[first].tolist(),
         "기준일": raw["as_of"].iloc[first].tolist(),
     }

@@ -8,7 +8,7 @@ import pandas as pd
 
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params, year_sql
-from core.dashboard.queries.common import org_condition, rate, where
+from core.dashboard.queries.common import division_label, org_condition, rate, where
 
 
 def training_categories(f: Filters) -> list[str]:
@@ -103,6 +103,8 @@ def training_by_line(f: Filters, category: str | None = None) -> pd.DataFrame:
 
 
 def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
+    if "부서" in df:
+        df["부서"] = division_label(df["부서"])
     for c in (
         "목표 과정",
         "목표 인원",
