@@ -132,3 +132,27 @@ def test_training_card_counts_tasks_on_pace_and_never_adds_trainees_across_tasks
 
 def test_training_card_is_absent_with_a_reason_where_no_task_has_targets_and_actuals():
     assert overview_queries.headline(Filters(year="2019"))["training_cards"] == []
+
+
+def test_every_filter_shows_the_quarterly_pages_executed_amount_and_the_training_pages_tasks():
+    """Where no execution is printed, the card's 집행액 is the quarterly page's 집행액(실적) for the same filter;
+    the training card counts the training page's 과제 that have a trainee target and an actual."""
+    from_quarters = trained = 0
+    for f in _walk():
+        for card in overview_queries.budget_cards(f):
+            if card.execution_basis and card.execution_basis.startswith("분기별"):
+                totals = quarterly_queries.quarterly_view(f, "원").totals
+                assert card.execution == int(totals["집행액(실적)"].astype("Int64").sum()), f
+                from_quarters += 1
+        tasks = training_queries.training_by_task(f)
+        cards = overview_queries.training_cards(tasks)
+        shown = tasks.dropna(subset=["목표 인원", "실적 인원"])
+        if shown.empty:
+            assert cards == [], f
+            continue
+        (card,) = cards
+        shown = shown[shown["연도"] == card.year]
+        assert card.tasks == len(shown), f
+        assert card.on_pace == int((shown["달성률(%)"] >= card.elapsed).sum()), f
+        trained += 1
+    assert from_quarters >= 3 and trained >= 3
