@@ -55,6 +55,21 @@ CALL_KPIS = {
 }
 CALL_COUNTS = ("인입", "응답", "포기")
 
+# Counts and their unit, by how a column's name ends ("목표 인원" → 명, "실적 과정" → 과정).
+COUNT_SUFFIXES = (("인원", "명"), ("과정", "과정"), *((c, "건") for c in CALL_COUNTS))
+YEAR = "연도"
+
+
+def count_unit(column: str) -> str | None:
+    """The unit of a count column, or None when the column is not a count."""
+    return next((unit for suffix, unit in COUNT_SUFFIXES if column.endswith(suffix)), None)
+
+
+def with_unit(column: str, unit: str | None) -> str:
+    """A header that carries its unit, on screen and in files: "본예산 (천원)", "목표 인원 (명)"."""
+    return f"{column} ({unit})" if unit else column
+
+
 # What a download says about data that no report printed.
 SAMPLE_SOURCE = "예시 데이터(생성기) — 실제 실적 아님"
 

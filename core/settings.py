@@ -21,6 +21,9 @@ SCHEMA_VERSION = 3  # 3: training_result.repeat and indicator.target_ref
 # Multipliers from a money unit to 원; the same units are accepted on ingest and offered on screen.
 MONEY_UNITS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}
 DEFAULT_UNIT = "천원"  # the unit the reports print in, and so the screen's first unit
+# Decimals an amount is shown with in each unit, on screen and as the Excel number format (a file keeps the
+# exact value): 천원 and 백만원 read as whole numbers in the reports' tables, 억원 needs one decimal.
+UNIT_DECIMALS: dict[str, int] = {"원": 0, "천원": 0, "백만원": 0, "억원": 1}
 
 # The budget table of a 주요업무보고 whose items carry quarterly plans (quarterly_execution rows).
 SUMMARY_SECTION = "주요업무별 예산 내역"
@@ -52,3 +55,10 @@ def extracts_dir() -> Path:
 
 def db_path() -> Path:
     return Path(os.environ.get("DASHBOARD_DB", data_dir() / "dashboard.duckdb"))
+
+
+def base_url() -> str | None:
+    """Where the dashboard is served (``DASHBOARD_BASE_URL``, e.g. https://dash.example.go.kr): links in
+    downloaded files point there; without it a file carries no links (a relative one opens nothing)."""
+    value = os.environ.get("DASHBOARD_BASE_URL", "").strip()
+    return value.rstrip("/") or None

@@ -41,6 +41,7 @@ def render(f: Filters) -> Filters:
         if not totals.empty:
             st.markdown("**인쇄된 합계 행** (보고서 그대로)")
             ui.table(totals.drop(columns=["하위 항목"], errors="ignore"), unit)
+            st.caption(f"내려받은 파일에는 이 행이 구분 '{budget_queries.PRINTED_TOTAL}'로 표 아래에 함께 들어갑니다.")
         if "증감율 재계산(%)" in rows or "증감율 재계산(%)" in totals:
             st.caption(
                 "증감·증감율은 보고서에 인쇄된 값입니다. '증감율 재계산'은 인쇄된 금액으로 (당해 − 전년) ÷ 전년을 다시 "
@@ -55,7 +56,7 @@ def render(f: Filters) -> Filters:
             ui.sync_url(f.with_extra("item", up))
             st.rerun()
         ui.downloads(
-            shown,
+            budget_queries.with_printed_totals(rows, totals),
             f"예산_{doc_id}_{section}",
             f,
             unit,

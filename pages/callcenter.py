@@ -62,9 +62,8 @@ def render(f: Filters) -> Filters:
             (tab_channel, view.by_channel, "channel", "채널별"),
         ):
             with tab:
-                table = breakdown.drop(columns=["is_sample", "first_day", "last_day"]).rename(columns=labels.CALL_KPIS)
-                counts = {c: st.column_config.NumberColumn(format="localized") for c in labels.CALL_COUNTS}
-                ui.table(table, column_config=counts)
+                table = callcenter_queries.call_table(breakdown)
+                ui.table(table)
                 ui.downloads(
                     table,
                     f"콜센터_{name}_예시데이터",

@@ -271,7 +271,7 @@ def test_copied_url_reproduces_the_view_and_downloads_match(server, browser, pag
     ctx = browser.new_context(viewport=VIEWPORT, locale="ko-KR")
     try:
         other = ctx.new_page()
-        for link, unit, figure in ((copied, "천원", "435445"), (typed, "백만원", "435.445")):
+        for link, unit, figure in ((copied, "천원", "435445"), (typed, "백만원", "435")):
             other.goto(link)
             other.get_by_role("heading", name=page_title("budget")).wait_for(timeout=60_000)
             settle(other)
@@ -284,7 +284,14 @@ def test_copied_url_reproduces_the_view_and_downloads_match(server, browser, pag
     finally:
         ctx.close()
 
-    # 3) downloads of the table on screen
+    # 3) downloads of the table on screen, through the page's buttons only: the grid's own toolbar (shown on
+    #    hover) offers no CSV that would bypass the units and the formula escaping
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    toolbar.wait_for(state="visible", timeout=10_000)
+    assert toolbar.get_by_role("button").count() >= 1
+    assert toolbar.get_by_role("button", name=re.compile("Download|다운로드")).count() == 0
     screen = cell(grid_row(page, "지방공무원인사관리"), "본예산")
     # 교직원단체관리 has no amount in the report ('_'): the cell is blank, not 'None' and not 0.
     assert cell(grid_row(page, "교직원단체관리"), "본예산") == ""
@@ -298,11 +305,13 @@ def test_copied_url_reproduces_the_view_and_downloads_match(server, browser, pag
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV must start with the UTF-8 BOM (Excel on Korean Windows)"
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert {"사업명", "본예산", "집행률(%)", "출처"} <= set(rows[0])
+    assert {"사업명", "본예산 (천원)", "집행률(%)", "출처"} <= set(rows[0])  # every amount header names its unit
     hit = [r for r in rows if r["사업명"] == "지방공무원인사관리"]
-    assert len(hit) == 1 and hit[0]["본예산"] == "435445" == screen
+    assert len(hit) == 1 and hit[0]["본예산 (천원)"] == "435445" == screen
     assert hit[0]["집행률(%)"] == "17.0"
-    assert len(rows) == 11  # the 11 세부사업 printed in the table, without the 총계 row
+    # the 11 세부사업 printed in the table, then the printed 총계 row marked as such (000: 47,744,891천원 예산현액)
+    assert len(rows) == 12
+    assert rows[-1]["구분"] == "합계(인쇄)" and rows[-1]["예산현액·추경 (천원)"] == "47744891"
 
     with page.expect_download() as got:
         main.get_by_role("button", name="⬇️ Excel").first.click()
@@ -320,7 +329,7 @@ def test_copied_url_reproduces_the_view_and_downloads_match(server, browser, pag
     assert BUDGET_TABLE in meta["출처"]
     assert ws.freeze_panes == f"A{header_row + 1}"
     header = [c.value for c in ws[header_row]]
-    name_col, budget_col = header.index("사업명") + 1, header.index("본예산") + 1
+    name_col, budget_col = header.index("사업명") + 1, header.index("본예산 (천원)") + 1
     values = {ws.cell(r, name_col).value: ws.cell(r, budget_col).value for r in range(header_row + 1, ws.max_row + 1)}
     assert values["지방공무원인사관리"] == 435_445
     assert all(isinstance(v, (int, float)) for v in values.values() if v is not None), values
@@ -330,7 +339,7 @@ def test_copied_url_reproduces_the_view_and_downloads_match(server, browser, pag
     page.get_by_role("radiogroup", name="금액 단위").get_by_role("radio", name="백만원").click()
     page.wait_for_url(re.compile(r"unit=%EB%B0%B1%EB%A7%8C%EC%9B%90"))
     settle(page)
-    assert cell(grid_row(page, "지방공무원인사관리"), "본예산") == "435.445"
+    assert cell(grid_row(page, "지방공무원인사관리"), "본예산") == "435"  # whole 백만원, as printed tables read
 
 
 def test_moving_between_pages_keeps_unit_and_does_not_crash(server, page):

@@ -508,7 +508,9 @@ def test_shipped_2018_watch_flags_personnel_and_not_civil_service():
 
 SHEETS = [
     "표지",
-    "과제별 예산",
+    # one sheet per budget table the budget page lists for 2024 (002's 예산현황 and its 주요업무별 예산 내역)
+    "예산 예산현황",
+    "예산 주요업무별 예산 내역",
     "분기별 집행",
     "연수 목표 대비 실적",
     "집행 점검",
@@ -556,7 +558,8 @@ def test_briefing_quarterly_sheet_equals_the_page_table_cell_by_cell(briefing_20
     wb, quarterly = briefing_2024
     shown = quarterly.drop(columns=["구분"])  # the page shows the table without 구분 (pages/quarterly.py)
     header, rows = _table(wb["분기별 집행"])
-    assert header == list(shown.columns)
+    assert header == list(export.file_table(shown, "천원").frame.columns)
+    assert header[3] == "예산액 (천원)"
     assert len(rows) == len(shown) == 23
     for r, (_, expected) in enumerate(shown.iterrows()):
         for c, col in enumerate(shown.columns):
@@ -572,7 +575,13 @@ def test_briefing_quarterly_sheet_equals_the_page_table_cell_by_cell(briefing_20
                 assert got == pytest.approx(float(want)), (r, col)
     first = dict(zip(header, rows[0]))
     # 교원 자격단계별 핵심역량 강화 자격연수 as printed in 002 (천원)
-    assert (first["예산액"], first["1분기"], first["2분기"], first["3분기"], first["4분기"]) == (
+    assert (
+        first["예산액 (천원)"],
+        first["1분기 (천원)"],
+        first["2분기 (천원)"],
+        first["3분기 (천원)"],
+        first["4분기 (천원)"],
+    ) == (
         2_893_463,
         214_623,
         1_990_547,
@@ -594,3 +603,14 @@ def test_briefing_cover_states_filter_and_as_of_dates(briefing_2024):
     ws = wb["분기별 집행"]
     meta = {ws.cell(row=i, column=1).value: ws.cell(row=i, column=2).value for i in range(1, 6)}
     assert meta["필터"] == "전체 기관 · 2024년" and meta["금액 단위"] == "천원"
+
+
+def test_briefing_speaks_korean_and_lists_only_the_documents_it_uses(briefing_2024):
+    wb, _ = briefing_2024
+    header, _rows = _table(wb["콜센터 월별"])
+    assert header[:3] == ["월", "인입 (건)", "응답 (건)"] and not any("_" in h for h in header)
+    cover = {r[0]: r[1] for r in _table(wb["표지"])[1] if r and r[0]}
+    assert [k for k in cover if k.startswith("출처 ")] == ["출처 002"]  # 2024: only 002's tables are used
+    budget_header, budget_rows = _table(wb["예산 예산현황"])
+    kinds = [dict(zip(budget_header, r)).get("구분") for r in budget_rows]
+    assert kinds[-1] == "합계(인쇄)"  # the table's printed 계 row closes the sheet, as on the budget page

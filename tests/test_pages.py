@@ -182,7 +182,7 @@ def test_budget_2018_shows_printed_figures_and_unit_switch():
     unit.set_value("백만원")
     rerun(at)
     row = row_where(at, "사업명", "지방공무원인사관리")
-    assert row["본예산"] == pytest.approx(435.445)
+    assert row["본예산"] == 435  # 435,445천원 shown in whole 백만원, as the reports print 백만원 tables
     assert row["집행률(%)"] == pytest.approx(17.0)  # a rate does not change with the unit
     assert at.query_params["unit"] == "백만원"
     assert any("금액 단위 백만원" in c for c in texts(at.caption))
@@ -230,7 +230,7 @@ def test_budget_view_restored_from_url():
     assert at.selectbox(key="f_year").value == "2018"
     assert at.selectbox(key="p_table").value == BUDGET_TABLE
     assert at.segmented_control(key="p_unit").value == "백만원"
-    assert row_where(at, "사업명", "지방공무원인사관리")["본예산"] == pytest.approx(435.445)
+    assert row_where(at, "사업명", "지방공무원인사관리")["본예산"] == 435
 
 
 def test_quarterly_2024_shows_actual_and_planned_quarters():
@@ -253,7 +253,7 @@ def test_quarterly_2024_shows_actual_and_planned_quarters():
     at.segmented_control(key="p_unit").set_value("백만원")
     rerun(at)
     row = row_where(at, "사업명", QUARTER_TASK)
-    assert row["1분기"] == pytest.approx(214.623) and row["2분기"] == pytest.approx(1990.547)
+    assert row["1분기"] == 215 and row["2분기"] == 1_991  # 214,623 and 1,990,547천원 in whole 백만원
 
 
 def test_quarterly_task_selection_shows_its_plan():
@@ -362,7 +362,7 @@ def test_mixed_url_keeps_valid_values():
     assert at.multiselect(key="f_agency").value == ["서울특별시교육청"]
     assert at.selectbox(key="f_year").value == "2018"
     assert any("<b>x</b>" in w for w in texts(at.warning))
-    assert row_where(at, "사업명", "지방공무원인사관리")["본예산"] == pytest.approx(435.445)
+    assert row_where(at, "사업명", "지방공무원인사관리")["본예산"] == 435
 
 
 # ---------------------------------------------------------------- moving between pages

@@ -29,14 +29,16 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     warning = insights_queries.complaint_early_warning(f, months[-1]) if months else pd.DataFrame()
     up, down = insights_queries.year_on_year(f)
 
-    budget_parts = []
+    # One sheet per budget table, as the budget page shows it (its rows, then its printed 합계 rows).
+    budget_sheets = []
     for t in budget_queries.budget_tables(f).itertuples(index=False):
         rows = budget_queries.budget_items(f, t.doc_id, t.source_section, None, unit)
-        budget_parts.append(rows.drop(columns=["하위 항목"], errors="ignore"))
-    budget = pd.concat(budget_parts, ignore_index=True) if budget_parts else pd.DataFrame()
+        totals = budget_queries.budget_printed_total(f, t.doc_id, t.source_section, None, unit)
+        budget_sheets.append((t.doc_id, t.source_section, budget_queries.with_printed_totals(rows, totals)))
+    budget = pd.concat([b for _, _, b in budget_sheets], ignore_index=True) if budget_sheets else pd.DataFrame()
     quarterly = quarterly_queries.quarterly_tasks(f, unit).drop(columns=["구분"], errors="ignore")
     training = training_queries.training_by_task(f)
-    monthly = callcenter_queries.call_monthly(f)
+    monthly = callcenter_queries.call_table(callcenter_queries.call_monthly(f))
 
     cover_rows = [("필터", filt), ("금액 단위", unit), ("만든 시각", dt.datetime.now().strftime("%Y-%m-%d %H:%M"))]
     for label, df, col in (
@@ -47,7 +49,10 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
         if not df.empty and col in df and df[col].notna().any():
             cover_rows.append((label, str(pd.Timestamp(df[col].dropna().max()).date())))
     docs = sources_queries.source_documents()
+    used = _documents_of(budget, quarterly, training, watch)
     for d in docs.itertuples(index=False):
+        if d.문서 not in used:
+            continue
         cover_rows.append(
             (f"출처 {d.문서}", f"{d.제목} (기준일 {pd.Timestamp(d.기준일).date() if pd.notna(d.기준일) else '미상'})")
         )
@@ -77,7 +82,11 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     sheets.append(("표지", cover, {"부서 브리핑": filt}))
 
     meta = export.meta_block(filt, unit, None, "표지 시트 참고")
-    sheets.append(("과제별 예산", budget, meta))
+    for doc_id, section, table in budget_sheets or [("", "", budget)]:
+        label = budget_queries.table_label(doc_id, section) if section else "과제별 예산"
+        sheets.append(
+            (f"예산 {section}" if section else "과제별 예산", table, export.meta_block(filt, unit, None, label))
+        )
     sheets.append(("분기별 집행", quarterly, meta))
     sheets.append(("연수 목표 대비 실적", training, export.meta_block(filt, None, None, "표지 시트 참고")))
     sheets.append(("집행 점검", watch, export.meta_block(filt, None, None, "규칙은 표지 시트")))
@@ -94,5 +103,14 @@ def briefing_sheets(f: Filters, unit: str = "천원") -> list[tuple[str, pd.Data
     return sheets
 
 
+def _documents_of(*frames: pd.DataFrame) -> set[str]:
+    """The documents the briefing's tables come from (the part of 출처 before ' · ')."""
+    used: set[str] = set()
+    for df in frames:
+        if not df.empty and "출처" in df:
+            used |= {s.split(" · ")[0] for s in df["출처"].dropna().astype(str)}
+    return used
+
+
 def briefing_xlsx(f: Filters, unit: str = "천원") -> bytes:
-    return export.to_xlsx_bytes(briefing_sheets(f, unit))
+    return export.to_xlsx_bytes(briefing_sheets(f, unit), unit)

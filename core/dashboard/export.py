@@ -3,8 +3,11 @@
 CSV is UTF-8 with BOM (without it Excel reads CP949 and garbles Korean).
 Text cells that begin with = + - @ tab or CR are prefixed with an apostrophe
 (OWASP CSV injection); numbers stay numbers, so a negative amount is still a
-number cell. XLSX gets real number cells with formats, a frozen header and a
-first block stating filters, unit, as-of date and sources.
+number cell. Every amount header names its unit and every count header its
+명/과정/건, so a forwarded file cannot be read 1,000× off. XLSX gets real number
+and date cells in 맑은 고딕 with the screen's precision, a frozen header with
+filters, A4 landscape printing fitted to the width with the header repeated and
+page numbers, and a first block stating filters, unit, as-of date and sources.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 
 import pandas as pd
+
+from core import labels
+from core.settings import UNIT_DECIMALS, base_url
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
@@ -34,10 +41,57 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
+@dataclass(frozen=True)
+class FileTable:
+    """A table as a file holds it: headers with their units, and what each column holds."""
+
+    frame: pd.DataFrame
+    kinds: dict[str, str]  # header → money | count | rate | year | page | date | text
+
+
+def file_table(df: pd.DataFrame, unit: str | None) -> FileTable:
+    """The table shown, for a file: amounts headed with ``unit`` (the screen's), counts with 명/과정/건, the
+    page links absolute when the dashboard's address is configured and left out otherwise."""
+    out = df.copy()
+    if labels.LINK in out:
+        base = base_url()
+        if base:
+            out[labels.LINK] = out[labels.LINK].map(lambda v: f"{base}/{v}" if isinstance(v, str) and v else v)
+        else:
+            out = out.drop(columns=[labels.LINK])
+    kinds: dict[str, str] = {}
+    names = []
+    for c in map(str, out.columns):
+        if c in labels.MONEY:
+            name, kind = labels.with_unit(c, unit), "money"
+        elif labels.count_unit(c):
+            name, kind = labels.with_unit(c, labels.count_unit(c)), "count"
+        elif c.endswith("(%)") or c.endswith("율") or c.endswith("률"):
+            name, kind = c, "rate"
+        elif c == labels.YEAR:
+            name, kind = c, "year"
+        elif c == labels.PAGE:
+            name, kind = c, "page"
+        elif c.startswith(labels.AS_OF) or c.endswith(labels.AS_OF):
+            name, kind = c, "date"
+            out[c] = pd.to_datetime(out[c], errors="coerce")
+        else:
+            name, kind = c, "text"
+        names.append(name)
+        kinds[name] = kind
+    out.columns = names
+    return FileTable(out, kinds)
+
+
+def to_csv_bytes(df: pd.DataFrame, unit: str | None = None) -> bytes:
+    table = file_table(df, unit)
+    frame = table.frame.copy()
+    for c, kind in table.kinds.items():
+        if kind == "date":
+            frame[c] = frame[c].dt.date
     # CRLF rows: the csv writer then quotes any cell holding a CR or LF. With bare "\n" rows a cell's
     # CR was written unquoted and Excel started a new row there, so "'\r=1+1" became a live "=1+1".
-    return safe_frame(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -51,25 +105,44 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
-def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, dict[str, str]]]) -> bytes:
-    """Write one sheet per (name, table, meta); meta lines go above the table."""
+FONT = "맑은 고딕"
+NO_DATA = "데이터 없음"
+A4 = 9  # xlsxwriter's paper code
+
+
+def _number_formats(wb, unit: str | None) -> dict[str, object]:
+    decimals = UNIT_DECIMALS.get(unit or "", 0)
+    money = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return {
+        "money": wb.add_format({"num_format": f"{money};[Red]-{money}"}),
+        "count": wb.add_format({"num_format": "#,##0;[Red]-#,##0"}),
+        "number": wb.add_format({"num_format": "#,##0.0##;[Red]-#,##0.0##"}),
+        "rate": wb.add_format({"num_format": "0.0"}),
+        "year": wb.add_format({"num_format": "0"}),
+        "page": wb.add_format({"num_format": "0"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+    }
+
+
+def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, dict[str, str]]], unit: str | None = None) -> bytes:
+    """Write one sheet per (name, table, meta); meta lines go above the table, amounts are in ``unit``."""
     buf = io.BytesIO()
     with pd.ExcelWriter(
         buf,
         engine="xlsxwriter",
         engine_kwargs={
-            "options": {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+            "options": {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_format_properties": {"font_name": FONT, "font_size": 10},
+            }
         },
     ) as writer:
         wb = writer.book
         bold = wb.add_format({"bold": True})
         head = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
-        formats = {
-            "int": wb.add_format({"num_format": "#,##0;[Red]-#,##0"}),
-            "float": wb.add_format({"num_format": "#,##0.0##;[Red]-#,##0.0##"}),
-            "rate": wb.add_format({"num_format": "0.0"}),
-            "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
-        }
+        formats = _number_formats(wb, unit)
         used: set[str] = set()
         for name, df, meta in sheets:
             sheet = _sheet_name(name, used)
@@ -82,33 +155,39 @@ def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, dict[str, str]]]) -> byt
                 row += 1
             row += 1
             header_row = row
-            safe = safe_frame(df)
+            table = file_table(df, unit)
+            safe = safe_frame(table.frame)
+            kinds = dict(zip(safe.columns, table.kinds.values()))
             for col_idx, col in enumerate(safe.columns):
                 ws.write_string(header_row, col_idx, str(col), head)
                 width = max([len(str(col))] + [len(str(v)) for v in safe[col].head(200).tolist()])
                 ws.set_column(col_idx, col_idx, min(max(8, width * 1.6), 60))
             for r_idx, values in enumerate(safe.itertuples(index=False), start=header_row + 1):
                 for col_idx, (col, v) in enumerate(zip(safe.columns, values)):
-                    _write_cell(ws, r_idx, col_idx, str(col), v, formats)
+                    _write_cell(ws, r_idx, col_idx, kinds[col], v, formats)
+            if safe.empty:
+                ws.write_string(header_row + 1, 0, NO_DATA)
             ws.freeze_panes(header_row + 1, 0)
             if len(safe.columns):
                 ws.autofilter(header_row, 0, header_row + max(len(safe), 1), len(safe.columns) - 1)
+            ws.set_landscape()
+            ws.set_paper(A4)
+            ws.fit_to_pages(1, 0)  # as wide as one page, as many pages long as it takes
+            ws.repeat_rows(header_row)
+            ws.set_footer("&C&P / &N")
     return buf.getvalue()
 
 
-def _write_cell(ws, r: int, c: int, col: str, v, formats) -> None:
+def _write_cell(ws, r: int, c: int, kind: str, v, formats) -> None:
     if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
         ws.write_blank(r, c, None)
     elif isinstance(v, bool):
         ws.write_boolean(r, c, v)
-    elif isinstance(v, int) or (hasattr(v, "dtype") and pd.api.types.is_integer(v)):
-        ws.write_number(r, c, int(v), formats["int"])
-    elif isinstance(v, float) or pd.api.types.is_float(v):
-        ws.write_number(
-            r, c, float(v), formats["rate"] if "%" in col or "률" in col or "율" in col else formats["float"]
-        )
     elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
         ws.write_datetime(r, c, pd.Timestamp(v).to_pydatetime(), formats["date"])
+    elif isinstance(v, (int, float)) or pd.api.types.is_number(v):
+        number = int(v) if pd.api.types.is_integer(v) else float(v)
+        ws.write_number(r, c, number, formats.get(kind) or formats["count" if isinstance(number, int) else "number"])
     else:
         ws.write_string(r, c, str(v))
 
@@ -117,7 +196,7 @@ def meta_block(filters_text: str, unit: str | None, as_of: str | None, sources: 
     meta = {"필터": filters_text}
     if unit:
         meta["금액 단위"] = unit
-    meta["기준일"] = as_of or "-"
+    meta["기준일"] = as_of if as_of and as_of not in ("-", "None", "NaT", "nan") else "미상"
     meta["출처"] = sources
     meta["내려받은 시각"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     return meta

@@ -29,7 +29,7 @@ from core.dashboard.filters import (
     year_label,
 )
 from core.dashboard.queries import options as options_queries
-from core.settings import DEFAULT_UNIT
+from core.settings import DEFAULT_UNIT, UNIT_DECIMALS
 
 PAGE_EXTRAS: dict[str, list[str]] = {"unit": list(UNIT_FACTORS)}
 _SAMPLE_NOTE = "⚠️ **예시 데이터**: 생성기로 만든 표본입니다. 실제 콜센터 실적이 아닙니다."
@@ -215,7 +215,14 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     config = {}
     for c in df.columns:
         if c in labels.MONEY:
-            config[c] = st.column_config.NumberColumn(f"{c} ({unit})" if unit else c, format="localized")
+            decimals = UNIT_DECIMALS.get(unit, 0)
+            config[c] = st.column_config.NumberColumn(
+                labels.with_unit(c, unit), format="localized" if decimals == 0 else f"%.{decimals}f"
+            )
+        elif labels.count_unit(c):
+            config[c] = st.column_config.NumberColumn(labels.with_unit(c, labels.count_unit(c)), format="localized")
+        elif c == labels.YEAR:
+            config[c] = st.column_config.NumberColumn(c, format="%d")
         elif c in labels.PROGRESS_RATES:
             config[c] = st.column_config.ProgressColumn(c, format="%.1f%%", min_value=0, max_value=100)
         elif c.endswith("(%)"):
@@ -240,6 +247,9 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     for c in shown.columns:
         if isinstance(shown[c].dtype, pd.Int64Dtype) or str(shown[c].dtype) in ("Int32", "Int64"):
             shown[c] = shown[c].astype("float64")
+        if c in labels.MONEY and unit in UNIT_DECIMALS and pd.api.types.is_numeric_dtype(shown[c]):
+            # the unit's fixed precision (941.703백만원 reads 942); the files keep the exact value
+            shown[c] = pd.to_numeric(shown[c], errors="coerce").astype("float64").round(UNIT_DECIMALS[unit])
     config = money_config(shown, unit or "")
     config.update(column_config or {})
     kwargs.setdefault("hide_index", True)
@@ -275,7 +285,7 @@ def downloads(
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(
         "⬇️ CSV",
-        data=lambda: export.to_csv_bytes(df),
+        data=lambda: export.to_csv_bytes(df, unit),
         file_name=f"{safe_name}.csv",
         mime="text/csv",
         key=f"csv_{key}",
@@ -283,7 +293,7 @@ def downloads(
     )
     c2.download_button(
         "⬇️ Excel",
-        data=lambda: export.to_xlsx_bytes([(name, df, meta)]),
+        data=lambda: export.to_xlsx_bytes([(name, df, meta)], unit),
         file_name=f"{safe_name}.xlsx",
         key=f"xlsx_{key}",
         on_click="ignore",

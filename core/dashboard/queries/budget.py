@@ -182,6 +182,18 @@ def budget_printed_total(
     return _budget_rows(f, doc_id, section, parent_item_id, unit, totals=True)
 
 
+PRINTED_TOTAL = "합계(인쇄)"  # the 구분 of a table's printed 계/총계 row in a download
+
+
+def with_printed_totals(rows: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+    """A table's rows and, below them, its printed 계/총계 rows marked 합계(인쇄) in 구분: what a download holds."""
+    parts = [rows]
+    if not totals.empty:
+        parts.append(totals.assign(구분=PRINTED_TOTAL))
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else rows.copy()
+    return out.drop(columns=[labels.HAS_CHILDREN], errors="ignore")
+
+
 def budget_item(doc_id: str, item_id: str) -> dict | None:
     df = query(
         """SELECT item_id, name, parent_item_id, source_section, level FROM budget_line

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import YEAR_ALL, Filters, Params
 from core.dashboard.queries.common import org_condition, to_unit, where
@@ -164,4 +165,12 @@ def callcenter_view(f: Filters, unit: str) -> CallCenterView:
         by_channel=call_breakdown(f, "channel") if current is not None else empty,
         reported_budget=budget,
         reported_indicators=indicators,
+    )
+
+
+def call_table(breakdown: pd.DataFrame) -> pd.DataFrame:
+    """A call-center breakdown (call_monthly, by topic, by channel) as screens and files show it: Korean
+    headers, without the columns that only drive captions (the sample flag and the period's first and last day)."""
+    return breakdown.drop(columns=["is_sample", "first_day", "last_day"], errors="ignore").rename(
+        columns=labels.CALL_KPIS
     )
