@@ -89,11 +89,12 @@ def render(f: Filters) -> Filters:
 
     alerts = view.alerts
     if not alerts.empty:
+        tasks = overview_queries.alerts_by_task(alerts)
         with st.container(border=True):
-            st.markdown(f"#### 🚨 점검이 필요한 과제 {len(alerts)}건")
-            for r in alerts.head(ALERTS_SHOWN).to_dict("records"):
+            st.markdown(f"#### 🚨 점검이 필요한 과제 {len(tasks)}개 (경보 {len(alerts)}건)")
+            for r in tasks.head(ALERTS_SHOWN).to_dict("records"):
                 name, reason = ui.escape_markdown(r["사업명"]), ui.escape_markdown(r["이유"])
-                st.markdown(f"- **[{r['점검']}] {name}** — {reason}")
+                st.markdown(f"- **[{ui.escape_markdown(r['점검'])}] {name}** — {reason}")
             frame.page_link("insights", "점검·경보 전체 보기 (판정 규칙 포함)")
 
     left, right = st.columns(2)

@@ -363,16 +363,26 @@ class PandasPeer:
         q = qe[qe["source_section"] == SUMMARY_SECTION]
         b = bl[~bl["is_total"] & (bl["budget_original"].fillna(0) > 0) & (bl["fiscal_year"] == year)]
         plans = b[["doc_id", "item_id", "fiscal_year", "budget_original"]].merge(
-            q.assign(q4=q["amount"].where(q["quarter"] == 4), actual=q["amount"].where(q["status"] == "집행")),
+            q.assign(
+                q4=q["amount"].where(q["quarter"] == 4),
+                actual=q["amount"].where(q["status"] == "집행"),
+                is_actual=q["status"] == "집행",
+            ),
             on=["doc_id", "item_id", "fiscal_year"],
         )
         g = plans.groupby(["doc_id", "item_id", "fiscal_year"]).agg(
-            budget=("budget_original", "first"), q4=("q4", "sum"), actual=("actual", "sum"), as_of=("as_of", "first")
+            budget=("budget_original", "first"),
+            q4=("q4", "sum"),
+            actual=("actual", "sum"),
+            actual_quarters=("is_actual", "sum"),
+            as_of=("as_of", "first"),
         )
         pace = np.minimum(1.0, g["as_of"].astype("datetime64[s]").dt.dayofyear / DAYS_IN_YEAR) * 100
         rate = g["actual"].astype(float) * 100 / g["budget"].astype(float)
         share = g["q4"].astype(float) * 100 / g["budget"].astype(float)
-        n += int(((g["actual"] == 0) | (rate < pace * PACE_FACTOR)).sum()) + int((share >= Q4_SHARE_LIMIT).sum())
+        judged = g["actual_quarters"] > 0  # as the app: no executed quarter printed, no pace alert
+        n += int((judged & ((g["actual"] == 0) | (rate < pace * PACE_FACTOR))).sum())
+        n += int((share >= Q4_SHARE_LIMIT).sum())
         return n
 
     def _training_lines(self, tr):

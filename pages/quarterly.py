@@ -31,6 +31,7 @@ def render(f: Filters) -> Filters:
             name="집행예정액(계획)",
             marker_color="rgba(31,95,168,0.25)",
             marker_line={"color": "#1f5fa8", "width": 1.5},
+            marker_pattern_shape="/",  # a plan reads as a plan without telling colours apart
         )
         fig.add_scatter(
             x=totals["분기"],

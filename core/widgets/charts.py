@@ -12,6 +12,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 AMOUNT_TICKS = ",~f"
+# Okabe–Ito: told apart under red–green colour blindness; series are also named in the legend.
+COLORWAY = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+# Rates run light → dark blue (cividis-like, readable without red–green); each bar also prints its value.
+RATE_SCALE = [[0, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]]
+# Bars and lines are drawn over categories (a year, a month, a task): never a numeric or date axis, which would
+# print 2,023.5 between years or 'Jan 2017' for a month.
+CATEGORY_AXIS = {"type": "category"}
 
 
 @dataclass(frozen=True)
@@ -63,8 +70,9 @@ def bar(
             showlegend=key is not None,
         )
     value_axis = {"tickformat": AMOUNT_TICKS}
-    category_axis = {"autorange": "reversed"} if reverse_categories else {}
+    category_axis = {**CATEGORY_AXIS, **({"autorange": "reversed"} if reverse_categories else {})}
     fig.update_layout(
+        colorway=COLORWAY,
         barmode=barmode,
         height=height,
         title=title,
@@ -79,19 +87,16 @@ def bar(
 def rate_bar(
     df: pd.DataFrame, rate: str, label: str, *, height: int, marker_at: float | None = None, marker_text: str = ""
 ) -> go.Figure:
-    """Horizontal bars of a percentage, coloured red → amber → green over 0–100 %."""
+    """Horizontal bars of a percentage, light → dark blue over 0–100 %, each labelled with its value."""
     fig = go.Figure(
         go.Bar(
             x=df[rate],
             y=df[label],
             orientation="h",
-            marker={
-                "color": df[rate],
-                "cmin": 0,
-                "cmax": 100,
-                "showscale": False,
-                "colorscale": [[0, "#c92a2a"], [0.5, "#f59f00"], [1, "#2b8a3e"]],
-            },
+            text=[f"{v:.1f}%" for v in pd.to_numeric(df[rate], errors="coerce").astype("float64")],
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": df[rate], "cmin": 0, "cmax": 100, "showscale": False, "colorscale": RATE_SCALE},
         )
     )
     if marker_at is not None:
@@ -100,7 +105,7 @@ def rate_bar(
         height=height,
         margin={"l": 10, "r": 10, "t": 30},
         xaxis={"title": rate, "tickformat": AMOUNT_TICKS},
-        yaxis={"title": ""},
+        yaxis={**CATEGORY_AXIS, "title": ""},
     )
     return fig
 
@@ -122,11 +127,12 @@ def line(
             x=df[x], y=df[column], name=name, mode="lines+markers" if markers else "lines", showlegend=len(series) > 1
         )
     fig.update_layout(
+        colorway=COLORWAY,
         height=height,
         title=title,
         legend_title_text="",
         margin={"t": 40 if title else 10},
-        xaxis={"title": x},
+        xaxis={**CATEGORY_AXIS, "title": x},
         yaxis={"title": y_title, "tickformat": AMOUNT_TICKS},
     )
     return fig

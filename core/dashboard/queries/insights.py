@@ -83,10 +83,10 @@ def execution_watch(f: Filters) -> pd.DataFrame:
             UNION ALL
             SELECT 1, doc_id, NULL, 0, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
                    rate, pace, CASE WHEN coalesce(actual, 0) = 0 THEN '집행 없음' ELSE '집행 부진' END, pace - rate,
-                   CASE WHEN coalesce(actual, 0) = 0 THEN format('{{}}까지 분기 집행액이 없습니다 (계획상 첫 집행이 하반기).', as_of)
+                   CASE WHEN coalesce(actual, 0) = 0 THEN format('{{}}까지 인쇄된 분기 집행액이 없습니다 (나머지는 하반기 집행 계획).', as_of)
                         ELSE format('{{}}까지 집행 {{:.1f}}%로, 연중 경과 {{:.0f}}%의 절반에 못 미칩니다.', as_of, rate,
                                     pace) END
-            FROM plans WHERE coalesce(actual, 0) = 0 OR rate < pace * {factor}
+            FROM plans WHERE actual_quarters > 0 AND (coalesce(actual, 0) = 0 OR rate < pace * {factor})
             UNION ALL
             SELECT 1, doc_id, NULL, 1, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
                    rate, pace, '연말 집중', q4_share - {Q4_SHARE_LIMIT},
