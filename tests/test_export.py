@@ -101,3 +101,11 @@ def test_excel_uses_malgun_gothic_and_says_when_a_sheet_is_empty():
     assert ws.cell(h, 1).font.name == export.FONT and ws.cell(h + 1, 1).font.name == export.FONT
     meta = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, h)}
     assert meta["기준일"] == "미상"  # not a literal '-
+
+
+def test_yes_no_columns_read_as_words_not_checkboxes_or_true_false():
+    df = pd.DataFrame({"연수대상": ["교원", "계"], "합계행": [False, True]})
+    rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(df).decode("utf-8-sig"))))
+    assert [r["합계행"] for r in rows] == ["", "예"]
+    ws = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes([("t", df, {})]))).worksheets[0]
+    assert [ws.cell(r, 2).value for r in (3, 4)] == [None, "예"]

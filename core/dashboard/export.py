@@ -41,6 +41,14 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+YES = "예"
+
+
+def flag_text(column: pd.Series) -> pd.Series:
+    """A yes/no column as words ("예" or blank), on screen and in files, instead of a checkbox or TRUE/FALSE."""
+    return column.map(lambda v: YES if v is True or v == 1 else "")
+
+
 @dataclass(frozen=True)
 class FileTable:
     """A table as a file holds it: headers with their units, and what each column holds."""
@@ -59,6 +67,9 @@ def file_table(df: pd.DataFrame, unit: str | None) -> FileTable:
             out[labels.LINK] = out[labels.LINK].map(lambda v: f"{base}/{v}" if isinstance(v, str) and v else v)
         else:
             out = out.drop(columns=[labels.LINK])
+    for c in out.columns:
+        if pd.api.types.is_bool_dtype(out[c]):
+            out[c] = flag_text(out[c])
     kinds: dict[str, str] = {}
     names = []
     for c in map(str, out.columns):
@@ -179,7 +190,7 @@ def to_xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, dict[str, str]]], unit: 
 
 
 def _write_cell(ws, r: int, c: int, kind: str, v, formats) -> None:
-    if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT:
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v) or v is pd.NaT or v == "":
         ws.write_blank(r, c, None)
     elif isinstance(v, bool):
         ws.write_boolean(r, c, v)

@@ -247,6 +247,8 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     for c in shown.columns:
         if isinstance(shown[c].dtype, pd.Int64Dtype) or str(shown[c].dtype) in ("Int32", "Int64"):
             shown[c] = shown[c].astype("float64")
+        if pd.api.types.is_bool_dtype(shown[c]):
+            shown[c] = export.flag_text(shown[c])
         if c in labels.MONEY and unit in UNIT_DECIMALS and pd.api.types.is_numeric_dtype(shown[c]):
             # the unit's fixed precision (941.703백만원 reads 942); the files keep the exact value
             shown[c] = pd.to_numeric(shown[c], errors="coerce").astype("float64").round(UNIT_DECIMALS[unit])

@@ -61,3 +61,9 @@ def division_label(divisions: pd.Series) -> pd.Series:
         return " · ".join(parts) + (f" {labels.SHARED_MARK}" if len(parts) > 1 else "")
 
     return divisions.map(label)
+
+
+def ids_last(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with its identifier columns (항목 ID, 과제 ID) moved to the end: a reader starts at the name."""
+    ids = [c for c in labels.IDENTIFIERS if c in df.columns]
+    return df[[c for c in df.columns if c not in ids] + ids] if ids else df

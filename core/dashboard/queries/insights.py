@@ -16,7 +16,7 @@ import pandas as pd
 from core import navigation
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
-from core.dashboard.queries.common import division_label, org_condition, where
+from core.dashboard.queries.common import division_label, ids_last, org_condition, where
 from core.dashboard.queries.training import training_by_line
 from core.dashboard.rules import (
     PACE_FACTOR,
@@ -239,9 +239,11 @@ def target_projection(lines: pd.DataFrame) -> pd.DataFrame:
         }
     )
     order = {"미달 우려": 0, "추진 시기 전": 1, "달성 예상": 2, "이미 달성": 3}
-    return df.sort_values(
-        by=["판정", "연말 추정 달성률(%)"], key=lambda s: s.map(order) if s.name == "판정" else s, kind="stable"
-    ).reset_index(drop=True)
+    return ids_last(
+        df.sort_values(
+            by=["판정", "연말 추정 달성률(%)"], key=lambda s: s.map(order) if s.name == "판정" else s, kind="stable"
+        ).reset_index(drop=True)
+    )
 
 
 # ---------------------------------------------------------------- 민원 조기경보

@@ -10,7 +10,7 @@ import pandas as pd
 from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params
-from core.dashboard.queries.common import division_label, to_unit, where
+from core.dashboard.queries.common import division_label, ids_last, to_unit, where
 from core.settings import SUMMARY_SECTION
 
 
@@ -80,7 +80,7 @@ def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
             "기준일": raw["as_of"],
         }
     )
-    return to_unit(df, labels.QUARTER_MONEY, unit), raw["doc_id"].tolist()
+    return ids_last(to_unit(df, labels.QUARTER_MONEY, unit)), raw["doc_id"].tolist()
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
@@ -177,7 +177,7 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     }
     df = pd.DataFrame(columns)
     df["쪽수"] = df["쪽수"].astype("Int64")
-    return to_unit(df, labels.QUARTER_MONEY, unit)
+    return ids_last(to_unit(df, labels.QUARTER_MONEY, unit))
 
 
 QUARTER_ACTUAL = "실적(집행액)"
