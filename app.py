@@ -50,6 +50,11 @@ def training_cards(cards: list) -> None:
         st.metric("연수 목표 진도", "-")
         st.caption("필터에 인원 목표와 실적이 함께 있는 과제가 없습니다")
         return
+    if len(cards) > overview_queries.CARDS_PER_AGENCY_LIMIT:
+        st.metric("연수 목표 진도", f"{len(cards)}개 기관")
+        st.caption("기관이 많아 표로 보여 줍니다 · 과제를 넘어 인원을 더하지 않음")
+        ui.table(overview_queries.training_cards_table(cards), "")
+        return
     for i, card in enumerate(cards):
         with st.container(key=f"training_card_{i}"):
             title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {card.agency}"

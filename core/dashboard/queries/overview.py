@@ -72,26 +72,32 @@ class TrainingCard:
 
 
 def training_cards(tasks: pd.DataFrame) -> list[TrainingCard]:
-    """training_by_task rows → one TrainingCard per 기관 (its latest year that has both targets and actuals)."""
+    """training_by_task rows → one TrainingCard per 기관 (its latest year that has both targets and actuals).
+
+    Whole-column work per 기관 (a nationwide filter has about 200), not a Python loop over their rows."""
     t = tasks.dropna(subset=["목표 인원", "실적 인원", "달성률(%)"])
-    cards = []
-    for agency, g in t.groupby("기관", sort=True):
-        g = g[g["연도"] == g["연도"].max()]
-        as_of = as_date(g["기준일"].max())
-        elapsed = None if as_of is None else round(elapsed_share(as_of) * 100, 1)
-        pace = g["달성률(%)"] >= (elapsed if elapsed is not None else 100.0)
-        cards.append(
-            TrainingCard(
-                agency=str(agency),
-                year=int(g["연도"].iloc[0]),
-                tasks=len(g),
-                on_pace=int(pace.sum()),
-                median_rate=round(float(g["달성률(%)"].median()), 1),
-                as_of=g["기준일"].max(),
-                elapsed=elapsed,
-            )
+    if t.empty:
+        return []
+    t = t[t["연도"] == t.groupby("기관")["연도"].transform("max")]
+    by_agency = t.groupby("기관", sort=True)
+    as_of = by_agency["기준일"].max()
+    elapsed = as_of.map(lambda d: None if as_date(d) is None else round(elapsed_share(as_date(d)) * 100, 1))
+    threshold = t["기관"].map(elapsed).astype("float64").fillna(100.0)
+    on_pace = (t["달성률(%)"].astype("float64") >= threshold).groupby(t["기관"]).sum()
+    median = by_agency["달성률(%)"].median()
+    size, year = by_agency.size(), by_agency["연도"].first()
+    return [
+        TrainingCard(
+            agency=str(agency),
+            year=int(year[agency]),
+            tasks=int(size[agency]),
+            on_pace=int(on_pace[agency]),
+            median_rate=round(float(median[agency]), 1),
+            as_of=as_of[agency],
+            elapsed=elapsed[agency],
         )
-    return cards
+        for agency in size.index
+    ]
 
 
 def headline(f: Filters, training: pd.DataFrame | None = None) -> dict:
@@ -364,3 +370,18 @@ def cards_table(cards: list[BudgetCard], unit: str) -> pd.DataFrame:
         }
     )
     return to_unit(df, ["예산", "집행액"], unit)
+
+
+def training_cards_table(cards: list[TrainingCard]) -> pd.DataFrame:
+    """The training cards as a table, one row per 기관, when there are too many for cards."""
+    return pd.DataFrame(
+        {
+            "기관": [c.agency for c in cards],
+            "연도": [c.year for c in cards],
+            "진도에 맞는 과제": [c.on_pace for c in cards],
+            "과제 수": [c.tasks for c in cards],
+            "달성률 중앙값(%)": [c.median_rate for c in cards],
+            "연중 경과(%)": [c.elapsed for c in cards],
+            labels.AS_OF: [c.as_of for c in cards],
+        }
+    )
