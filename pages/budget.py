@@ -10,7 +10,7 @@ from core.widgets import charts, frame, ui
 def render(f: Filters) -> Filters:
     tables = budget_queries.budget_tables(f)
     if tables.empty:
-        ui.empty_state(f, "예산")
+        ui.empty_state(f, "예산", "budget")
         return f
 
     labels = [budget_queries.table_label(r.doc_id, r.source_section) for r in tables.itertuples()]

@@ -15,7 +15,7 @@ def render(f: Filters) -> Filters:
 
     st.subheader("콜센터 운영 지표")
     if current is None:
-        ui.empty_state(f, "콜센터")
+        ui.empty_state(f, "콜센터", "callcenter")
     else:
         if current["is_sample"]:
             ui.sample_notice()

@@ -11,7 +11,7 @@ def render(f: Filters) -> Filters:
     view = indicator_queries.indicator_view(f)
     targets = view.targets
     if targets.empty:
-        ui.empty_state(f, "성과지표 목표")
+        ui.empty_state(f, "성과지표 목표", "indicators")
         return f
     only_with_actual = st.toggle("실적이 인쇄된 목표만", value=False, key="indicators_with_actual")
     shown = targets[targets["비교"] != indicator_queries.NO_ACTUAL] if only_with_actual else targets

@@ -13,7 +13,7 @@ def render(f: Filters) -> Filters:
     view = quarterly_queries.quarterly_view(f, unit)
     tasks, totals = view.tasks, view.totals
     if tasks.empty:
-        ui.empty_state(f, "분기별 집행")
+        ui.empty_state(f, "분기별 집행", "quarterly")
         return f
 
     as_of = tasks["기준일"].dropna().max()

@@ -17,7 +17,7 @@ def render(f: Filters) -> Filters:
     view = training_queries.training_view(f, category)
     tasks = view.tasks
     if tasks.empty:
-        ui.empty_state(f, "연수 목표")
+        ui.empty_state(f, "연수 목표", "training")
         return f
     as_of = tasks["기준일"].dropna().max()
     ui.as_of_caption(

@@ -105,7 +105,7 @@ def test_page_runs_for_every_year_and_unknown_year(url_path):
 def test_page_with_a_division_that_has_no_data(url_path):
     at = open_page(url_path)
     division = at.multiselect(key="f_division")
-    assert NO_DATA_DIVISION in division.options
+    assert f"{NO_DATA_DIVISION} · 서울특별시 (데이터 없음)" in division.options  # marked, not hidden
     division.set_value([NO_DATA_DIVISION])
     rerun(at)
     assert at.query_params.get("division") in (NO_DATA_DIVISION, [NO_DATA_DIVISION])
@@ -395,3 +395,43 @@ def test_sidebar_filter_survives_moving_to_another_page():
     rerun(at)
     assert at.selectbox(key="f_year").value == "2018"
     assert at.multiselect(key="f_agency").value == ["서울특별시교육청"]
+
+
+def test_division_list_is_grouped_by_agency_and_marks_units_without_data():
+    at = open_page("overview")
+    labels_shown = at.multiselect(key="f_division").options
+    # 004's org chart names 교통방송 under 서울특별시, but no row of any report is its own
+    assert f"{NO_DATA_DIVISION} · 서울특별시 (데이터 없음)" in labels_shown
+    owners = [label.split(" · ")[1].split(" (")[0].split(" 외 ")[0] for label in labels_shown]
+    assert owners == sorted(owners)  # grouped: every 기관's 부서 together, 기관 in order
+    at.multiselect(key="f_agency").set_value(["서울특별시교육청교육연수원"])
+    rerun(at)
+    assert at.multiselect(key="f_division").options == [
+        "교육행정연수부",
+        "기획평가부",
+        "중등교원연수부",
+        "초등교원연수부",
+    ]
+
+
+def test_year_list_narrows_to_the_years_the_chosen_agency_has():
+    at = open_page("overview", {"year": "2018"})
+    assert "2018년" in at.selectbox(key="f_year").options
+    at.multiselect(key="f_agency").set_value(["서울특별시교육청교육연수원"])
+    rerun(at)
+    years = at.selectbox(key="f_year").options
+    assert "2018년" not in years and {"2024년", "2023년"} <= set(years)
+    assert at.selectbox(key="f_year").value == "all"  # the year it had is not one of 교육연수원's
+
+
+def test_an_empty_page_offers_where_its_data_is_and_goes_there():
+    """서울특별시 (004) prints no 연수 추진 목표; the training page says so and offers the 기관 and years that
+    have them, latest first; a click shows that view."""
+    at = open_page("training", {"year": "2018", "agency": "서울특별시"})
+    assert any("연수 목표 데이터가 없습니다" in i for i in texts(at.info))
+    offers = [b.label for b in at.button if b.key and b.key.startswith("suggest_")]
+    assert offers[:2] == ["서울특별시교육청교육연수원 · 2024년 보기", "서울특별시교육청 · 2018년 보기"], offers
+    at.button(key="suggest_0").click().run()
+    assert at.multiselect(key="f_agency").value == ["서울특별시교육청교육연수원"]
+    assert at.selectbox(key="f_year").value == "2024"
+    assert at.dataframe, "the offered view shows its table"

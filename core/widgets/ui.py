@@ -95,10 +95,19 @@ def sidebar_filters() -> Filters:
     with st.sidebar:
         st.markdown("### 필터")
         chosen = st.multiselect("기관", list(agencies), key="f_agency", placeholder="전체 기관")
-        division_options = sorted({d for a in (chosen or agencies) for d in agencies.get(a, [])})
+        details = options_queries.filter_details()
+        scope = chosen or list(agencies)
+        division_options, division_label = _divisions_by_agency(agencies, scope, details.without_data)
         st.session_state["f_division"] = [d for d in st.session_state.get("f_division", []) if d in division_options]
-        st.multiselect("부서", division_options, key="f_division", placeholder="전체 부서")
+        st.multiselect("부서", division_options, key="f_division", placeholder="전체 부서", format_func=division_label)
+        if chosen:  # only the years the chosen 기관 have data for (연도 미상 stays: its rows have no year)
+            chosen_years = {y for a in chosen for y in details.years_by_agency.get(a, [])}
+            year_options = [y for y in year_options if y in (YEAR_ALL, YEAR_UNKNOWN) or y in chosen_years]
         if st.session_state.get("f_year") not in year_options:
+            if chosen and st.session_state.get("f_year") not in (None, YEAR_ALL):
+                st.caption(
+                    f"{year_label(st.session_state['f_year'])}에는 고른 기관의 데이터가 없어 전체 연도로 바꿨습니다."
+                )
             st.session_state["f_year"] = YEAR_ALL
         st.selectbox("연도", year_options, key="f_year", format_func=year_label)
         current = Filters(
@@ -119,6 +128,27 @@ def sidebar_filters() -> Filters:
 
 
 FILTER_KEYS = ("f_agency", "f_division", "f_year")
+NO_DATA_MARK = "데이터 없음"
+
+
+def _divisions_by_agency(agencies: dict[str, list[str]], scope: list[str], without_data: frozenset):
+    """The 부서 of the 기관 in scope, grouped by 기관 (in the 기관 list's order), each once, and a label that
+    names its 기관 when several are in scope and marks a 부서 that owns no data row there."""
+    owners: dict[str, list[str]] = {}
+    for a in scope:
+        for d in agencies.get(a, []):
+            owners.setdefault(d, []).append(a)
+
+    def label(division: str) -> str:
+        where = owners.get(division, [])
+        text = division
+        if len(scope) > 1 and where:
+            text += f" · {where[0]}" + (f" 외 {len(where) - 1}" if len(where) > 1 else "")
+        if where and all((a, division) in without_data for a in where):
+            text += f" ({NO_DATA_MARK})"
+        return text
+
+    return list(owners), label
 
 
 def _hold_over_page_switch(keys) -> None:
@@ -318,11 +348,30 @@ def sample_notice() -> None:
     st.warning(_SAMPLE_NOTE)
 
 
-def empty_state(f: Filters, what: str) -> None:
-    st.info(
-        f"현재 필터({describe(f)})에 해당하는 {what} 데이터가 없습니다. 사이드바에서 기관·부서·연도를 바꿔 보세요.",
-        icon="ℹ️",
-    )
+SUGGESTIONS_SHOWN = 4  # where-data-exists buttons under an empty state
+
+
+def empty_state(f: Filters, what: str, source: str | None = None) -> None:
+    """Say that the filter has no data, and where this page's data does exist (``source``: a key of
+    options.data_years), as buttons that switch the filter to that 기관 and year."""
+    st.info(f"현재 필터({describe(f)})에 해당하는 {what} 데이터가 없습니다.", icon="ℹ️")
+    if source is None:
+        return
+    pairs = options_queries.data_years(source)
+    mine = [p for p in pairs if p[0] in f.agencies] if f.agencies else []
+    suggestions = [p for p in (mine or pairs) if not (str(p[1]) == f.year and (not f.agencies or p[0] in f.agencies))]
+    if not suggestions:
+        st.caption("이 페이지의 데이터는 아직 적재되지 않았습니다.")
+        return
+    st.caption("이 페이지의 데이터가 있는 곳:")
+    for i, (agency, year) in enumerate(suggestions[:SUGGESTIONS_SHOWN]):
+        st.button(f"{agency} · {year}년 보기", key=f"suggest_{i}", on_click=_show_filter, args=(agency, str(year)))
+
+
+def _show_filter(agency: str, year: str) -> None:
+    st.session_state["f_agency"] = [agency]
+    st.session_state["f_division"] = []
+    st.session_state["f_year"] = year
 
 
 def fmt_money(value, unit: str) -> str:
