@@ -121,6 +121,7 @@ def render(f: Filters) -> Filters:
                     y_title=f"금액({unit})",
                 ),
                 width="stretch",
+                config=charts.CHART_CONFIG,
             )
         frame.page_link("quarterly", "분기별 집행 보기")
         st.markdown("#### 연수 목표 대비 실적")
@@ -138,6 +139,7 @@ def render(f: Filters) -> Filters:
                     y_title="",
                 ),
                 width="stretch",
+                config=charts.CHART_CONFIG,
             )
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:
@@ -149,6 +151,7 @@ def render(f: Filters) -> Filters:
             st.plotly_chart(
                 charts.bar(by_year, "연도", "금액", color="기관", barmode="group", height=240, y_title=f"예산({unit})"),
                 width="stretch",
+                config=charts.CHART_CONFIG,
             )
             st.caption(
                 "기관마다 따로 그린 막대입니다(쌓거나 더하지 않음). 측정값: "
@@ -162,7 +165,9 @@ def render(f: Filters) -> Filters:
         else:
             st.caption("⚠️ 예시 데이터")
             st.plotly_chart(
-                charts.line(monthly, "월", {"inbound": "인입"}, height=240, y_title="인입(건)"), width="stretch"
+                charts.line(monthly, "월", {"inbound": "인입"}, height=240, y_title="인입(건)"),
+                width="stretch",
+                config=charts.CHART_CONFIG,
             )
         frame.page_link("callcenter", "콜센터·민원 지표 보기")
     frame.page_link("sources", "데이터 출처·품질 (보고서 안의 불일치 목록)")

@@ -85,6 +85,7 @@ def render(f: Filters) -> Filters:
                     reverse_categories=True,
                 ),
                 width="stretch",
+                config=charts.CHART_CONFIG,
             )
     return f
 

@@ -53,9 +53,11 @@ def render(f: Filters) -> Filters:
         )
         c1, c2 = st.columns(2)
         c1.plotly_chart(
-            charts.bar(monthly, "월", "inbound", height=320, y_title="인입(건)", title="월별 인입"), width="stretch"
+            charts.bar(monthly, "월", "inbound", height=320, y_title="인입(건)", title="월별 인입"),
+            width="stretch",
+            config=charts.CHART_CONFIG,
         )
-        c2.plotly_chart(rates, width="stretch")
+        c2.plotly_chart(rates, width="stretch", config=charts.CHART_CONFIG)
         tab_topic, tab_channel = st.tabs(["상담주제별", "채널별"])
         for tab, breakdown, by, name in (
             (tab_topic, view.by_topic, "topic", "상담주제별"),

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.dashboard.filters import Filters
 from core.dashboard.queries import quarterly as quarterly_queries
-from core.widgets import frame, ui
+from core.widgets import charts, frame, ui
 
 
 def render(f: Filters) -> Filters:
@@ -55,7 +55,7 @@ def render(f: Filters) -> Filters:
             height=360,
             margin={"t": 30},
         )
-        st.plotly_chart(fig, width="stretch")
+        st.plotly_chart(fig, width="stretch", config=charts.CHART_CONFIG)
     with c2:
         ui.table(totals, unit)
 

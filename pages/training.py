@@ -38,6 +38,7 @@ def render(f: Filters) -> Filters:
                 marker_text=f"연중 {MID_YEAR_MARK}%",
             ),
             width="stretch",
+            config=charts.CHART_CONFIG,
         )
 
     st.subheader("과제별 목표·실적")

@@ -28,7 +28,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 DOWNLOADS = ARTIFACTS / "downloads"
-VIEWPORT = {"width": 1400, "height": 900}
+VIEWPORT = {"width": 1440, "height": 900}  # a meeting-room laptop; PHONE below for 390 px
 BUDGET_TABLE = "000 · 2018년 본예산 사업별 내역"
 PAGES = app_pages()
 
@@ -376,3 +376,45 @@ def test_hostile_url_shows_notice_not_error(server, page):
     assert sidebar_select_value(page, "연도") == "전체 연도"
     assert "DROP" not in page.url and "script" not in page.url
     assert len(grid_rows(page)) > 0
+
+
+def test_overview_prints_without_the_sidebar_and_with_its_context_line(server, page):
+    """Printing (or 'PDF로 저장') keeps the title and the context line and drops the sidebar and the buttons."""
+    open_page(page, server, "overview", {"year": "2024"})
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    context = page.locator('[data-testid="stCaptionContainer"]').filter(has_text="필터: 전체 기관 · 2024년").first
+    assert sidebar.is_visible() and context.is_visible()
+    page.emulate_media(media="print")
+    try:
+        assert not sidebar.is_visible()
+        assert context.is_visible() and "빌드" in context.inner_text()
+        assert page.get_by_role("heading", name=page_title("overview")).is_visible()
+        assert page.locator('[data-testid="stButton"]').filter(has=page.locator(":visible")).count() == 0
+        pdf = page.pdf(format="A4", landscape=True, print_background=True)
+        assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+        DOWNLOADS.mkdir(parents=True, exist_ok=True)
+        (DOWNLOADS / "overview-print.pdf").write_bytes(pdf)
+    finally:
+        page.emulate_media(media="screen")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_every_page_is_usable_at_390_px(server, browser):
+    """On a phone: no page scrolls sideways, and the first screen says which 기관·연도 is shown."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport=PHONE, locale="ko-KR", is_mobile=True, has_touch=True)
+    try:
+        pg = ctx.new_page()
+        for url_path in PAGES:
+            open_page(pg, server, url_path, {"year": "2024"})
+            assert_no_exception(pg)
+            overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 1, (url_path, overflow)
+            context = pg.locator('[data-testid="stCaptionContainer"]').filter(has_text="필터:").first
+            box = context.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= PHONE["height"], (url_path, box)
+            pg.screenshot(path=str(SCREENSHOTS / f"{url_path}-390.png"), full_page=True)
+    finally:
+        ctx.close()

@@ -19,6 +19,10 @@ RATE_SCALE = [[0, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]]
 # Bars and lines are drawn over categories (a year, a month, a task): never a numeric or date axis, which would
 # print 2,023.5 between years or 'Jan 2017' for a month.
 CATEGORY_AXIS = {"type": "category"}
+# No plotly tool bar: on a phone it covers the legend, and tables carry the downloads.
+CHART_CONFIG = {"displayModeBar": False}
+# Legends above the plot, left-aligned, in one row that wraps: not over the bars at 390 px.
+LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom", "title": {"text": ""}}
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,8 @@ def bar(
         barmode=barmode,
         height=height,
         title=title,
-        legend_title_text="",
-        margin={"t": 40 if title else 10, "l": 10, "r": 10},
+        legend=LEGEND,
+        margin={"t": 70 if title else 40, "l": 10, "r": 10},
         xaxis={**(value_axis if horizontal else category_axis), "title": x_title if x_title is not None else x},
         yaxis={**(category_axis if horizontal else value_axis), "title": y_title if y_title is not None else y},
     )
@@ -130,8 +134,8 @@ def line(
         colorway=COLORWAY,
         height=height,
         title=title,
-        legend_title_text="",
-        margin={"t": 40 if title else 10},
+        legend=LEGEND,
+        margin={"t": 70 if title else 40},
         xaxis={**CATEGORY_AXIS, "title": x},
         yaxis={"title": y_title, "tickformat": AMOUNT_TICKS},
     )

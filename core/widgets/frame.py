@@ -15,9 +15,22 @@ import streamlit as st
 from core import navigation
 from core.dashboard.db import DataUnavailable, connection
 from core.dashboard.filters import Filters, describe
+from core.dashboard.queries import sources as sources_queries
 from core.widgets import ui
 
 Render = Callable[[Filters], Filters | None]
+
+# Printing a page (the browser's 인쇄 or 'PDF로 저장') keeps the title, the context line and the content: the
+# sidebar, the app's header and the buttons do not go on paper.
+PRINT_CSS = """<style>
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDownloadButton"], [data-testid="stButton"],
+  [data-testid="stElementToolbar"] { display: none !important; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+  @page { size: A4 landscape; margin: 12mm; }
+}
+</style>"""
 
 
 def run_page(name: str, render: Render) -> None:
@@ -36,10 +49,15 @@ def run_page(name: str, render: Render) -> None:
             + str(e)
         )
         return
+    st.html(PRINT_CSS)
     st.title(page.heading)
     with ui.shared_by_every_page():
         f = ui.sidebar_filters()
-    st.caption("필터: " + ui.escape_markdown(describe(f)), help="사이드바에서 기관·부서·연도를 바꿀 수 있습니다.")
+    built = sources_queries.build_time()[:16]
+    st.caption(
+        "필터: " + ui.escape_markdown(describe(f)) + (f" · 데이터 {built} 빌드" if built else ""),
+        help="사이드바에서 기관·부서·연도를 바꿀 수 있습니다. 빌드 시각은 화면의 데이터 파일을 만든 때입니다.",
+    )
     shown = render(f)
     ui.sync_url(shown if shown is not None else f)
 
