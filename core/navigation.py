@@ -27,7 +27,7 @@ class Page:
 
     def link(self, query: dict) -> str:
         """Relative URL of this page with the given filter values."""
-        return f"{self.url_path}?{urlencode(query)}"
+        return f"{self.url_path}?{urlencode(query, doseq=True)}"
 
     @property
     def url_path(self) -> str:

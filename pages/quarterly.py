@@ -3,6 +3,7 @@
 import plotly.graph_objects as go
 import streamlit as st
 
+from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import quarterly as quarterly_queries
 from core.widgets import charts, frame, ui
@@ -75,9 +76,14 @@ def render(f: Filters) -> Filters:
     ui.downloads(shown, "분기별_집행계획", f, unit, str(as_of), key="quarterly", sources=view.sources)
 
     selected = event.selection.rows if event and event.selection else []
-    if selected:
-        task = tasks.iloc[selected[0]]
-        doc_id = view.doc_ids[selected[0]]
+    if selected:  # a row picked in the grid becomes the task in the URL
+        ui.remember("task", tasks[labels.ITEM_ID].iat[selected[0]])
+    wanted = ui.remembered("task")
+    at = [i for i, v in enumerate(tasks[labels.ITEM_ID]) if v == wanted]
+    if at:
+        f = f.with_extra("task", wanted)
+        task = tasks.iloc[at[0]]
+        doc_id = view.doc_ids[at[0]]
         st.subheader(f"세부 집행계획: {task['사업명']}")
         subs = quarterly_queries.quarterly_subitems(doc_id, task["항목 ID"], unit)
         if subs.empty:

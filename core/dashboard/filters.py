@@ -150,7 +150,14 @@ def to_query_params(f: Filters) -> dict[str, list[str]]:
     return out
 
 
-EXTRA_LABELS = {"unit": "금액 단위", "table": "예산 표", "item": "항목", "category": "연수 구분", "month": "기준 월"}
+EXTRA_LABELS = {
+    "unit": "금액 단위",
+    "table": "예산 표",
+    "item": "항목",
+    "task": "과제",
+    "category": "연수 구분",
+    "month": "기준 월",
+}
 
 
 def describe(f: Filters) -> str:

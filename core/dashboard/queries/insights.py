@@ -121,9 +121,12 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     years = [None if pd.isna(y) else int(y) for y in rows["fiscal_year"].tolist()]
     doc_ids = rows["doc_id"].tolist()
     parent_ids = rows["parent_item_id"].tolist()
+    # The link keeps the reader's context: the 기관·부서 filter and the unit go along with the row's year.
+    context = (("agency", f.agencies), ("division", f.divisions), ("unit", (f.get("unit"),) if f.get("unit") else ()))
+    item_ids = rows["item_id"].tolist()
     links = [
-        _link(s, ps, d, pid if ps else None, y)
-        for s, ps, d, pid, y in zip(sections, parents, doc_ids, parent_ids, years)
+        _link(s, ps, d, pid if ps else None, y, item, context)
+        for s, ps, d, pid, y, item in zip(sections, parents, doc_ids, parent_ids, years, item_ids)
     ]
     df = pd.DataFrame(
         {
@@ -145,11 +148,21 @@ def execution_watch(f: Filters) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=4096)
-def _link(section: str, parent_section: str | None, doc_id: str, parent_item_id: str | None, year: int | None) -> str:
-    """Relative URL of the page that shows this task, with the filter that finds it."""
-    year_q = {} if year is None else {"year": year}
+def _link(
+    section: str,
+    parent_section: str | None,
+    doc_id: str,
+    parent_item_id: str | None,
+    year: int | None,
+    item_id: str | None = None,
+    context: tuple = (),
+) -> str:
+    """Relative URL of the page that shows this task, selected, with the filter that finds it."""
+    year_q = {k: list(v) for k, v in context if v}
+    if year is not None:
+        year_q["year"] = year
     if section == SUMMARY_SECTION:
-        return navigation.page("quarterly").link(year_q)
+        return navigation.page("quarterly").link({**year_q, **({"task": item_id} if item_id else {})})
     if parent_section is not None:
         # A sub-item: open its parent's table drilled down to the parent.
         return navigation.page("budget").link(
