@@ -22,6 +22,8 @@ def render(f: Filters) -> Filters:
     if watch.empty:
         st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
     else:
+        tasks = watch[labels.ITEM_ID].nunique()
+        st.caption(f"과제 {tasks}개, 경보 {len(watch)}건 (한 과제에 경보가 둘 이상일 수 있습니다) · 심각한 것부터")
         ui.table(watch, unit)
         ui.downloads(watch, "집행_점검", f, None, watch["기준일"].max(), key="watch")
         frame.page_link("budget", "과제별 예산에서 보기")

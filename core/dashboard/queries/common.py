@@ -67,3 +67,13 @@ def ids_last(df: pd.DataFrame) -> pd.DataFrame:
     """The table with its identifier columns (항목 ID, 과제 ID) moved to the end: a reader starts at the name."""
     ids = [c for c in labels.IDENTIFIERS if c in df.columns]
     return df[[c for c in df.columns if c not in ids] + ids] if ids else df
+
+
+def decisions_first(df: pd.DataFrame, name: str, decisions: list[str]) -> pd.DataFrame:
+    """The columns a reader decides on (rates, the executed amount) right after the name column, the rest after."""
+    if name not in df.columns:
+        return df
+    picked = [c for c in decisions if c in df.columns]
+    rest = [c for c in df.columns if c not in picked]
+    at = rest.index(name) + 1
+    return df[rest[:at] + picked + rest[at:]]

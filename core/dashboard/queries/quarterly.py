@@ -10,8 +10,11 @@ import pandas as pd
 from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params
-from core.dashboard.queries.common import division_label, ids_last, to_unit, where
+from core.dashboard.queries.common import decisions_first, division_label, ids_last, to_unit, where
 from core.settings import SUMMARY_SECTION
+
+# What a 부서장 reads first on the quarterly tables, right after the task's name.
+QUARTER_DECISIONS = ["예산액", "집행액(기준일)", "집행률(%)"]
 
 
 def planned_tasks(f: Filters) -> tuple[str, Params]:
@@ -80,7 +83,8 @@ def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
             "기준일": raw["as_of"],
         }
     )
-    return ids_last(to_unit(df, labels.QUARTER_MONEY, unit)), raw["doc_id"].tolist()
+    shown = decisions_first(to_unit(df, labels.QUARTER_MONEY, unit), "사업명", QUARTER_DECISIONS)
+    return ids_last(shown), raw["doc_id"].tolist()
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
@@ -177,7 +181,7 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     }
     df = pd.DataFrame(columns)
     df["쪽수"] = df["쪽수"].astype("Int64")
-    return ids_last(to_unit(df, labels.QUARTER_MONEY, unit))
+    return ids_last(decisions_first(to_unit(df, labels.QUARTER_MONEY, unit), "사업명", QUARTER_DECISIONS))
 
 
 QUARTER_ACTUAL = "실적(집행액)"

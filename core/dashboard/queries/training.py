@@ -8,7 +8,7 @@ import pandas as pd
 
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, Params, year_sql
-from core.dashboard.queries.common import division_label, ids_last, org_condition, rate, where
+from core.dashboard.queries.common import decisions_first, division_label, ids_last, org_condition, rate, where
 
 
 def training_categories(f: Filters) -> list[str]:
@@ -121,7 +121,8 @@ def _with_achievement(df: pd.DataFrame) -> pd.DataFrame:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     df.insert(df.columns.get_loc("실적 인원") + 1, "달성률(%)", rate(df["실적 인원"], df["목표 인원"]))
     df.insert(df.columns.get_loc("달성률(%)") + 1, "과정 달성률(%)", rate(df["실적 과정"], df["목표 과정"]))
-    return ids_last(df)
+    name = "과제명" if "과제명" in df else "세부사업"
+    return ids_last(decisions_first(df, name, ["달성률(%)", "과정 달성률(%)"]))
 
 
 def training_by_category(f: Filters) -> pd.DataFrame:
