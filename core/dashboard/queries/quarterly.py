@@ -15,6 +15,11 @@ from core.settings import SUMMARY_SECTION
 
 # What a 부서장 reads first on the quarterly tables, right after the task's name.
 QUARTER_DECISIONS = ["예산액", "집행액(기준일)", "집행률(%)"]
+# The columns of the per-task tables (quarterly_tasks, quarterly_subitems), before _shown orders them.
+WIDE_COLUMNS = (
+    labels.ITEM_ID, "번호", "사업명", "예산액", "1분기", "2분기", "3분기", "4분기", "분기 합", "차이",
+    "집행액(기준일)", "집행률(%)", "구분", "부서", labels.PAGE, labels.AS_OF,
+)  # fmt: skip
 
 
 def planned_tasks(f: Filters) -> tuple[str, Params]:
@@ -83,8 +88,7 @@ def _quarterly_tasks(f: Filters, unit: str) -> tuple[pd.DataFrame, list[str]]:
             "기준일": raw["as_of"],
         }
     )
-    shown = decisions_first(to_unit(df, labels.QUARTER_MONEY, unit), "사업명", QUARTER_DECISIONS)
-    return ids_last(shown), raw["doc_id"].tolist()
+    return _shown(df, unit), raw["doc_id"].tolist()
 
 
 def quarterly_subitems(doc_id: str, task_item_id: str, unit: str = "천원") -> pd.DataFrame:
@@ -105,24 +109,7 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     """One row per item (in order of first appearance) with its four quarters, as the rows of ``raw``
     give them; where an item has the same quarter twice, the later row counts (as a dict would keep it)."""
     if raw.empty:
-        return pd.DataFrame(
-            columns=[
-                "항목 ID",
-                "사업명",
-                "예산액",
-                "1분기",
-                "2분기",
-                "3분기",
-                "4분기",
-                "분기 합",
-                "차이",
-                "집행액(기준일)",
-                "집행률(%)",
-                "부서",
-                "쪽수",
-                "기준일",
-            ]
-        )
+        return _shown(pd.DataFrame(columns=list(WIDE_COLUMNS)), unit)
     codes, keys = pd.factorize(raw["item_id"], sort=False)  # codes follow first appearance, like groupby(sort=False)
     n = len(keys)
     rows_of = np.flatnonzero(codes >= 0)
@@ -181,6 +168,12 @@ def _quarter_wide(raw: pd.DataFrame, unit: str) -> pd.DataFrame:
     }
     df = pd.DataFrame(columns)
     df["쪽수"] = df["쪽수"].astype("Int64")
+    return _shown(df, unit)
+
+
+def _shown(df: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """A per-task quarterly table as pages and files show it: in the unit, decisions after the name, ids last."""
+    df = df[list(WIDE_COLUMNS)]
     return ids_last(decisions_first(to_unit(df, labels.QUARTER_MONEY, unit), "사업명", QUARTER_DECISIONS))
 
 
