@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from core import labels
 from core.dashboard.filters import Filters
+from core.dashboard.queries import common as common_queries
+from core.dashboard.queries import insights as insights_queries
 from core.dashboard.queries import overview as overview_queries
 from core.widgets import charts, frame, ui
 
@@ -94,12 +97,13 @@ def render(f: Filters) -> Filters:
 
     alerts = view.alerts
     if not alerts.empty:
-        tasks = overview_queries.alerts_by_task(alerts)
+        tasks = insights_queries.alerts_by_task(alerts)
         with st.container(border=True):
             st.markdown(f"#### 🚨 점검이 필요한 과제 {len(tasks)}개 (경보 {len(alerts)}건)")
-            for r in tasks.head(ALERTS_SHOWN).to_dict("records"):
-                name, reason = ui.escape_markdown(r["사업명"]), ui.escape_markdown(r["이유"])
-                st.markdown(f"- **[{ui.escape_markdown(r['점검'])}] {name}** — {reason}")
+            doc_ids = common_queries.source_doc(tasks[labels.SOURCE])
+            for i, r in enumerate(tasks.head(ALERTS_SHOWN).to_dict("records")):
+                frame.task_link(f, doc_ids.iat[i], r[labels.TASK_ID], f"[{r['점검']}] {r['사업명']}")
+                st.caption(ui.escape_markdown(r["이유"]))
             frame.page_link("insights", "점검·경보 전체 보기 (판정 규칙 포함)")
 
     left, right = st.columns(2)
@@ -129,18 +133,17 @@ def render(f: Filters) -> Filters:
         if tasks.empty:
             st.caption("필터에 연수 목표·실적 데이터가 없습니다.")
         else:
-            st.plotly_chart(
-                charts.bar(
-                    tasks.sort_values("달성률(%)").head(TASKS_CHARTED),
-                    "달성률(%)",
-                    "과제명",
-                    horizontal=True,
-                    height=260,
-                    y_title="",
-                ),
+            behind = tasks.sort_values("달성률(%)").head(TASKS_CHARTED).reset_index(drop=True)
+            event = st.plotly_chart(
+                charts.bar(behind, "달성률(%)", "과제명", horizontal=True, height=260, y_title=""),
                 width="stretch",
                 config=charts.CHART_CONFIG,
+                on_select="rerun",
+                selection_mode="points",
+                key="training_behind",
             )
+            st.caption("막대를 누르면 그 과제의 '과제 한눈에'가 열립니다.")
+            frame.open_charted_task(f, behind, event, "과제명")
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:
         st.markdown("#### 예산 (기관별, 예산 카드와 같은 표)")

@@ -42,6 +42,7 @@ PAGES: tuple[Page, ...] = (
     Page("indicators", "pages/indicators.py", "성과지표 목표 대비 실적", "성과지표", "🎯"),
     Page("callcenter", "pages/callcenter.py", "콜센터·민원 지표", "콜센터·민원 지표", "☎️"),
     Page("insights", "pages/insights.py", "점검·경보", "점검·경보", "🚨"),
+    Page("task", "pages/task.py", "과제 한눈에", "과제 한눈에", "🗂️"),
     Page("sources", "pages/sources.py", "데이터 출처·품질", "데이터 출처·품질", "🔎"),
 )
 BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}

@@ -16,7 +16,8 @@ SEED_DIR = PROJECT_DIR / "datasets" / "seed"
 
 # Written into build_info by the build and checked by the dashboard when it opens a file: a file
 # of another version is rebuilt, so the read side never needs SQL for older layouts.
-SCHEMA_VERSION = 4  # 3: training_result.repeat, indicator.target_ref; 4: org_tree.has_data, agency_year
+SCHEMA_VERSION = 5  # 3: training_result.repeat, indicator.target_ref; 4: org_tree.has_data, agency_year;
+# 5: budget_watch_line.parent_name
 
 # Multipliers from a money unit to 원; the same units are accepted on ingest and offered on screen.
 MONEY_UNITS: dict[str, int] = {"원": 1, "천원": 1_000, "백만원": 1_000_000, "억원": 100_000_000}

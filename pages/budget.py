@@ -38,6 +38,8 @@ def render(f: Filters) -> Filters:
             ui.remember("item", rows["항목 ID"].iat[selected[0]])
             ui.sync_url(f.with_extra("item", rows["항목 ID"].iat[selected[0]]))
             st.rerun()
+        elif selected:  # a row without sub-items: everything about it is on its task page
+            frame.open_task(f, doc_id, rows["항목 ID"].iat[selected[0]])
         if not totals.empty:
             st.markdown("**인쇄된 합계 행** (보고서 그대로)")
             ui.table(totals.drop(columns=["하위 항목"], errors="ignore"), unit)
@@ -48,8 +50,11 @@ def render(f: Filters) -> Filters:
                 "계산한 값으로, 인쇄값과 다른 행에만 나옵니다(데이터 출처·품질 페이지에 같은 불일치가 있습니다)."
             )
         ui.shared_divisions_note(rows)
-        if rows["하위 항목"].any():
-            st.caption("하위 항목이 있는 행을 선택하면 세부 내역으로 들어갑니다.")
+        st.caption(
+            "하위 항목이 있는 행을 고르면 세부 내역으로 들어가고, 하위 항목이 없는 행을 고르면 '과제 한눈에'가 열립니다."
+        )
+        if path:
+            frame.task_link(f, doc_id, path[-1]["item_id"], f"과제 한눈에: {path[-1]['name']}")
         if path and st.button("⬆️ 상위로", key="budget_up"):
             up = path[-2]["item_id"] if len(path) > 1 else None
             ui.remember("item", up)

@@ -22,12 +22,19 @@ def render(f: Filters) -> Filters:
     if watch.empty:
         st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
     else:
-        tasks = watch[labels.ITEM_ID].nunique()
-        st.caption(f"과제 {tasks}개, 경보 {len(watch)}건 (한 과제에 경보가 둘 이상일 수 있습니다) · 심각한 것부터")
-        ui.table(watch, unit)
-        ui.downloads(watch, "집행_점검", f, None, watch["기준일"].max(), key="watch")
-        frame.page_link("budget", "과제별 예산에서 보기")
-        frame.page_link("quarterly", "분기별 집행에서 보기")
+        tasks = insights_queries.alerts_by_task(watch)
+        st.caption(
+            f"과제 {len(tasks)}개 · 경보 {len(watch)}건 (한 과제의 경보는 한 행에 모읍니다) · 심각한 것부터 · "
+            "행을 고르면 그 과제의 '과제 한눈에'가 열립니다"
+        )
+        event = ui.table(
+            tasks.drop(columns=[labels.LINK]), unit, on_select="rerun", selection_mode="single-row", key="watch_tasks"
+        )
+        picked = event.selection.rows if event and event.selection else []
+        if picked:
+            at = picked[0]
+            frame.open_task(f, common_queries.source_doc(tasks[labels.SOURCE]).iat[at], tasks[labels.TASK_ID].iat[at])
+        ui.downloads(tasks, "집행_점검", f, None, watch["기준일"].max(), key="watch")
 
     st.subheader("목표 달성 전망")
     st.caption("추정치입니다. 실적이 아닙니다. " + rules.RULES["목표 미달 우려"])

@@ -84,7 +84,8 @@ def render(f: Filters) -> Filters:
         f = f.with_extra("task", wanted)
         task = tasks.iloc[at[0]]
         doc_id = view.doc_ids[at[0]]
-        st.subheader(f"세부 집행계획: {task['사업명']}")
+        st.subheader(f"세부 집행계획: {ui.escape_markdown(task['사업명'])}")
+        frame.task_link(f, doc_id, task["항목 ID"], f"과제 한눈에: {task['사업명']} (예산·연수·경보 모두)")
         subs = quarterly_queries.quarterly_subitems(doc_id, task["항목 ID"], unit)
         if subs.empty:
             st.info("이 과제는 세부 집행계획 표가 없습니다.")

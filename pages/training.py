@@ -28,7 +28,7 @@ def render(f: Filters) -> Filters:
 
     behind = tasks.dropna(subset=["달성률(%)"]).sort_values("달성률(%)")
     if not behind.empty:
-        st.plotly_chart(
+        event = st.plotly_chart(
             charts.rate_bar(
                 behind,
                 "달성률(%)",
@@ -39,10 +39,16 @@ def render(f: Filters) -> Filters:
             ),
             width="stretch",
             config=charts.CHART_CONFIG,
+            on_select="rerun",
+            selection_mode="points",
+            key="training_rates",
         )
+        frame.open_charted_task(f, behind, event, "과제명")
 
     st.subheader("과제별 목표·실적")
-    ui.table(tasks, "")
+    st.caption("막대나 행을 고르면 그 과제의 '과제 한눈에'가 열립니다.")
+    event = ui.table(tasks, "", on_select="rerun", selection_mode="single-row", key="training_tasks")
+    frame.open_selected_task(f, tasks, event)
     ui.downloads(tasks, "연수_과제별_목표대비실적", f, None, str(as_of), key="training_task")
 
     st.subheader("세부사업별 목표·실적")

@@ -437,17 +437,15 @@ def test_an_empty_page_offers_where_its_data_is_and_goes_there():
     assert at.dataframe, "the offered view shows its table"
 
 
-def test_a_link_to_a_task_opens_the_quarterly_page_with_that_task_selected():
-    """점검·경보 links a quarterly alert to 분기별 집행 with the task, the 기관 filter and the unit."""
-    from core.dashboard.filters import Filters
-    from core.dashboard.queries import insights as insights_queries
-
-    f = Filters(agencies=("서울특별시교육청교육연수원",), year="2024").with_extra("unit", "백만원")
-    watch = insights_queries.execution_watch(f)
-    link = watch.loc[watch["항목 ID"] == "002-T05", "바로가기"].iat[0]
-    assert link.startswith("quarterly?")
+def test_a_quarterly_link_with_a_task_opens_the_page_with_that_task_selected():
+    """분기별 집행 reads task=<항목 ID> with the 기관 filter and the unit (the task page links there too)."""
     from urllib.parse import parse_qs, urlsplit
 
+    from core import navigation
+
+    link = navigation.page("quarterly").link(
+        {"agency": "서울특별시교육청교육연수원", "unit": "백만원", "year": 2024, "task": "002-T05"}
+    )
     query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
     assert query == {"agency": "서울특별시교육청교육연수원", "unit": "백만원", "year": "2024", "task": "002-T05"}
     at = open_page("quarterly", query)

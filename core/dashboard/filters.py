@@ -155,6 +155,7 @@ EXTRA_LABELS = {
     "table": "예산 표",
     "item": "항목",
     "task": "과제",
+    "doc": "문서",
     "category": "연수 구분",
     "month": "기준 월",
 }

@@ -12,10 +12,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import navigation
+from core import labels, navigation
 from core.dashboard.db import DataUnavailable, connection
 from core.dashboard.filters import Filters, describe
 from core.dashboard.queries import sources as sources_queries
+from core.dashboard.queries.common import source_doc
 from core.widgets import ui
 
 Render = Callable[[Filters], Filters | None]
@@ -40,7 +41,7 @@ def run_page(name: str, render: Render) -> None:
         page_icon=page.icon,
         layout="wide",
     )
-    _draw_navigation(page)
+    searched = _draw_navigation(page)
     try:
         connection()  # builds the data file from the extracts on first start, or after an upgrade
     except DataUnavailable as e:
@@ -53,6 +54,10 @@ def run_page(name: str, render: Render) -> None:
     st.title(page.heading)
     with ui.shared_by_every_page():
         f = ui.sidebar_filters()
+    _remember_search()
+    if searched:  # after the filter's widgets were drawn, so that the switch keeps their values
+        ui.remember("task", None)  # the search lists its matches; the reader picks one
+        st.switch_page(navigation.page("task").script)
     built = sources_queries.build_time()[:16]
     st.caption(
         "필터: " + ui.escape_markdown(describe(f)) + (f" · 데이터 {built} 빌드" if built else ""),
@@ -62,11 +67,70 @@ def run_page(name: str, render: Render) -> None:
     ui.sync_url(shown if shown is not None else f)
 
 
-def _draw_navigation(current: navigation.Page) -> None:
+def _draw_navigation(current: navigation.Page) -> bool:
+    """The sidebar's page list and 과제 찾기 box; True when a new search asks for the task page."""
     with st.sidebar:
         for p in navigation.PAGES:
             st.page_link(p.script, label=p.label, icon=p.icon)
         st.divider()
+        ui.hold_search_over_page_switch()
+        with ui.shared_by_every_page():
+            text = st.text_input(
+                "🔎 과제 찾기",
+                key=ui.SEARCH_KEY,
+                placeholder="이름 일부, 번호(2-1-1), 부서",
+                help="과제 이름의 일부, 인쇄된 번호 또는 부서로 찾아 '과제 한눈에'에서 엽니다.",
+                max_chars=100,
+            )
+    return bool(text) and text != st.session_state.get("_search_opened") and current.name != "task"
+
+
+def _remember_search() -> None:
+    text = st.session_state.get(ui.SEARCH_KEY) or ""
+    st.session_state["_search_opened"] = text
+    ui.keep_search(text)
+
+
+def task_link(f: Filters, doc_id: str, item_id: str, label: str) -> None:
+    """A link, in the same tab, to the task page showing one task, keeping the reader's 기관·부서·연도·단위."""
+    p = navigation.page("task")
+    st.page_link(
+        p.script,
+        label=ui.escape_markdown(label),  # a link's label renders markdown; names come from data
+        icon=p.icon,
+        query_params={**ui.context_params(f), "doc": doc_id, "task": item_id},
+    )
+
+
+def open_task(f: Filters, doc_id: str, item_id: str) -> None:
+    """Switch to the task page for one task (a row or bar the reader picked), keeping the context."""
+    ui.remember("doc", doc_id)
+    ui.remember("task", item_id)
+    st.switch_page(
+        navigation.page("task").script, query_params={**ui.context_params(f), "doc": doc_id, "task": item_id}
+    )
+
+
+def open_selected_task(f: Filters, df, event, id_column: str = labels.TASK_ID) -> None:
+    """Open the task of the table row the reader picked (a table with 출처 and the task's id)."""
+    rows = event.selection.rows if event and event.selection else []
+    if rows:
+        open_task(f, source_doc(df[labels.SOURCE]).iat[rows[0]], df[id_column].iat[rows[0]])
+
+
+def open_charted_task(f: Filters, df, event, name_column: str, axis: str = "y") -> None:
+    """Open the task of the chart bar the reader clicked (bars named by ``name_column`` on ``axis``)."""
+    points = event.selection.points if event and event.selection else []
+    if points:
+        at = [i for i, v in enumerate(df[name_column]) if v == points[0].get(axis)]
+        if at:
+            open_task(f, source_doc(df[labels.SOURCE]).iat[at[0]], df[labels.TASK_ID].iat[at[0]])
+
+
+def page_link_with(name: str, label: str, f: Filters, **choices: str) -> None:
+    """A link to another page with the reader's context and that page's own choices (``task=…``)."""
+    p = navigation.page(name)
+    st.page_link(p.script, label=label, icon=p.icon, query_params={**ui.context_params(f), **choices})
 
 
 def page_link(name: str, label: str | None = None) -> None:

@@ -226,6 +226,62 @@ def remember(name: str, value: str | None) -> None:
     st.session_state[f"p_{name}"] = value
 
 
+SEARCH_KEY = "task_search"
+
+
+_SEARCH_COPY = "_search_text"
+
+
+def task_search_text() -> str:
+    """What the reader typed into the sidebar's 과제 찾기 box (bounded, as a URL value would be)."""
+    return str(st.session_state.get(_SEARCH_COPY) or "").strip()[:100]
+
+
+def keep_search(text: str) -> None:
+    st.session_state[_SEARCH_COPY] = text
+
+
+def hold_search_over_page_switch() -> None:
+    """A page switch drops the search box's widget value; the copy kept outside the widget puts it back."""
+    if _SEARCH_COPY in st.session_state and SEARCH_KEY not in st.session_state:
+        st.session_state[SEARCH_KEY] = st.session_state[_SEARCH_COPY]
+
+
+def chosen_task():
+    """The task the task page shows: from a link that opened the page (its ``doc`` and ``task`` in the URL),
+    else the one this session last showed; None when none was chosen.
+
+    The page writes its task into the URL on every run, so a URL that differs from what it last wrote can only
+    come from a link to the page."""
+    from core.dashboard.queries.task import TaskKey
+
+    doc, task = st.query_params.get("doc"), st.query_params.get("task")
+    if doc and task and (doc, task) != st.session_state.get("_task_url"):
+        remember("doc", doc[:40])
+        remember("task", task[:200])
+    doc, task = remembered("doc"), remembered("task")
+    return TaskKey(doc, task) if doc and task else None
+
+
+def remember_task_url(key) -> None:
+    st.session_state["_task_url"] = (key.doc_id, key.item_id)
+
+
+def context_params(f: Filters) -> dict[str, list[str]]:
+    """The reader's context a link carries: 기관, 부서, 연도 and the unit, not another page's own choices."""
+    unit = f.get("unit") or st.session_state.get("p_unit")
+    return to_query_params(Filters(f.agencies, f.divisions, f.year, (("unit", unit),) if unit else ()))
+
+
+def filter_excludes(f: Filters, agency: str, years: list[int]) -> bool:
+    """Whether the filter's 기관 or 연도 leave out a task of ``agency`` printed for ``years``."""
+    return bool(f.agencies and agency not in f.agencies) or (f.year_int is not None and f.year_int not in years)
+
+
+def safe_file_name(name: str) -> str:
+    return re.sub(r"[^\w가-힣.-]", "_", name)[:80]
+
+
 def unit_choice(f: Filters) -> tuple[Filters, str]:
     f = page_choice(f, "unit", "금액 단위", list(UNIT_FACTORS), DEFAULT_UNIT, widget="segmented", every_page=True)
     return f, f.get("unit", DEFAULT_UNIT)
@@ -313,7 +369,7 @@ def downloads(
 ) -> None:
     """CSV (UTF-8 BOM) and XLSX of exactly the table shown; ``sources`` defaults to the rows' own 출처."""
     meta = export.meta_block(describe(f), unit, fmt_date(as_of), sources if sources is not None else sources_of(df))
-    safe_name = re.sub(r"[^\w가-힣.-]", "_", name)
+    safe_name = safe_file_name(name)
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(
         "⬇️ CSV",

@@ -77,3 +77,8 @@ def decisions_first(df: pd.DataFrame, name: str, decisions: list[str]) -> pd.Dat
     rest = [c for c in df.columns if c not in picked]
     at = rest.index(name) + 1
     return df[rest[:at] + picked + rest[at:]]
+
+
+def source_doc(source: pd.Series) -> pd.Series:
+    """The document of each 출처 value ('<문서> · <표 이름>')."""
+    return source.astype("string").str.split(" · ", n=1).str[0]

@@ -17,7 +17,7 @@ import pandas as pd
 from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
-from core.dashboard.queries.common import rate, where
+from core.dashboard.queries.common import ids_last, rate, where
 
 NO_ACTUAL = "실적 인쇄 없음"
 OTHER_MEASURE_NOTE = "목표와 세는 대상·기준이 달라 달성률 없음"
@@ -54,7 +54,8 @@ def indicator_targets(f: Filters) -> pd.DataFrame:
                a.units AS units,
                CASE WHEN p.units = 1 THEN p.value END AS "전년 실적", p.names AS "전년 실적 지표",
                t.doc_id || ' · ' || t.source_section AS 출처, t.page AS 쪽수,
-               coalesce(a.section, '') AS "실적 절", t.as_of AS 기준일
+               coalesce(a.section, '') AS "실적 절", t.as_of AS 기준일,
+               t.task_item_id AS "과제 ID"
         FROM targets t
         LEFT JOIN actuals a ON a.doc_id = t.doc_id AND a.target_ref = t.name AND a.fiscal_year = t.fiscal_year
         LEFT JOIN actuals p ON p.doc_id = t.doc_id AND p.target_ref = t.name AND p.fiscal_year = t.fiscal_year - 1
@@ -79,7 +80,7 @@ def indicator_targets(f: Filters) -> pd.DataFrame:
     df = df.drop(columns=["comparable", "units", "실적 절"])
     for c in ("연도", "쪽수"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
-    return df
+    return ids_last(df)
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import navigation
+from core import labels, navigation
 from core.dashboard.db import query
 from core.dashboard.filters import Filters
-from core.dashboard.queries.common import division_label, ids_last, org_condition, where
+from core.dashboard.queries.common import division_label, ids_last, org_condition, source_doc, where
 from core.dashboard.queries.training import training_by_line
 from core.dashboard.rules import (
     PACE_FACTOR,
     PROJECTION_CAP,
     PROJECTION_LIMIT,
     Q4_SHARE_LIMIT,
-    SUMMARY_SECTION,
     SURGE_RATIO,
     as_date,
     period_months,
@@ -72,7 +71,7 @@ def execution_watch(f: Filters) -> pd.DataFrame:
             FROM quarterly_watch b WHERE {cond}),
         flagged AS (
             SELECT 0 AS src, doc_id, ord::BIGINT AS seq, 0 AS sub, item_id, name, division, source_section, page,
-                   as_of, fiscal_year, parent_item_id, parent_section, rate, pace,
+                   as_of, fiscal_year, parent_item_id, parent_section, parent_name, rate, pace,
                    CASE WHEN committed = 0 THEN '집행 없음' ELSE '집행 부진' END AS kind, pace - rate AS severity,
                    CASE WHEN committed = 0
                         THEN format('{{}}까지 집행액이 없습니다 (예산 {{:,}}천원, 연중 {{:.0f}}% 경과).', as_of,
@@ -82,14 +81,14 @@ def execution_watch(f: Filters) -> pd.DataFrame:
             FROM lines WHERE committed = 0 OR rate < pace * {factor}
             UNION ALL
             SELECT 1, doc_id, NULL, 0, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
-                   rate, pace, CASE WHEN coalesce(actual, 0) = 0 THEN '집행 없음' ELSE '집행 부진' END, pace - rate,
+                   NULL, rate, pace, CASE WHEN coalesce(actual, 0) = 0 THEN '집행 없음' ELSE '집행 부진' END, pace - rate,
                    CASE WHEN coalesce(actual, 0) = 0 THEN format('{{}}까지 인쇄된 분기 집행액이 없습니다 (나머지는 하반기 집행 계획).', as_of)
                         ELSE format('{{}}까지 집행 {{:.1f}}%로, 연중 경과 {{:.0f}}%의 절반에 못 미칩니다.', as_of, rate,
                                     pace) END
             FROM plans WHERE actual_quarters > 0 AND (coalesce(actual, 0) = 0 OR rate < pace * {factor})
             UNION ALL
             SELECT 1, doc_id, NULL, 1, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
-                   rate, pace, '연말 집중', q4_share - {Q4_SHARE_LIMIT},
+                   NULL, rate, pace, '연말 집중', q4_share - {Q4_SHARE_LIMIT},
                    format('예산의 {{:.1f}}%를 4분기에 집행할 계획입니다 (연말 집중 집행 위험).', q4_share)
             FROM plans WHERE q4_share >= {Q4_SHARE_LIMIT})
         SELECT * EXCLUDE (seq, sub),
@@ -105,11 +104,13 @@ def execution_watch(f: Filters) -> pd.DataFrame:
                 "바로가기",
                 "점검",
                 "사업명",
+                "과제명",
                 "이유",
                 "집행률(%)",
                 "경과 비율(%)",
                 "부서",
                 "항목 ID",
+                "과제 ID",
                 "출처",
                 "쪽수",
                 "기준일",
@@ -124,20 +125,23 @@ def execution_watch(f: Filters) -> pd.DataFrame:
     # The link keeps the reader's context: the 기관·부서 filter and the unit go along with the row's year.
     context = (("agency", f.agencies), ("division", f.divisions), ("unit", (f.get("unit"),) if f.get("unit") else ()))
     item_ids = rows["item_id"].tolist()
-    links = [
-        _link(s, ps, d, pid if ps else None, y, item, context)
-        for s, ps, d, pid, y, item in zip(sections, parents, doc_ids, parent_ids, years, item_ids)
-    ]
+    # A sub-item's alert belongs to its task (the item above it), which the task page shows with its sub-items.
+    task_ids = [pid if ps else item for ps, pid, item in zip(parents, parent_ids, item_ids)]
+    links = [_link(d, t, y, context) for d, t, y in zip(doc_ids, task_ids, years)]
     df = pd.DataFrame(
         {
             "바로가기": links,
             "점검": rows["kind"].tolist(),
             "사업명": rows["name"].tolist(),
+            "과제명": [
+                p if ps else n for ps, p, n in zip(parents, rows["parent_name"].tolist(), rows["name"].tolist())
+            ],
             "이유": rows["reason"].tolist(),
             "집행률(%)": [round(x, 1) for x in rows["rate"].tolist()],
             "경과 비율(%)": [round(x, 1) for x in rows["pace"].tolist()],
             "부서": _divisions(rows),
             "항목 ID": rows["item_id"].tolist(),
+            "과제 ID": task_ids,
             "출처": [f"{d} · {s}" for d, s in zip(doc_ids, sections)],
             "쪽수": [None if pd.isna(p) else int(p) for p in rows["page"].tolist()],
             "기준일": [as_date(v) for v in rows["as_of"].tolist()],
@@ -148,27 +152,12 @@ def execution_watch(f: Filters) -> pd.DataFrame:
 
 
 @functools.lru_cache(maxsize=4096)
-def _link(
-    section: str,
-    parent_section: str | None,
-    doc_id: str,
-    parent_item_id: str | None,
-    year: int | None,
-    item_id: str | None = None,
-    context: tuple = (),
-) -> str:
-    """Relative URL of the page that shows this task, selected, with the filter that finds it."""
-    year_q = {k: list(v) for k, v in context if v}
+def _link(doc_id: str, task_id: str, year: int | None, context: tuple = ()) -> str:
+    """Relative URL of the task page showing the alert's task, with the reader's 기관·부서·단위 and the row's year."""
+    query = {k: list(v) for k, v in context if v}
     if year is not None:
-        year_q["year"] = year
-    if section == SUMMARY_SECTION:
-        return navigation.page("quarterly").link({**year_q, **({"task": item_id} if item_id else {})})
-    if parent_section is not None:
-        # A sub-item: open its parent's table drilled down to the parent.
-        return navigation.page("budget").link(
-            {**year_q, "table": f"{doc_id} · {parent_section}", "item": parent_item_id}
-        )
-    return navigation.page("budget").link({**year_q, "table": f"{doc_id} · {section}"})
+        query["year"] = year
+    return navigation.page("task").link({**query, "doc": doc_id, "task": task_id})
 
 
 def _divisions(rows: pd.DataFrame) -> list:
@@ -180,6 +169,34 @@ def _divisions(rows: pd.DataFrame) -> list:
         d if isinstance(d, str) else (np.nan if any_division[src] else None)
         for d, src in zip(shown, rows["src"].tolist())
     ]
+
+
+ALERT_SEPARATOR = "·"  # between the flags of one task
+
+
+def alerts_by_task(alerts: pd.DataFrame) -> pd.DataFrame:
+    """execution_watch rows → one row per task (a sub-item's alert counts on its task), most severe first,
+    with all its flags and reasons and the figures of its most severe alert."""
+    if alerts.empty:
+        return alerts.assign(경보=pd.Series(dtype="Int64"))
+    doc = source_doc(alerts[labels.SOURCE])
+    # An alert on a sub-item names the sub-item in its reason; the row is named after the task.
+    on_sub = alerts[labels.ITEM_ID] != alerts[labels.TASK_ID]
+    reasons = alerts["이유"].where(~on_sub, "[" + alerts["사업명"] + "] " + alerts["이유"])
+    out = (
+        alerts.assign(이유=reasons, 사업명=alerts["과제명"])
+        .groupby([doc, alerts[labels.TASK_ID]], sort=False)
+        .agg(
+            **{c: (c, "first") for c in alerts.columns if c not in ("점검", "이유", "과제명", labels.ITEM_ID)},
+            점검=("점검", lambda s: ALERT_SEPARATOR.join(dict.fromkeys(s))),
+            이유=("이유", lambda s: " / ".join(dict.fromkeys(s))),
+            경보=("점검", "size"),
+        )
+        .reset_index(drop=True)
+    )
+    out[labels.PAGE] = pd.to_numeric(out[labels.PAGE], errors="coerce").astype("Int64")
+    first_cols = ["사업명", "점검", "경보", "이유"]
+    return ids_last(out[first_cols + [c for c in out.columns if c not in first_cols]])
 
 
 @functools.lru_cache(maxsize=4096)

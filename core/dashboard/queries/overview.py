@@ -46,15 +46,6 @@ def overview_view(f: Filters, unit: str) -> OverviewView:
     )
 
 
-def alerts_by_task(alerts: pd.DataFrame) -> pd.DataFrame:
-    """execution_watch rows → one row per task (in the alerts' order), its flags and reasons joined."""
-    key = labels.ITEM_ID if labels.ITEM_ID in alerts else "사업명"
-    grouped = alerts.groupby(alerts[key].fillna(alerts["사업명"]), sort=False)
-    return grouped.agg(
-        사업명=("사업명", "first"), 점검=("점검", lambda s: "·".join(dict.fromkeys(s))), 이유=("이유", " / ".join)
-    ).reset_index(drop=True)
-
-
 @dataclass(frozen=True)
 class TrainingCard:
     """One 기관's training progress in its latest year with targets and actuals: how many 과제 keep pace.
