@@ -31,6 +31,7 @@ def budget_cards(cards: list, unit: str) -> None:
                 f"**{ui.escape_markdown(card.agency)}** · {year} · {ui.escape_markdown(card.doc_id)} · "
                 f"{ui.escape_markdown(card.section)}"
             )
+            ui.note_context(as_of=card.as_of)
             c1, c2, c3 = st.columns(3)
             delta = None if card.delta_pct is None else f"{card.delta_pct:+.1f}% ({card.delta_basis})"
             c1.metric("예산", ui.fmt_money(card.amount, unit), delta, delta_color="off")
@@ -60,6 +61,7 @@ def training_cards(cards: list) -> None:
         return
     for i, card in enumerate(cards):
         with st.container(key=f"training_card_{i}"):
+            ui.note_context(as_of=card.as_of)
             title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {card.agency}"
             st.metric(title, f"{card.on_pace} / {card.tasks} 과제")
             pace = "" if card.elapsed is None else f"연중 경과 {card.elapsed:.1f}% 이상 달성한 과제 수 · "

@@ -13,6 +13,7 @@ PROVENANCE = (SOURCE, PAGE, AS_OF)
 
 DIVISION = "부서"
 SHARED_MARK = "(공동)"  # after the 부서 of a task several 부서 run together; its amount is never split among them
+TASK_NUMBER = "번호"  # the printed 번호 of a task ('2-1-1'), text that Excel would otherwise read as a date
 ITEM_ID = "항목 ID"
 TASK_ID = "과제 ID"
 IDENTIFIERS = (ITEM_ID, TASK_ID)  # shown after every column a reader decides on

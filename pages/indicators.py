@@ -13,6 +13,7 @@ def render(f: Filters) -> Filters:
     if targets.empty:
         ui.empty_state(f, "성과지표 목표", "indicators")
         return f
+    ui.note_context(as_of=targets["기준일"].max())
     only_with_actual = st.toggle("실적이 인쇄된 목표만", value=False, key="indicators_with_actual")
     shown = targets[targets["비교"] != indicator_queries.NO_ACTUAL] if only_with_actual else targets
     st.caption(

@@ -22,6 +22,7 @@ def render(f: Filters) -> Filters:
     if watch.empty:
         st.success("현재 필터에서 집행이 기대 진도에 크게 뒤처진 과제가 없습니다.")
     else:
+        ui.note_context(as_of=watch["기준일"].max())
         tasks = insights_queries.alerts_by_task(watch)
         st.caption(
             f"과제 {len(tasks)}개 · 경보 {len(watch)}건 (한 과제의 경보는 한 행에 모읍니다) · 심각한 것부터 · "

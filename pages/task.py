@@ -61,6 +61,8 @@ def render(f: Filters) -> Filters:
         return f
     f = f.with_extra("doc", key.doc_id).with_extra("task", key.item_id)
     h = view.header
+    for as_of in h.sources["기준일"].dropna().unique():
+        ui.note_context(as_of=as_of)
     if ui.task_search_text():
         with st.expander("검색 결과", expanded=False):
             search_results(f)

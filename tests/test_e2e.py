@@ -418,3 +418,59 @@ def test_every_page_is_usable_at_390_px(server, browser):
             pg.screenshot(path=str(SCREENSHOTS / f"{url_path}-390.png"), full_page=True)
     finally:
         ctx.close()
+
+
+# ---------------------------------------------------------------- drill-down to 과제 한눈에
+
+ACADEMY = "서울특별시교육청교육연수원"
+TASK_NAME = "미래교육 대비 수업·평가 혁신 역량 제고 연수"  # 2-1-1 (002-T05): 집행 부진 and 연말 집중
+
+
+def assert_on_task(pg, name: str, agency: str | None, unit: str | None = None) -> None:
+    """The task page in this tab, showing ``name``, with the filter (and unit) the reader had."""
+    pg.get_by_role("heading", name=page_title("task")).wait_for(timeout=60_000)
+    settle(pg)
+    assert_no_exception(pg)
+    assert "/task?" in pg.url and "doc=" in pg.url and "task=" in pg.url
+    assert pg.locator('[data-testid="stMain"] h3').filter(has_text=name).count() >= 1
+    if agency:
+        assert agency in pg.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+        assert "agency=" in pg.url
+    if unit:
+        assert checked_unit(pg) == unit
+
+
+def test_an_overview_alert_opens_its_task_in_the_same_tab_with_the_filter(server, page):
+    open_page(page, server, "overview", {"agency": ACADEMY, "year": "2024", "unit": "백만원"})
+    tabs = len(page.context.pages)
+    link = page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]').filter(has_text="집행").first
+    assert "task=" in (link.get_attribute("href") or "")
+    link.click()
+    assert_on_task(page, "", ACADEMY, "백만원")
+    assert len(page.context.pages) == tabs, "the task opens in the same tab"
+    assert "year=2024" in page.url
+
+
+def test_a_row_of_the_alert_table_opens_its_task_with_the_filter(server, page):
+    open_page(page, server, "insights", {"agency": ACADEMY, "year": "2024"})
+    rows = grid_rows(page)
+    at = next(i for i, r in enumerate(rows) if r.get("사업명") == TASK_NAME)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    # the row marker (the selection box) left of the row: header ~35 px, rows ~35 px high
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * at + 17)
+    assert_on_task(page, TASK_NAME, ACADEMY)
+    assert "task=002-T05" in page.url
+
+
+def test_the_sidebar_search_finds_a_task_by_number_and_opens_it(server, page):
+    open_page(page, server, "budget", {"agency": ACADEMY})
+    box = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="🔎 과제 찾기")
+    box.fill("2-1-1")
+    box.press("Enter")
+    page.get_by_role("heading", name=page_title("task")).wait_for(timeout=60_000)
+    settle(page)
+    result = page.locator('[data-testid="stMain"] [data-testid="stPageLink-NavLink"]').filter(has_text=TASK_NAME)
+    assert result.count() == 1
+    result.click()
+    assert_on_task(page, TASK_NAME, ACADEMY)

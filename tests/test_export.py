@@ -109,3 +109,15 @@ def test_yes_no_columns_read_as_words_not_checkboxes_or_true_false():
     assert [r["합계행"] for r in rows] == ["", "예"]
     ws = openpyxl.load_workbook(io.BytesIO(export.to_xlsx_bytes([("t", df, {})]))).worksheets[0]
     assert [ws.cell(r, 2).value for r in (3, 4)] == [None, "예"]
+
+
+def test_a_printed_number_stays_text_when_excel_opens_the_csv():
+    """Excel reads '1-1-1' in a CSV as 2001-01-01 and '2-1' as 1 Feb; the CSV writes them as ="1-1-1", which
+    Excel shows as the text 1-1-1. Anything else in the column is left as it is, escaped when it is a formula."""
+    table = pd.DataFrame({"번호": ["1-1-1", "2-1", "①", "=1+1", "3", None], "사업명": ["a", "b", "c", "d", "e", "f"]})
+    rows = list(csv.DictReader(io.StringIO(export.to_csv_bytes(table).decode("utf-8-sig"))))
+    assert [r["번호"] for r in rows] == ['="1-1-1"', '="2-1"', "①", "'=1+1", "3", ""]
+    # the same numbers in the Excel file are plain text cells
+    ws = xlsx(table, None)
+    top = header_row(ws)
+    assert ws.cell(top + 1, 1).value == "1-1-1" and ws.cell(top + 1, 1).data_type == "s"

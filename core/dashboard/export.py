@@ -94,15 +94,30 @@ def file_table(df: pd.DataFrame, unit: str | None) -> FileTable:
     return FileTable(out, kinds)
 
 
+# A printed 번호 Excel would turn into a date when it opens a CSV ('1-1-1' → 2001-01-01, '2-1' → 1 Feb).
+_DATE_LIKE_NUMBER = re.compile(r"\d{1,4}(?:[-/.]\d{1,4}){1,3}")
+
+
+def _as_excel_text(value):
+    """A date-like printed 번호 as the CSV formula ="1-1-1", which Excel shows as the text 1-1-1. Only digits
+    and separators get this form (checked in full), so no other text can become a formula."""
+    if isinstance(value, str) and _DATE_LIKE_NUMBER.fullmatch(value):
+        return f'="{value}"'
+    return value
+
+
 def to_csv_bytes(df: pd.DataFrame, unit: str | None = None) -> bytes:
     table = file_table(df, unit)
     frame = table.frame.copy()
     for c, kind in table.kinds.items():
         if kind == "date":
             frame[c] = frame[c].dt.date
+    frame = safe_frame(frame)
+    if labels.TASK_NUMBER in frame:
+        frame[labels.TASK_NUMBER] = frame[labels.TASK_NUMBER].map(_as_excel_text)
     # CRLF rows: the csv writer then quotes any cell holding a CR or LF. With bare "\n" rows a cell's
     # CR was written unquoted and Excel started a new row there, so "'\r=1+1" became a live "=1+1".
-    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def _sheet_name(name: str, used: set[str]) -> str:

@@ -14,7 +14,7 @@ import streamlit as st
 
 from core import labels, navigation
 from core.dashboard.db import DataUnavailable, connection
-from core.dashboard.filters import Filters, describe
+from core.dashboard.filters import Filters
 from core.dashboard.queries import sources as sources_queries
 from core.dashboard.queries.common import source_doc
 from core.widgets import ui
@@ -58,12 +58,17 @@ def run_page(name: str, render: Render) -> None:
     if searched:  # after the filter's widgets were drawn, so that the switch keeps their values
         ui.remember("task", None)  # the search lists its matches; the reader picks one
         st.switch_page(navigation.page("task").script)
-    built = sources_queries.build_time()[:16]
-    st.caption(
-        "필터: " + ui.escape_markdown(describe(f)) + (f" · 데이터 {built} 빌드" if built else ""),
-        help="사이드바에서 기관·부서·연도를 바꿀 수 있습니다. 빌드 시각은 화면의 데이터 파일을 만든 때입니다.",
-    )
+    # The line is drawn first (it stays the first thing under the title) and filled once the page has said
+    # what its figures are as of and in which unit.
+    line = st.empty()
+    ui.start_context()
     shown = render(f)
+    built = sources_queries.build_time()[:16]
+    line.caption(
+        "필터: " + ui.escape_markdown(ui.context_line(f, built, sources_queries.document_as_of(f.agencies))),
+        help="사이드바에서 기관·부서·연도를 바꿀 수 있습니다. 기준일은 화면의 값이 가리키는 날(표마다 다르면 범위, 표가 "
+        "밝히지 않으면 보고서의 기준일), 빌드 시각은 화면의 데이터 파일을 만든 때입니다.",
+    )
     ui.sync_url(shown if shown is not None else f)
 
 

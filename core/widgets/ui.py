@@ -284,6 +284,7 @@ def safe_file_name(name: str) -> str:
 
 def unit_choice(f: Filters) -> tuple[Filters, str]:
     f = page_choice(f, "unit", "금액 단위", list(UNIT_FACTORS), DEFAULT_UNIT, widget="segmented", every_page=True)
+    note_context(unit=f.get("unit", DEFAULT_UNIT))
     return f, f.get("unit", DEFAULT_UNIT)
 
 
@@ -395,7 +396,42 @@ def fmt_date(value) -> str:
     return str(pd.Timestamp(value).date())
 
 
+_CONTEXT = "_page_context"
+
+
+def start_context() -> None:
+    """A new run of a page: forget the 기준일 and unit the previous run stated."""
+    st.session_state[_CONTEXT] = {"as_of": [], "unit": None}
+
+
+def note_context(as_of=None, unit: str | None = None) -> None:
+    """What the page shows is as of ``as_of`` and in ``unit``; the context line under the title says so."""
+    ctx = st.session_state.setdefault(_CONTEXT, {"as_of": [], "unit": None})
+    if as_of is not None and fmt_date(as_of) != "미상":
+        ctx["as_of"].append(fmt_date(as_of))
+    if unit:
+        ctx["unit"] = unit
+
+
+def context_line(f: Filters, built: str, fallback_as_of: tuple) -> str:
+    """필터 · 기준일 · 단위 · 데이터 빌드 시각: the line under every title."""
+    ctx = st.session_state.get(_CONTEXT) or {"as_of": [], "unit": None}
+    dates = sorted(set(ctx["as_of"]))
+    note = ""
+    if not dates:
+        dates = sorted({fmt_date(v) for v in fallback_as_of if fmt_date(v) != "미상"})
+        note = " (보고서 기준)"
+    as_of = "미상" if not dates else dates[0] if len(dates) == 1 else f"{dates[0]}~{dates[-1]}"
+    parts = [describe(f), f"기준일 {as_of}{note}"]
+    if ctx["unit"]:
+        parts.append(f"금액 단위 {ctx['unit']}")
+    if built:
+        parts.append(f"데이터 {built} 빌드")
+    return " · ".join(parts)
+
+
 def as_of_caption(as_of, extra: str = "") -> None:
+    note_context(as_of=as_of)
     text = f"기준일: **{fmt_date(as_of)}**"
     st.caption(text + (f" · {extra}" if extra else ""))
 

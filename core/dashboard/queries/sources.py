@@ -56,6 +56,16 @@ def quality_report(doc_ids: list[str] | None = None) -> pd.DataFrame:
     )
 
 
+def document_as_of(agencies: tuple[str, ...]) -> tuple[object, object]:
+    """Earliest and latest 기준일 of the reports of these 기관 (all reports when none is chosen)."""
+    cond = "agency IN (SELECT unnest($agencies::VARCHAR[]))" if agencies else "TRUE"
+    df = query(
+        f"SELECT min(as_of) AS lo, max(as_of) AS hi FROM source_document WHERE {cond}",
+        {"agencies": list(agencies)} if agencies else {},
+    )
+    return (df["lo"].iat[0], df["hi"].iat[0]) if len(df) else (None, None)
+
+
 def build_time() -> str:
     df = query("SELECT built_at FROM build_info")
     return "" if df.empty else str(df["built_at"].iat[0])
