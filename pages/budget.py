@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import labels as column_labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
 from core.widgets import charts, frame, ui
@@ -76,7 +77,7 @@ def render(f: Filters) -> Filters:
             value_name="금액",
         )
         if chart["금액"].notna().any():
-            st.plotly_chart(
+            event = st.plotly_chart(
                 charts.bar(
                     chart,
                     "금액",
@@ -91,7 +92,12 @@ def render(f: Filters) -> Filters:
                 ),
                 width="stretch",
                 config=charts.CHART_CONFIG,
+                on_select="rerun",
+                selection_mode="points",
+                key="budget_chart",
             )
+            st.caption("막대를 누르면 그 사업의 '과제 한눈에'가 열립니다.")
+            frame.open_charted_task(f, shown, event, "사업명", id_column=column_labels.ITEM_ID)
     return f
 
 

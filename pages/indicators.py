@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import indicators as indicator_queries
 from core.widgets import frame, ui
@@ -22,7 +23,12 @@ def render(f: Filters) -> Filters:
         "당해 실적은 기준일까지의 중간 실적이며, 전년 실적은 연간 실적이라 증감을 내지 않습니다. 연수 인원 목표는 "
         "'연수 목표 대비 실적'에 있습니다."
     )
-    ui.table(shown, "")
+    event = ui.table(shown, "", on_select="rerun", selection_mode="single-row", key="indicator_rows")
+    if shown[labels.TASK_ID].notna().any():
+        st.caption("과제가 있는 행을 고르면 그 과제의 '과제 한눈에'가 열립니다.")
+    rows = event.selection.rows if event and event.selection else []
+    if rows and isinstance(shown[labels.TASK_ID].iat[rows[0]], str):
+        frame.open_selected_task(f, shown, event)
     ui.downloads(
         shown,
         "성과지표_목표대비실적",

@@ -43,7 +43,8 @@ def render(f: Filters) -> Filters:
     if projection.empty:
         ui.empty_state(f, "목표·중간 실적")
     else:
-        ui.table(projection, unit)
+        event = ui.table(projection, unit, on_select="rerun", selection_mode="single-row", key="projection_rows")
+        frame.open_selected_task(f, projection, event)
         ui.downloads(
             projection,
             "목표_달성_전망",

@@ -53,7 +53,8 @@ def render(f: Filters) -> Filters:
 
     st.subheader("세부사업별 목표·실적")
     lines = view.lines
-    ui.table(lines, "")
+    event = ui.table(lines, "", on_select="rerun", selection_mode="single-row", key="training_lines")
+    frame.open_selected_task(f, lines, event)
     st.caption(
         "계획·실적 줄은 같은 과제 안에서 세부사업 이름이 같은 것끼리 묶었습니다. 이름이 인쇄되지 않은 실적 줄은 과제별 합계에만 들어갑니다."
     )

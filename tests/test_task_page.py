@@ -164,3 +164,20 @@ def test_the_task_download_holds_every_table_shown():
     view = task_queries.task_view(TaskKey("002", "002-T05"), "천원")
     names = [n for n, _ in task_queries.task_sheets(view)]
     assert names[:3] == ["과제", "출처", "예산"] and "분기별 집행" in names and "경보" in names
+
+
+def test_an_indicator_row_and_a_projection_row_open_their_task():
+    at = open_page("indicators", {"agency": OFFICE, "year": "2018"})
+    grid = next(d for d in at.dataframe if d.key == "indicator_rows")
+    index = grid.value.index[grid.value["목표"] == "서울교육콜센터 상담 만족도 조사"][0]
+    at.session_state["indicator_rows"] = {"selection": {"rows": [int(index)], "columns": [], "cells": []}}
+    rerun(at)
+    assert any("교육수요자가 행복한 민원 행정 구현" in s for s in shown(at.subheader))
+    assert at.query_params["task"] == "000-T3" and at.multiselect(key="f_agency").value == [OFFICE]
+
+    at = open_page("insights", {"agency": ACADEMY, "year": "2024"})
+    grid = next(d for d in at.dataframe if d.key == "projection_rows")
+    index = grid.value.index[grid.value["세부사업"] == "교실 수업·평가 개선 지원 연수"][0]
+    at.session_state["projection_rows"] = {"selection": {"rows": [int(index)], "columns": [], "cells": []}}
+    rerun(at)
+    assert at.query_params["task"] == "002-T05"

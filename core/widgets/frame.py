@@ -123,13 +123,15 @@ def open_selected_task(f: Filters, df, event, id_column: str = labels.TASK_ID) -
         open_task(f, source_doc(df[labels.SOURCE]).iat[rows[0]], df[id_column].iat[rows[0]])
 
 
-def open_charted_task(f: Filters, df, event, name_column: str, axis: str = "y") -> None:
+def open_charted_task(
+    f: Filters, df, event, name_column: str, axis: str = "y", id_column: str = labels.TASK_ID
+) -> None:
     """Open the task of the chart bar the reader clicked (bars named by ``name_column`` on ``axis``)."""
     points = event.selection.points if event and event.selection else []
     if points:
         at = [i for i, v in enumerate(df[name_column]) if v == points[0].get(axis)]
         if at:
-            open_task(f, source_doc(df[labels.SOURCE]).iat[at[0]], df[labels.TASK_ID].iat[at[0]])
+            open_task(f, source_doc(df[labels.SOURCE]).iat[at[0]], df[id_column].iat[at[0]])
 
 
 def page_link_with(name: str, label: str, f: Filters, **choices: str) -> None:
