@@ -62,7 +62,7 @@ def training_cards(cards: list) -> None:
     for i, card in enumerate(cards):
         with st.container(key=f"training_card_{i}"):
             ui.note_context(as_of=card.as_of)
-            title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {card.agency}"
+            title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {ui.escape_markdown(card.agency)}"
             st.metric(title, f"{card.on_pace} / {card.tasks} 과제")
             pace = "" if card.elapsed is None else f"연중 경과 {card.elapsed:.1f}% 이상 달성한 과제 수 · "
             st.caption(

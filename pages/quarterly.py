@@ -68,7 +68,7 @@ def render(f: Filters) -> Filters:
     if gap.any():
         st.warning(
             f"분기 합이 예산액과 다른 과제 {int(gap.sum())}건: "
-            + ", ".join(tasks.loc[gap, "사업명"])
+            + ", ".join(ui.escape_markdown(n) for n in tasks.loc[gap, "사업명"])
             + " (데이터 출처·품질 페이지 참고)"
         )
     else:

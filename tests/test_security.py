@@ -252,7 +252,7 @@ def test_pages_with_hostile_query_params(url_path, use_dashboard_data):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    warnings = [w.value for w in at.warning]
+    warnings = [w.value.replace("\\", "") for w in at.warning]  # as rendered: markdown escapes removed
     assert any("연도" in w and "무시" in w for w in warnings), warnings
     assert any("부서" in w and "무시" in w for w in warnings), warnings
     assert any("기관" in w and "<script>" in w for w in warnings), warnings  # shown as text in a notice
@@ -422,3 +422,21 @@ def test_app_shows_the_build_error_instead_of_crashing(data_copy):
     assert not at.exception, [e.value for e in at.exception]
     assert at.error and "seed-000.parquet" in at.error[0].value
     assert "python -m core build" in at.error[0].value
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[재로그인](http://evil.example/x)", "![img](http://evil.example/i.png)", "http://evil.example/a", "www.evil.example",
+     "admin@evil.example", "<img src=x onerror=alert(1)>", "# 제목", "**굵게**"],
+)  # fmt: skip
+def test_text_from_data_or_a_url_renders_as_itself_in_markdown(text):
+    """Every markdown marker comes out escaped and no address stays whole for GFM's autolinks (the browser test
+    test_markup checks the rendered pages)."""
+    import re
+
+    from core.widgets.ui import escape_markdown
+
+    out = escape_markdown(text)
+    assert not re.search(r"(?<!\\)[\[\]()<>#*!]", out), out
+    assert "://" not in out and "www." not in out.lower() and re.search(r"(?<!\u200b)@", out) is None, out
+    assert out.replace("\\", "").replace("\u200b", "") == text  # reads as typed

@@ -130,7 +130,7 @@ def from_query_params(
     year = year_values[0] if year_values else YEAR_ALL
     extra = []
     for name, allowed in extras.items():
-        got = pick(name, allowed, name)
+        got = pick(name, allowed, EXTRA_LABELS.get(name, name))
         if got:
             extra.append((name, got[0]))
     return Filters(tuple(chosen_agencies), tuple(chosen_divisions), year, tuple(extra)), notices

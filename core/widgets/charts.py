@@ -41,6 +41,18 @@ GROUPED_BARS = RowLayout(per_row=38, chrome=120, minimum=320)  # up to three bar
 RATE_BARS = RowLayout(per_row=30, chrome=100, minimum=300)  # one bar a row
 
 
+def chart_text(value):
+    """A name from data as plotly draws it literally: plotly reads tags such as <a href> and <img> in tick and
+    legend text, so '<', '>' and '&' go in as entities and show as typed."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _text(column: pd.Series) -> pd.Series:
+    return column.map(chart_text) if column.dtype == object or pd.api.types.is_string_dtype(column) else column
+
+
 def _groups(df: pd.DataFrame, color: str | None):
     if color is None:
         yield None, df
@@ -67,9 +79,9 @@ def bar(
     fig = go.Figure()
     for key, part in _groups(df, color):
         fig.add_bar(
-            x=part[x],
-            y=part[y],
-            name=None if key is None else str(key),
+            x=_text(part[x]),
+            y=_text(part[y]),
+            name=None if key is None else chart_text(str(key)),
             orientation="h" if horizontal else "v",
             showlegend=key is not None,
         )
@@ -95,7 +107,7 @@ def rate_bar(
     fig = go.Figure(
         go.Bar(
             x=df[rate],
-            y=df[label],
+            y=_text(df[label]),
             orientation="h",
             text=[f"{v:.1f}%" for v in pd.to_numeric(df[rate], errors="coerce").astype("float64")],
             textposition="outside",
@@ -128,7 +140,11 @@ def line(
     fig = go.Figure()
     for column, name in series.items():
         fig.add_scatter(
-            x=df[x], y=df[column], name=name, mode="lines+markers" if markers else "lines", showlegend=len(series) > 1
+            x=_text(df[x]),
+            y=df[column],
+            name=chart_text(name),
+            mode="lines+markers" if markers else "lines",
+            showlegend=len(series) > 1,
         )
     fig.update_layout(
         colorway=COLORWAY,

@@ -17,7 +17,7 @@ from core.dashboard.db import DataUnavailable, connection
 from core.dashboard.filters import Filters
 from core.dashboard.queries import sources as sources_queries
 from core.dashboard.queries.common import source_doc
-from core.widgets import ui
+from core.widgets import charts, ui
 
 Render = Callable[[Filters], Filters | None]
 
@@ -129,7 +129,7 @@ def open_charted_task(
     """Open the task of the chart bar the reader clicked (bars named by ``name_column`` on ``axis``)."""
     points = event.selection.points if event and event.selection else []
     if points:
-        at = [i for i, v in enumerate(df[name_column]) if v == points[0].get(axis)]
+        at = [i for i, v in enumerate(df[name_column]) if charts.chart_text(v) == points[0].get(axis)]
         if at:
             open_task(f, source_doc(df[labels.SOURCE]).iat[at[0]], df[id_column].iat[at[0]])
 

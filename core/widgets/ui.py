@@ -38,9 +38,17 @@ _SAMPLE_NOTE = "⚠️ **예시 데이터**: 생성기로 만든 표본입니다
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
+# Markdown's autolinks (GFM) turn a bare URL, 'www.' name or e-mail address into a link even when escaped; a
+# zero-width space inside the marker keeps the text as it reads and unlinked.
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+_ZWSP = "\u200b"
+
+
 def escape_markdown(text: str) -> str:
-    """Text from data or a URL, shown literally where Streamlit renders markdown (captions, notices)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    """Text from data or a URL, shown literally where Streamlit renders markdown (captions, notices, labels):
+    no link, image, emphasis or heading from it, and no autolinked address."""
+    unlinked = _AUTOLINK.sub(lambda m: m.group(1)[:-1] + _ZWSP + m.group(1)[-1], str(text))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
 
 
 @contextlib.contextmanager
@@ -90,7 +98,7 @@ def sidebar_filters() -> Filters:
         st.session_state["_notices"] = notices
         st.session_state["_filters_ready"] = True
     for n in st.session_state.get("_notices", []):
-        st.warning(n, icon="⚠️")
+        st.warning(escape_markdown(n), icon="⚠️")  # the notice quotes the URL's value
     _hold_over_page_switch(FILTER_KEYS)
     with st.sidebar:
         st.markdown("### 필터")
@@ -193,8 +201,10 @@ def page_choice(
         if wanted and wanted[0] in options:
             st.session_state[key] = wanted[0]
         else:
-            if wanted:
-                st.warning(f"URL의 {label} 값 '{wanted[0][:40]}'은(는) 없는 값이라 무시했습니다.", icon="⚠️")
+            if wanted and name not in PAGE_EXTRAS:  # those the sidebar read from the URL are reported there
+                st.warning(
+                    f"URL의 {label} 값 '{escape_markdown(wanted[0][:40])}'은(는) 없는 값이라 무시했습니다.", icon="⚠️"
+                )
             st.session_state[key] = fallback
     if st.session_state[key] not in options:
         st.session_state[key] = fallback
@@ -446,7 +456,7 @@ SUGGESTIONS_SHOWN = 4  # where-data-exists buttons under an empty state
 def empty_state(f: Filters, what: str, source: str | None = None) -> None:
     """Say that the filter has no data, and where this page's data does exist (``source``: a key of
     options.data_years), as buttons that switch the filter to that 기관 and year."""
-    st.info(f"현재 필터({describe(f)})에 해당하는 {what} 데이터가 없습니다.", icon="ℹ️")
+    st.info(f"현재 필터({escape_markdown(describe(f))})에 해당하는 {what} 데이터가 없습니다.", icon="ℹ️")
     if source is None:
         return
     pairs = options_queries.data_years(source)
@@ -457,7 +467,12 @@ def empty_state(f: Filters, what: str, source: str | None = None) -> None:
         return
     st.caption("이 페이지의 데이터가 있는 곳:")
     for i, (agency, year) in enumerate(suggestions[:SUGGESTIONS_SHOWN]):
-        st.button(f"{agency} · {year}년 보기", key=f"suggest_{i}", on_click=_show_filter, args=(agency, str(year)))
+        st.button(
+            f"{escape_markdown(agency)} · {year}년 보기",
+            key=f"suggest_{i}",
+            on_click=_show_filter,
+            args=(agency, str(year)),
+        )
 
 
 def _show_filter(agency: str, year: str) -> None:
