@@ -8,6 +8,7 @@ points ``DASHBOARD_DATA_DIR`` at that copy for one test and forgets the cached c
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import socket
@@ -66,6 +67,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under root, by relative path (new or leftover temp files show up too). The writer
+    lock's file is left out while it is empty: it exists from the first write on and holds a process id only
+    while a writer runs."""
+    from core.pipeline.safety import LOCK_NAME
+
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not (p.name == LOCK_NAME and p.stat().st_size == 0)
+    }
 
 
 @pytest.fixture(scope="session")

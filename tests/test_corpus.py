@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import os
 import shutil
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PROJECT_DIR, SHIPPED_EXTRACTS
+from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, tree_digest
 
 from core.dashboard import db, export
 from core.dashboard.filters import Filters
@@ -157,14 +156,6 @@ ACCEPTED_TEXT = {
 
 def corpus_files() -> list[str]:
     return sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "README.md")
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def run_cli(args: list[str], data_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess:

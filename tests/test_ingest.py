@@ -9,7 +9,6 @@ The fixtures are described in tests/fixtures/make_fixtures.py.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from conftest import tree_digest
 
 from core.pipeline.build import build
 from core.pipeline.ingest import IngestError, ingest_files
@@ -52,15 +52,6 @@ EXPECTED_VALID = {
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    """sha256 of every file under root, by relative path (new or leftover temp files show up too)."""
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

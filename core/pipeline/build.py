@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from core.settings import SCHEMA_VERSION, db_path, extracts_dir
 
-from . import derived, reconcile
+from . import derived, reconcile, safety
 from .ingest import arrow_schema
 from .schema import TABLES, Table
 
@@ -70,9 +70,16 @@ def _check_extracts(root: Path) -> tuple[dict[str, list[Path]], set[str], dict[P
     return found, uniform, absent
 
 
-def build(root: Path | None = None, target: Path | None = None) -> dict[str, int]:
+def build(
+    root: Path | None = None, target: Path | None = None, allow_shrink: bool = False, recorded_root: Path | None = None
+) -> dict[str, int]:
+    """Build ``target`` from the extracts under ``root``. A build that would lose much of what the current
+    ``target`` holds (safety.shrink_problems) is refused unless ``allow_shrink``; ``recorded_root`` is the
+    folder build_info names (the extracts folder, when ``root`` is its staging copy)."""
     root = Path(root) if root else extracts_dir()
     target = Path(target) if target else db_path()
+    if not root.is_dir():
+        raise BuildError(f"추출 폴더가 없습니다: {root}. `python -m core seed`로 다시 만들거나 백업에서 되살리세요.")
     target.parent.mkdir(parents=True, exist_ok=True)
     files, uniform, absent = _check_extracts(root)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
@@ -105,9 +112,16 @@ def build(root: Path | None = None, target: Path | None = None) -> dict[str, int
                 {
                     "built_at": dt.datetime.now().replace(microsecond=0),
                     "schema_version": SCHEMA_VERSION,
-                    "extracts_dir": str(root),
+                    "extracts_dir": str(recorded_root or root),
                 },
             )
+            lost = safety.shrink_problems(target, con, list(TABLES))
+            if lost and not allow_shrink:
+                raise BuildError(
+                    f"새 빌드가 지금의 {target.name}보다 크게 줄어들어 바꾸지 않았습니다:\n  "
+                    + "\n  ".join(lost)
+                    + "\n의도한 것이면 --allow-shrink를 붙여 다시 실행하세요."
+                )
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -183,9 +197,15 @@ def _check_keys(con: duckdb.DuckDBPyConnection, name: str, table: Table) -> None
 def ensure_built(target: Path | None = None) -> Path:
     """Build the file when it is missing, unreadable or of another schema version; return its path."""
     target = Path(target) if target else db_path()
-    if target.exists() and is_current(target):
+    extracts = extracts_dir()
+    if target.exists() and is_current(target) and not safety.build_pending(extracts):
         return target
-    build(target=target)
+    with safety.writer_lock(target.parent):  # another process may be building it right now
+        safety.recover(extracts, target)
+        if target.exists() and is_current(target) and not safety.build_pending(extracts):
+            return target
+        build(target=target)
+        safety.build_done(extracts)
     return target
 
 

@@ -1,7 +1,8 @@
 """Command line: python -m core {ingest,build,check,seed}.
 
 What a command produces (files written, the build's row counts, the check report) goes to stdout;
-progress and problems go through logging to stderr.
+progress and problems go through logging to stderr. Every command that writes holds the data folder's
+writer lock and first repairs what a killed run left behind (core/pipeline/safety.py).
 """
 
 from __future__ import annotations
@@ -11,48 +12,89 @@ import logging
 import sys
 from pathlib import Path
 
-from core.settings import db_path
+from core.settings import db_path, extracts_dir
 
 from . import build as build_mod
-from . import reconcile
+from . import reconcile, safety
 from .ingest import IngestError, ingest_files
 from .seed import seed_extracts
 
 log = logging.getLogger(__name__)
 
-
-def cmd_ingest(args: argparse.Namespace) -> int:
-    try:
-        written = ingest_files(
-            [Path(p) for p in args.files],
-            table_name=args.table,
-            batch=args.batch,
-            accept_total_differences=args.accept_total_differences,
-        )
-    except IngestError as e:
-        log.error("적재 실패: 아무 파일도 바뀌지 않았습니다. 문제 %d건:", len(e.messages))
-        for m in e.messages:
-            log.error("  %s", m)
-        return 1
-    for p in written:
-        print(f"적재: {p}")
-    if not args.no_build:
-        return cmd_build(args)
-    return 0
+UNCHANGED = "아무 파일도 바뀌지 않았습니다 (추출 파일과 데이터 파일 그대로)."
 
 
-def cmd_build(_args: argparse.Namespace) -> int:
-    import duckdb
+def _build_into_place(allow_shrink: bool):
+    """The build step of an ingest or seed: from the staging folder, into the real database file."""
 
-    try:
-        counts = build_mod.build()
-    except (build_mod.BuildError, duckdb.Error) as e:
-        log.error("빌드 실패: 기존 %s 파일은 그대로입니다.\n%s", db_path(), e)
-        return 1
+    def run(stage: Path) -> None:
+        counts = build_mod.build(root=stage, allow_shrink=allow_shrink, recorded_root=extracts_dir())
+        _print_counts(counts)
+
+    return run
+
+
+def _print_counts(counts: dict[str, int]) -> None:
     print(f"빌드 완료: {db_path()}")
     for name, n in counts.items():
         print(f"  {name}: {n:,}행")
-    return 0
+
+
+def _writing(run):
+    """Run a writing command under the writer lock, after recovery; every refusal says nothing changed."""
+    import duckdb
+
+    try:
+        with safety.writer_lock(db_path().parent):
+            safety.recover(extracts_dir(), db_path())
+            return run()
+    except safety.PipelineBusy as e:
+        log.error("%s", e)
+        return 1
+    except IngestError as e:
+        log.error("적재 실패: %s 문제 %d건:", UNCHANGED, len(e.messages))
+        for m in e.messages:
+            log.error("  %s", m)
+        return 1
+    except (build_mod.BuildError, duckdb.Error) as e:
+        log.error("빌드 실패: %s\n%s", UNCHANGED, e)
+        return 1
+    except OSError as e:  # a read-only or full data folder, a file that cannot be read
+        where = e.filename or db_path().parent
+        log.error("파일을 읽거나 쓸 수 없습니다: %s (%s). %s", where, e.strerror or type(e).__name__, UNCHANGED)
+        return 1
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    def run() -> int:
+        written = safety.replace_extracts(
+            extracts_dir(),
+            write=lambda stage: ingest_files(
+                [Path(p) for p in args.files],
+                table_name=args.table,
+                batch=args.batch,
+                accept_total_differences=args.accept_total_differences,
+                root=stage,
+                replace_official=args.replace_official,
+            ),
+            build=None if args.no_build else _build_into_place(args.allow_shrink),
+        )
+        for p in written:
+            print(f"적재: {p}")
+        if args.no_build:
+            print("빌드하지 않았습니다: 다음 `python -m core build`(또는 대시보드 시작)가 데이터 파일을 다시 만듭니다.")
+        return 0
+
+    return _writing(run)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    def run() -> int:
+        _print_counts(build_mod.build(allow_shrink=args.allow_shrink))
+        safety.build_done(extracts_dir())
+        return 0
+
+    return _writing(run)
 
 
 def cmd_check(_args: argparse.Namespace) -> int:
@@ -68,14 +110,15 @@ def cmd_check(_args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    try:
-        written = seed_extracts()
-    except IngestError as e:
-        for m in e.messages:
-            log.error("%s", m)
-        return 1
-    print(f"추출 파일 {len(written)}개를 다시 만들었습니다.")
-    return 0 if args.no_build else cmd_build(args)
+    def run() -> int:
+        written = seed_extracts(build=None if args.no_build else _build_into_place(args.allow_shrink))
+        print(f"추출 파일 {len(written)}개를 다시 만들었습니다.")
+        return 0
+
+    return _writing(run)
+
+
+SHRINK_HELP = "새 빌드가 지금 데이터보다 크게 줄어들어도(표가 비거나 절반 아래로, 문서가 사라짐) 바꿈"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,11 +134,20 @@ def main(argv: list[str] | None = None) -> int:
         help="공식 문서 자체의 합계 불일치를 그대로 보존 (check 보고서에 표시)",
     )
     p.add_argument("--no-build", action="store_true", help="적재 후 DuckDB를 다시 빌드하지 않음")
+    p.add_argument(
+        "--replace-official",
+        action="store_true",
+        help="보고서 전사본 묶음(seed-…, sample-…)을 교체함 (실수로 공식 값을 덮어쓰지 않도록 기본은 거부)",
+    )
+    p.add_argument("--allow-shrink", action="store_true", help=SHRINK_HELP)
     p.set_defaults(func=cmd_ingest)
-    sub.add_parser("build", help="추출 파일로 datasets/dashboard.duckdb 빌드").set_defaults(func=cmd_build)
+    p = sub.add_parser("build", help="추출 파일로 datasets/dashboard.duckdb 빌드")
+    p.add_argument("--allow-shrink", action="store_true", help=SHRINK_HELP)
+    p.set_defaults(func=cmd_build)
     sub.add_parser("check", help="인쇄 합계·비율 재계산 보고서").set_defaults(func=cmd_check)
     p = sub.add_parser("seed", help="datasets/seed 의 보고서 전사본으로 추출 파일을 다시 만듦")
     p.add_argument("--no-build", action="store_true")
+    p.add_argument("--allow-shrink", action="store_true", help=SHRINK_HELP)
     p.set_defaults(func=cmd_seed)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)

@@ -23,6 +23,7 @@ from core.settings import extracts_dir
 
 from . import parsing
 from .parsing import CellError, FileFormatError
+from .safety import OFFICIAL_BATCH
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
 
 MAX_ERRORS_SHOWN = 30
@@ -287,8 +288,12 @@ def ingest_files(
     batch: str | None = None,
     accept_total_differences: bool = False,
     root: Path | None = None,
+    replace_official: bool = False,
 ) -> list[Path]:
-    """Validate every file, then write all of them; on any problem write nothing."""
+    """Validate every file, then write all of them; on any problem write nothing.
+
+    A batch named like the shipped transcriptions of the reports (seed-…, sample-…) is refused unless
+    ``replace_official``: replacing one replaces official figures."""
     root = Path(root) if root else extracts_dir()
     if batch and len(paths) > 1:
         raise IngestError(["--batch 는 파일 하나에만 쓸 수 있습니다."])
@@ -306,6 +311,12 @@ def ingest_files(
         if parsed.errors:
             continue
         name = batch_name(parsed.path, batch)
+        if OFFICIAL_BATCH.match(name) and not replace_official:
+            messages.append(
+                f"{parsed.path.name}: 묶음 이름 '{name[:40]}'은(는) 보고서 전사본(공식 값)의 묶음입니다. 다른 --batch "
+                "이름을 쓰거나, 정말 공식 값을 바꾸려면 --replace-official을 붙이세요."
+            )
+            continue
         messages.extend(_cross_batch_errors(parsed, name, root))
         messages.extend(_same_call_errors(parsed, [pf for pf, _ in parsed_files]))
         if not accept_total_differences:
