@@ -26,6 +26,10 @@ DEFAULT_UNIT = "천원"  # the unit the reports print in, and so the screen's fi
 # exact value): 천원 and 백만원 read as whole numbers in the reports' tables, 억원 needs one decimal.
 UNIT_DECIMALS: dict[str, int] = {"원": 0, "천원": 0, "백만원": 0, "억원": 1}
 
+# Years a report's figure can plausibly belong to: a date or year outside is refused on ingest (a typo such as
+# 9999 or 0024 would otherwise become a year every page offers and builds dates from).
+PLAUSIBLE_YEARS = (1990, 2099)
+
 # The budget table of a 주요업무보고 whose items carry quarterly plans (quarterly_execution rows).
 SUMMARY_SECTION = "주요업무별 예산 내역"
 

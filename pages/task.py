@@ -146,7 +146,7 @@ def render(f: Filters) -> Filters:
     ]
     st.download_button(
         "⬇️ 이 과제 전체 (Excel)",
-        data=lambda: export.to_xlsx_bytes(sheets, unit),
+        data=ui.file_or_notice(lambda: export.to_xlsx_bytes(sheets, unit)),
         file_name=ui.safe_file_name(name) + ".xlsx",
         key="task_xlsx",
         on_click="ignore",

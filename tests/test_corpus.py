@@ -74,7 +74,7 @@ EXPECT: dict[str, list[str] | str] = {
     "budget_line_date_impossible.csv": ["3행, '기준일'열", "기대: 날짜 YYYY-MM-DD", "'2024-02-30'"],
     "budget_line_date_text.csv": ["2행, '기준일'열", "기대: 날짜 YYYY-MM-DD", "'작년 6월 말'"],
     "budget_line_year_two_digits.csv": ["4행, '회계연도'열", "기대: 네 자리 연도", "'24'"],
-    "budget_line_year_out_of_range.csv": ["2행, '회계연도'열", "기대: 1,990 이상 2,100 이하", "1,850"],
+    "budget_line_year_out_of_range.csv": ["2행, '회계연도'열", "기대: 1990~2099 사이의 연도", "1850"],
     "budget_line_bool_garbage.csv": ["3행, '합계 행'열", "기대: 참/거짓", "'아마도'"],
     "budget_line_rate_out_of_range.csv": ["2행, '집행률(인쇄)'열", "기대: -1,000 이상 1,000 이하", "5,000"],
     "budget_line_rate_text.csv": ["4행, '집행률(인쇄)'열", "기대: 비율 숫자", "'높음'"],

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from core.settings import PLAUSIBLE_YEARS
+
 MAX_CELL_CHARS = 2000
 NULL_TOKENS = {"", "-", "_", "—", "–", "‐", "−-", "ㅡ", "n/a", "N/A", "null", "NULL", "None", "nan"}
 NON_BUDGET_TOKENS = {"비예산", "비에산"}
@@ -240,9 +242,9 @@ def parse_date(raw: object) -> dt.date | None:
     if is_null(raw):
         return None
     if isinstance(raw, dt.datetime):
-        return raw.date()
+        return _plausible_date(raw.date(), raw)
     if isinstance(raw, dt.date):
-        return raw
+        return _plausible_date(raw, raw)
     s = str(raw).strip()
     for pattern, kind in _DATE_PATTERNS:
         m = pattern.match(s)
@@ -251,10 +253,18 @@ def parse_date(raw: object) -> dt.date | None:
             if kind == 2:
                 y += 2000
             try:
-                return dt.date(y, mo, d)
+                value = dt.date(y, mo, d)
             except ValueError:
                 break
+            return _plausible_date(value, raw)
     raise CellError(f"날짜 YYYY-MM-DD (받은 값: {_show(raw)})")
+
+
+def _plausible_date(value: dt.date, raw: object) -> dt.date:
+    first, last = PLAUSIBLE_YEARS
+    if not first <= value.year <= last:
+        raise CellError(f"{first}~{last}년 사이의 날짜 (받은 값: {_show(raw)})")
+    return value
 
 
 def parse_year(raw: object) -> int | None:
@@ -265,6 +275,9 @@ def parse_year(raw: object) -> int | None:
         s = str(int(raw))
     if not re.fullmatch(r"\d{4}", s):
         raise CellError(f"네 자리 연도 (예: 2024) (받은 값: {_show(raw)})")
+    first, last = PLAUSIBLE_YEARS
+    if not first <= int(s) <= last:
+        raise CellError(f"{first}~{last} 사이의 연도 (받은 값: {_show(raw)})")
     return int(s)
 
 

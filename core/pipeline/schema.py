@@ -145,8 +145,6 @@ BUDGET_LINE = Table(
             "회계연도",
             "year",
             "예산 연도; 문서에 연도가 없으면 비움(연도 미상)",
-            min=1990,
-            max=2100,
             aliases=("연도", "년도"),
         ),
         Column(
@@ -262,7 +260,7 @@ QUARTERLY_EXECUTION = Table(
     columns=_prov()
     + (
         Column("item_id", "항목 ID", "text", "budget_line.item_id", required=True, aliases=("항목ID",)),
-        Column("fiscal_year", "회계연도", "year", "연도", required=True, min=1990, max=2100, aliases=("연도",)),
+        Column("fiscal_year", "회계연도", "year", "연도", required=True, aliases=("연도",)),
         Column("quarter", "분기", "quarter", "1~4", required=True, min=1, max=4),
         Column("amount", "금액", "money", "분기 금액", **_MONEY_RANGE, aliases=("집행액", "집행예정액")),
         Column(
@@ -290,7 +288,7 @@ TRAINING_TARGET = Table(
     columns=_prov()
     + _ORG
     + (
-        Column("fiscal_year", "연도", "year", "", min=1990, max=2100),
+        Column("fiscal_year", "연도", "year", ""),
         Column("task_item_id", "과제 ID", "text", "budget_line.item_id of the task", aliases=("과제ID",)),
         Column("target_name", "세부사업명", "text", "", required=True, aliases=("세부사업",)),
         Column("period", "추진시기", "text", ""),
@@ -313,7 +311,7 @@ TRAINING_RESULT = Table(
     columns=_prov()
     + _ORG
     + (
-        Column("fiscal_year", "연도", "year", "", required=True, min=1990, max=2100),
+        Column("fiscal_year", "연도", "year", "", required=True),
         Column("task_item_id", "과제 ID", "text", ""),
         Column("kind", "계획·실적", "text", "", required=True, choices=("계획", "실적")),
         Column("group_name", "세부사업", "text", "줄이 속한 소제목"),
@@ -344,7 +342,7 @@ TRAINING_OVERVIEW = Table(
     key=("doc_id", "source_section", "fiscal_year", "target_group", "training_type"),
     columns=_prov()
     + (
-        Column("fiscal_year", "연도", "year", "", required=True, min=1990, max=2100),
+        Column("fiscal_year", "연도", "year", "", required=True),
         Column("target_group", "연수대상", "text", "", required=True),
         Column("training_type", "연수종별", "text", ""),
         Column("courses", "운영과정", "int", "", min=0, max=10**7),
@@ -364,7 +362,7 @@ INDICATOR = Table(
     columns=_prov()
     + _ORG
     + (
-        Column("fiscal_year", "연도", "year", "", min=1900, max=2100),
+        Column("fiscal_year", "연도", "year", ""),
         Column("indicator", "지표", "text", "", required=True, aliases=("지표명",)),
         Column("kind", "구분", "text", "실적·목표·계획·현황", required=True, choices=("실적", "목표", "계획", "현황")),
         Column("value", "값", "number", "", required=True, min=-(10**15), max=10**15),

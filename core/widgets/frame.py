@@ -8,18 +8,21 @@ with the page's own choices added (unit, table, …) so that the URL carries the
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 
 import streamlit as st
 
 from core import labels, navigation
 from core.dashboard.db import DataUnavailable, connection
-from core.dashboard.filters import Filters
+from core.dashboard.filters import Filters, describe
 from core.dashboard.queries import sources as sources_queries
 from core.dashboard.queries.common import source_doc
 from core.widgets import charts, ui
 
 Render = Callable[[Filters], Filters | None]
+log = logging.getLogger(__name__)
 
 # Printing a page (the browser's 인쇄 or 'PDF로 저장') keeps the title, the context line and the content: the
 # sidebar, the app's header and the buttons do not go on paper.
@@ -62,7 +65,16 @@ def run_page(name: str, render: Render) -> None:
     # what its figures are as of and in which unit.
     line = st.empty()
     ui.start_context()
-    shown = render(f)
+    try:
+        shown = render(f)
+    except Exception:  # a page that fails says so in Korean and keeps the frame; the cause goes to the log
+        log.exception("page %s failed for filter %s", name, describe(f))
+        st.error(
+            f"이 화면을 그리는 중 문제가 생겼습니다 ({dt.datetime.now():%Y-%m-%d %H:%M:%S}). 필터를 바꾸거나 잠시 뒤 다시 "
+            "열어 보세요. 계속되면 이 시각을 관리자에게 알려 주세요(서버 기록에 원인이 남습니다).",
+            icon="⚠️",
+        )
+        shown = f
     built = sources_queries.build_time()[:16]
     line.caption(
         "필터: " + ui.escape_markdown(ui.context_line(f, built, sources_queries.document_as_of(f.agencies))),

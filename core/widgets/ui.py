@@ -9,6 +9,8 @@ starts, and only values the data has are accepted.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import logging
 import re
 from collections.abc import Iterator
 
@@ -125,7 +127,7 @@ def sidebar_filters() -> Filters:
         file_name = "부서브리핑_" + re.sub(r"[^\w가-힣.-]+", "_", describe(current))[:80] + ".xlsx"
         st.download_button(
             "📦 부서 브리핑 (Excel)",
-            data=lambda: _briefing(current),
+            data=file_or_notice(lambda: _briefing(current)),
             key="briefing",
             file_name=file_name,
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -169,6 +171,26 @@ def _hold_over_page_switch(keys) -> None:
     for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+FILE_FAILED = "파일을 만들지 못했습니다"
+
+
+def file_or_notice(make, kind: str = "xlsx"):
+    """A download's contents made when the button is pressed; if making it fails, a file of the same kind that
+    says so in Korean (the button cannot draw on the page by then), and the cause in the server log."""
+
+    def run() -> bytes:
+        try:
+            return make()
+        except Exception:
+            logging.getLogger(__name__).exception("download failed")
+            note = pd.DataFrame(
+                {"안내": [f"{FILE_FAILED} ({dt.datetime.now():%Y-%m-%d %H:%M:%S}). 필터를 바꾸거나 다시 시도하세요."]}
+            )
+            return export.to_csv_bytes(note) if kind == "csv" else export.to_xlsx_bytes([(FILE_FAILED, note, {})])
+
+    return run
 
 
 def _briefing(f: Filters) -> bytes:
@@ -384,7 +406,7 @@ def downloads(
     c1, c2, _ = st.columns([1, 1, 4])
     c1.download_button(
         "⬇️ CSV",
-        data=lambda: export.to_csv_bytes(df, unit),
+        data=file_or_notice(lambda: export.to_csv_bytes(df, unit), "csv"),
         file_name=f"{safe_name}.csv",
         mime="text/csv",
         key=f"csv_{key}",
@@ -392,7 +414,7 @@ def downloads(
     )
     c2.download_button(
         "⬇️ Excel",
-        data=lambda: export.to_xlsx_bytes([(name, df, meta)], unit),
+        data=file_or_notice(lambda: export.to_xlsx_bytes([(name, df, meta)], unit)),
         file_name=f"{safe_name}.xlsx",
         key=f"xlsx_{key}",
         on_click="ignore",

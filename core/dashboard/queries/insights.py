@@ -317,6 +317,8 @@ def complaint_early_warning(f: Filters, base_month: str) -> pd.DataFrame:
         # A trend needs the full three months in both years; otherwise no forecast is made.
         if not this_month or last_year_next is None or None in recent_months or None in last_year_months:
             continue
+        if not sum(last_year_months):  # no calls a year before: there is no trend to carry over
+            continue
         recent, recent_ly = sum(recent_months), sum(last_year_months)
         trend = recent / recent_ly
         expected = last_year_next * trend
