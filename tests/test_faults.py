@@ -218,3 +218,46 @@ def test_the_dashboard_without_data_says_so_instead_of_drawing_an_empty_dashboar
     assert any("추출 폴더가 없습니다" in e.value for e in at.error), [e.value for e in at.error]
     assert not (empty / "dashboard.duckdb").exists()
     db.reset()
+
+
+# ---------------------------------------------------------------- what the terminal shows
+
+
+def test_control_characters_in_names_and_cells_cannot_fake_terminal_lines(data, tmp_path):
+    name = "budget_line_\x1b[32m\n적재 완료\r.csv"
+    f = tmp_path / name
+    f.write_text("사업명,\x1b[31m빨강\u202e\n", encoding="utf-8")  # a bad file: its header is echoed in the refusal
+    before = tree_digest(data)
+    result = run_cli(["ingest", str(f)], data)
+    assert_refused_and_unchanged(result, before, data)
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith(("적재 완료", "적재:", "빌드 완료"))]
+    assert "\\x1b" in result.stderr  # shown escaped
+
+
+def test_huge_inputs_get_bounded_messages(data, tmp_path):
+    wide = tmp_path / "budget_line_wide.csv"
+    wide.write_text(
+        ",".join(f"모르는열{i}" for i in range(10_000)) + "\n" + ",".join("1" for _ in range(10_000)) + "\n"
+    )
+    before = tree_digest(data)
+    for args in (["ingest", str(wide)], ["ingest", "--table", "x" * 100_000, str(VALID)]):
+        result = run_cli(args, data)
+        assert_refused_and_unchanged(result, before, data)
+        assert len(result.stderr) < 30_000, len(result.stderr)
+
+
+def test_a_wrong_file_is_not_echoed_and_a_pipe_or_folder_is_refused_without_reading(data, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("비밀값-" + "S" * 5_000 + "\n" + "x" * 100 + "\n")
+    link = tmp_path / "budget_line_link.csv"
+    link.symlink_to(secret)
+    pipe = tmp_path / "budget_line_pipe.csv"
+    os.mkfifo(pipe)
+    before = tree_digest(data)
+    echoed = run_cli(["ingest", str(link)], data)
+    assert_refused_and_unchanged(echoed, before, data)
+    assert "S" * 400 not in echoed.stderr
+    for target, words in ((pipe, "보통 파일이 아닙니다"), (tmp_path, "보통 파일이 아닙니다")):
+        result = run_cli(["ingest", str(target)], data, timeout=60)  # a pipe that were opened would hang here
+        assert_refused_and_unchanged(result, before, data, words)

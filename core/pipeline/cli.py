@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -22,6 +23,26 @@ from .seed import seed_extracts
 log = logging.getLogger(__name__)
 
 UNCHANGED = "아무 파일도 바뀌지 않았습니다 (추출 파일과 데이터 파일 그대로)."
+MESSAGES_SHOWN = 50  # problems listed; the rest are counted
+MESSAGE_CHARS = 300  # a problem's text is cut here: a wrong file's content is never echoed at length
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_line(text: object, limit: int = MESSAGE_CHARS) -> str:
+    """One line for the terminal: control, format and direction characters from file names and cells shown as
+    \\x.. escapes (no colour codes, no faked lines), cut to ``limit`` characters."""
+    s = _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", str(text)
+    )
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _report(head: str, lines: list[str]) -> None:
+    log.error("%s", head)
+    for m in lines[:MESSAGES_SHOWN]:
+        log.error("  %s", safe_line(m))
+    if len(lines) > MESSAGES_SHOWN:
+        log.error("  … 그 밖에 %d건", len(lines) - MESSAGES_SHOWN)
 
 
 def _build_into_place(allow_shrink: bool):
@@ -49,18 +70,16 @@ def _writing(run):
             safety.recover(extracts_dir(), db_path())
             return run()
     except safety.PipelineBusy as e:
-        log.error("%s", e)
+        log.error("%s", safe_line(e, 1000))
         return 1
     except IngestError as e:
-        log.error("적재 실패: %s 문제 %d건:", UNCHANGED, len(e.messages))
-        for m in e.messages:
-            log.error("  %s", m)
+        _report(f"적재 실패: {UNCHANGED} 문제 {len(e.messages)}건:", e.messages)
         return 1
     except (build_mod.BuildError, duckdb.Error) as e:
-        log.error("빌드 실패: %s\n%s", UNCHANGED, e)
+        _report(f"빌드 실패: {UNCHANGED}", str(e).splitlines())
         return 1
     except OSError as e:  # a read-only or full data folder, a file that cannot be read
-        where = e.filename or db_path().parent
+        where = safe_line(e.filename or db_path().parent, 200)
         log.error("파일을 읽거나 쓸 수 없습니다: %s (%s). %s", where, e.strerror or type(e).__name__, UNCHANGED)
         return 1
 
@@ -80,7 +99,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             build=None if args.no_build else _build_into_place(args.allow_shrink),
         )
         for p in written:
-            print(f"적재: {p}")
+            print(f"적재: {safe_line(p)}")
         if args.no_build:
             print("빌드하지 않았습니다: 다음 `python -m core build`(또는 대시보드 시작)가 데이터 파일을 다시 만듭니다.")
         return 0

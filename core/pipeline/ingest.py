@@ -27,6 +27,7 @@ from .safety import OFFICIAL_BATCH
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
 
 MAX_ERRORS_SHOWN = 30
+MAX_INPUT_BYTES = 2 * 1024**3  # one export file; larger ones are split by batch
 
 
 class IngestError(Exception):
@@ -147,6 +148,12 @@ def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
     path = Path(path)
     if not path.exists():
         raise IngestError([f"{path}: 파일이 없습니다."])
+    if not path.is_file():  # a folder, a named pipe or a device: never opened (a pipe would hang the command)
+        raise IngestError([f"{path}: 보통 파일이 아닙니다(폴더·파이프·장치). 기대: 내보낸 CSV 또는 XLSX 파일"])
+    if path.stat().st_size > MAX_INPUT_BYTES:
+        raise IngestError(
+            [f"{path.name}: 파일이 너무 큽니다({path.stat().st_size:,}바이트). 기대: {MAX_INPUT_BYTES:,}바이트 이하"]
+        )
     try:
         header, rows, encoding = parsing.read_rows(path)
         table = resolve_table(path, header, table_name)
