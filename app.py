@@ -34,14 +34,18 @@ def budget_cards(cards: list, unit: str) -> None:
             ui.note_context(as_of=card.as_of)
             c1, c2, c3 = st.columns(3)
             delta = None if card.delta_pct is None else f"{card.delta_pct:+.1f}% ({card.delta_basis})"
-            c1.metric("예산", ui.fmt_money(card.amount, unit), delta, delta_color="off")
+            c1.metric("예산", ui.fmt_money(card.amount, unit), delta, delta_color="off", help=ui.term_help("예산"))
             source = "보고서의 계 행" if card.from_printed_total else "필터에 맞는 행의 합"
             c1.caption(
                 f"{card.label} · {source} · 기준일 {ui.fmt_date(card.as_of)}"
                 + ("" if delta else f" · {card.delta_reason}")
             )
-            c2.metric("집행액", ui.fmt_money(card.execution, unit))
-            c3.metric("집행률", "-" if card.execution_rate is None else f"{card.execution_rate:.1f}%")
+            c2.metric("집행액", ui.fmt_money(card.execution, unit), help=ui.term_help("집행액"))
+            c3.metric(
+                "집행률",
+                "-" if card.execution_rate is None else f"{card.execution_rate:.1f}%",
+                help=ui.term_help("집행률"),
+            )
             if card.execution_basis:
                 c2.caption(f"{card.execution_basis} · 기준일 {ui.fmt_date(card.execution_as_of)}")
             else:
@@ -63,7 +67,7 @@ def training_cards(cards: list) -> None:
         with st.container(key=f"training_card_{i}"):
             ui.note_context(as_of=card.as_of)
             title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {ui.escape_markdown(card.agency)}"
-            st.metric(title, f"{card.on_pace} / {card.tasks} 과제")
+            st.metric(title, f"{card.on_pace} / {card.tasks} 과제", help=ui.term_help("연수 목표 진도"))
             pace = "" if card.elapsed is None else f"연중 경과 {card.elapsed:.1f}% 이상 달성한 과제 수 · "
             st.caption(
                 f"{ui.escape_markdown(card.agency)} {card.year}년 · {pace}과제별 달성률(실적 인원 ÷ 목표 인원) "
@@ -91,7 +95,7 @@ def render(f: Filters) -> Filters:
             if h.get("answer_rate_prev") is None
             else f"{h['answer_rate'] - h['answer_rate_prev']:+.1f}%p (전년 동기)"
         )
-        c[1].metric("콜센터 응답률", f"{h['answer_rate']:.1f}%", delta)
+        c[1].metric("콜센터 응답률", f"{h['answer_rate']:.1f}%", delta, help=ui.term_help("콜센터 응답률"))
         c[1].caption(("⚠️ 예시 데이터 · " if h.get("call_sample") else "") + f"기준일 {ui.fmt_date(h['call_as_of'])}")
     else:
         c[1].metric("콜센터 응답률", "-")

@@ -44,6 +44,7 @@ PAGES: tuple[Page, ...] = (
     Page("insights", "pages/insights.py", "점검·경보", "점검·경보", "🚨"),
     Page("task", "pages/task.py", "과제 한눈에", "과제 한눈에", "🗂️"),
     Page("sources", "pages/sources.py", "데이터 출처·품질", "데이터 출처·품질", "🔎"),
+    Page("glossary", "pages/glossary.py", "용어 설명", "용어 설명", "📖"),
 )
 BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}
 

@@ -37,7 +37,12 @@ def render(f: Filters) -> Filters:
             if f.year_int and previous is not None and current[key] is not None and previous[key] is not None:
                 delta = delta_fmt.format(current[key] - previous[key]) + " (전년 동기)"
             col.metric(
-                label, fmt.format(current[key]), delta, delta_color="inverse" if inverse else "normal", border=True
+                label,
+                fmt.format(current[key]),
+                delta,
+                delta_color="inverse" if inverse else "normal",
+                border=True,
+                help=ui.term_help(labels.CALL_KPIS[key]),
             )
         if not f.year_int:
             st.caption("연도를 하나 고르면 전년 같은 기간과 비교한 증감이 함께 보입니다.")

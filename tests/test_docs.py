@@ -29,3 +29,12 @@ def test_readme_measure_dictionary_matches_the_measure_model():
 
     start, end = README.index(measures.BEGIN), README.index(measures.END) + len(measures.END)
     assert README[start:end] == measures.render()
+
+
+def test_readme_glossary_is_the_one_the_screen_uses():
+    """용어 설명: the README table, the glossary page and the tooltips come from measures.TERMS."""
+    from core.dashboard import measures
+
+    start = README.index(measures.GLOSSARY_BEGIN)
+    end = README.index(measures.GLOSSARY_END) + len(measures.GLOSSARY_END)
+    assert README[start:end] == measures.render_glossary()

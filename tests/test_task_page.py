@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pandas as pd
 import pytest
 from test_pages import open_page, rerun, texts
 
@@ -181,3 +182,17 @@ def test_an_indicator_row_and_a_projection_row_open_their_task():
     at.session_state["projection_rows"] = {"selection": {"rows": [int(index)], "columns": [], "cells": []}}
     rerun(at)
     assert at.query_params["task"] == "002-T05"
+
+
+def test_the_glossary_page_and_the_column_tooltips_come_from_the_same_terms():
+    from core.dashboard import measures
+    from core.widgets import ui
+
+    at = open_page("glossary")
+    terms = at.dataframe[0].value
+    assert terms["용어"].tolist() == [t.term for t in measures.TERMS]
+    assert "20초 내 응답률" in terms["용어"].tolist() and "직접처리율" in terms["용어"].tolist()
+    config = ui.money_config(pd.DataFrame(columns=["본예산", "집행률(%)", "직접처리율(%)"]), "천원")
+    assert config["본예산"]["help"].startswith("본예산:")
+    assert config["집행률(%)"]["help"].startswith("집행률:")
+    assert config["직접처리율(%)"]["help"].startswith("직접처리율:")

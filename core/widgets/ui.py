@@ -19,7 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from core import labels
-from core.dashboard import export
+from core.dashboard import export, measures
 from core.dashboard.filters import (
     UNIT_FACTORS,
     YEAR_ALL,
@@ -333,6 +333,7 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     """Column formats: amounts with separators in the chosen unit, rates as progress bars."""
     config = {}
     for c in df.columns:
+        meaning = measures.HELP_BY_COLUMN.get(c)
         if c in labels.MONEY:
             decimals = UNIT_DECIMALS.get(unit, 0)
             config[c] = st.column_config.NumberColumn(
@@ -354,7 +355,16 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
             config[c] = st.column_config.DateColumn(c, format="YYYY-MM-DD")
         elif c == labels.SOURCE:
             config[c] = st.column_config.TextColumn(c, help="문서 번호 · 표 이름 (데이터 출처·품질 페이지 참고)")
+        elif meaning:
+            config[c] = st.column_config.Column(c, help=meaning)
+        if meaning and c in config and not config[c].get("help"):
+            config[c]["help"] = meaning  # the header's tooltip says what the column is (용어 설명)
     return config
+
+
+def term_help(label: str) -> str | None:
+    """A card's tooltip: what its figure is, from the glossary (measures.TERMS)."""
+    return measures.HELP_BY_COLUMN.get(label)
 
 
 def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None = None, **kwargs):
