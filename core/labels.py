@@ -63,9 +63,17 @@ COUNT_SUFFIXES = (("인원", "명"), ("과정", "과정"), *((c, "건") for c in
 YEAR = "연도"
 
 
+def is_money(column: str) -> bool:
+    """An amount column: a registered one, or one of them for a given year ('본예산 2022', years side by side)."""
+    base, _, year = column.rpartition(" ")
+    return column in MONEY or (year.isdigit() and len(year) == 4 and base in MONEY)
+
+
 def count_unit(column: str) -> str | None:
-    """The unit of a count column, or None when the column is not a count."""
-    return next((unit for suffix, unit in COUNT_SUFFIXES if column.endswith(suffix)), None)
+    """The unit of a count column ('실적 인원 2024' too), or None when the column is not a count."""
+    base, _, year = column.rpartition(" ")
+    name = base if year.isdigit() and len(year) == 4 else column
+    return next((unit for suffix, unit in COUNT_SUFFIXES if name.endswith(suffix)), None)
 
 
 def with_unit(column: str, unit: str | None) -> str:

@@ -98,6 +98,28 @@ def render(f: Filters) -> Filters:
             )
             st.caption("막대를 누르면 그 사업의 '과제 한눈에'가 열립니다.")
             frame.open_charted_task(f, shown, event, "사업명", id_column=column_labels.ITEM_ID)
+        f = years_side_by_side(f, doc_id, section, view.parent, unit)
+    return f
+
+
+def years_side_by_side(f: Filters, doc_id: str, section: str, parent: str | None, unit: str) -> Filters:
+    """Two years of this table in adjacent columns, where the table prints more than one year."""
+    st.subheader("두 해 나란히")
+    years = budget_queries.table_years(doc_id, section)
+    if len(years) < 2:
+        printed = f"{years[0]}년" if years else "연도 미상"
+        st.caption(
+            f"이 표는 {printed} 한 해만 인쇄되어 있습니다. 보고서가 함께 인쇄한 전년 열(전년 본예산·전년 최종예산)과 "
+            "증감은 위 표에 있습니다. 다른 보고서의 표와는 기관·측정값이 달라 나란히 놓지 않습니다."
+        )
+        return f
+    f, first, second = ui.year_pair_choice(f, years)
+    table = budget_queries.years_side_by_side(f, doc_id, section, parent, first, second, unit)
+    st.caption(f"같은 표의 같은 항목만 두 해를 견줍니다 · 금액 단위 {unit} · 증감 = {second}년 − {first}년")
+    ui.table(table, unit)
+    ui.downloads(
+        table, f"예산_두해_{first}_{second}", f, unit, None, key="budget_years", sources=f"{doc_id} · {section}"
+    )
     return f
 
 

@@ -71,6 +71,17 @@ def render(f: Filters) -> Filters:
         by_cat, "연수_구분별_계획대비실적", f, None, str(as_of), key="training_cat", sources="추진 계획·실적 줄의 합"
     )
 
+    years = training_queries.category_years(f)
+    if len(years) >= 2:
+        st.subheader("두 해 나란히 (연수 구분별 실적)")
+        f, first, second = ui.year_pair_choice(f, years)
+        side, basis = training_queries.categories_side_by_side(f, first, second)
+        st.caption(f"과정마다 한 번만 센 실적 줄의 합 · {basis}")
+        ui.table(side, "")
+        ui.downloads(
+            side, f"연수_두해_{first}_{second}", f, None, None, key="training_years", sources="추진 실적 줄의 합"
+        )
+
     repeats = view.repeats
     if not repeats.empty:
         with st.expander(f"두 번 인쇄된 계획·실적 줄 {len(repeats)}개 (한 번만 셈)"):

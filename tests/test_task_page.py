@@ -196,3 +196,22 @@ def test_the_glossary_page_and_the_column_tooltips_come_from_the_same_terms():
     assert config["본예산"]["help"].startswith("본예산:")
     assert config["집행률(%)"]["help"].startswith("집행률:")
     assert config["직접처리율(%)"]["help"].startswith("직접처리율:")
+
+
+def test_two_years_of_a_multi_year_table_side_by_side_with_the_change():
+    at = open_page("budget", {"table": "004 · 과제별 예산 투자계획", "unit": "백만원", "years": "2018-2022"})
+    side = at.dataframe[-1].value
+    row = side[side["항목 ID"] == "004-1"].iloc[0]
+    assert row["본예산 2018"] == 2_489 and row["본예산 2022"] == 3_278 and row["증감"] == 789
+    assert "같은 표·같은 항목" in row["비교 기준"]
+    assert at.query_params["years"] == "2018-2022"
+    single = open_page("budget", {"table": "000 · 2018년 본예산 사업별 내역"})
+    assert any("한 해만 인쇄" in c for c in shown(single.caption))
+
+
+def test_training_years_side_by_side_give_no_change_between_a_partial_and_a_whole_year():
+    from core.dashboard.queries import training as training_queries
+
+    side, basis = training_queries.categories_side_by_side(Filters(agencies=(ACADEMY,)), 2023, 2024)
+    assert "실적 인원 2023" in side and "실적 인원 2024" in side and "증감 인원" not in side
+    assert "2024-06-30까지의 중간 실적" in basis

@@ -73,7 +73,7 @@ def file_table(df: pd.DataFrame, unit: str | None) -> FileTable:
     kinds: dict[str, str] = {}
     names = []
     for c in map(str, out.columns):
-        if c in labels.MONEY:
+        if labels.is_money(c):
             name, kind = labels.with_unit(c, unit), "money"
         elif labels.count_unit(c):
             name, kind = labels.with_unit(c, labels.count_unit(c)), "count"

@@ -157,6 +157,7 @@ EXTRA_LABELS = {
     "task": "과제",
     "doc": "문서",
     "category": "연수 구분",
+    "years": "비교할 두 해",
     "month": "기준 월",
 }
 

@@ -314,6 +314,20 @@ def safe_file_name(name: str) -> str:
     return re.sub(r"[^\w가-힣.-]", "_", name)[:80]
 
 
+_YEAR_PAIR = re.compile(r"(\d{4})-(\d{4})")
+
+
+def year_pair_choice(f: Filters, years: list[int]) -> tuple[Filters, int, int]:
+    """Two of ``years`` to set side by side (earlier, later), kept in the URL as years=2021-2022; the latest two
+    by default."""
+    pairs = [f"{a}-{b}" for i, a in enumerate(years) for b in years[i + 1 :]]
+    f = page_choice(
+        f, "years", "비교할 두 해", pairs, pairs[-1], format_func=lambda p: _YEAR_PAIR.sub(r"\1년 → \2년", p)
+    )
+    first, second = (int(y) for y in _YEAR_PAIR.fullmatch(f.get("years")).groups())
+    return f, first, second
+
+
 def unit_choice(f: Filters) -> tuple[Filters, str]:
     f = page_choice(f, "unit", "금액 단위", list(UNIT_FACTORS), DEFAULT_UNIT, widget="segmented", every_page=True)
     note_context(unit=f.get("unit", DEFAULT_UNIT))
@@ -334,7 +348,7 @@ def money_config(df: pd.DataFrame, unit: str) -> dict:
     config = {}
     for c in df.columns:
         meaning = measures.HELP_BY_COLUMN.get(c)
-        if c in labels.MONEY:
+        if labels.is_money(c):
             decimals = UNIT_DECIMALS.get(unit, 0)
             config[c] = st.column_config.NumberColumn(
                 labels.with_unit(c, unit), format="localized" if decimals == 0 else f"%.{decimals}f"
@@ -378,7 +392,7 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
             shown[c] = shown[c].astype("float64")
         if pd.api.types.is_bool_dtype(shown[c]):
             shown[c] = export.flag_text(shown[c])
-        if c in labels.MONEY and unit in UNIT_DECIMALS and pd.api.types.is_numeric_dtype(shown[c]):
+        if labels.is_money(c) and unit in UNIT_DECIMALS and pd.api.types.is_numeric_dtype(shown[c]):
             # the unit's fixed precision (941.703백만원 reads 942); the files keep the exact value
             shown[c] = pd.to_numeric(shown[c], errors="coerce").astype("float64").round(UNIT_DECIMALS[unit])
     config = money_config(shown, unit or "")

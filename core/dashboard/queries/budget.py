@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from core import labels
 from core.dashboard.db import query
 from core.dashboard.filters import Filters, year_sql
-from core.dashboard.queries.common import division_label, rate, to_unit, where
+from core.dashboard.queries.common import division_label, ids_last, rate, to_unit, where
 
 
 def budget_tables(f: Filters) -> pd.DataFrame:
@@ -192,6 +192,42 @@ def with_printed_totals(rows: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFram
         parts.append(totals.assign(구분=PRINTED_TOTAL))
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else rows.copy()
     return out.drop(columns=[labels.HAS_CHILDREN], errors="ignore")
+
+
+def table_years(doc_id: str, section: str) -> list[int]:
+    """The years one budget table prints (a 5-year plan prints five; a report's table one)."""
+    df = query(
+        """SELECT DISTINCT fiscal_year FROM budget_line WHERE doc_id = $doc_id AND source_section = $section
+           AND fiscal_year IS NOT NULL ORDER BY fiscal_year""",
+        {"doc_id": doc_id, "section": section},
+    )
+    return [int(y) for y in df["fiscal_year"]]
+
+
+YEARS_BASIS = "같은 표·같은 항목의 두 해 (같은 측정값)"
+COMPARED = ("본예산", "예산현액·추경")  # the measures a table prints for each of its years
+
+
+def years_side_by_side(
+    f: Filters, doc_id: str, section: str, parent_item_id: str | None, first: int, second: int, unit: str
+) -> pd.DataFrame:
+    """Each item of one table in two of its years, in adjacent columns, with the change. Only the same measure of
+    the same item in the same table is compared (measures.YEAR_ON_YEAR's rule: never across tables or
+    measures); an item printed in one of the years only has the other year blank and no change."""
+    frames = {y: budget_items(replace(f, year=str(y)), doc_id, section, parent_item_id, unit) for y in (first, second)}
+    keys = ["항목 ID", "번호", "사업명"]
+    merged = None
+    for y, df in frames.items():
+        cols = [c for c in COMPARED if c in df and df[c].notna().any()]
+        part = df[[k for k in keys if k in df] + cols].rename(columns={c: f"{c} {y}" for c in cols})
+        merged = part if merged is None else merged.merge(part, on=[k for k in keys if k in part], how="outer")
+    measure = next((c for c in COMPARED if f"{c} {first}" in merged and f"{c} {second}" in merged), None)
+    if measure is not None:
+        a, b = merged[f"{measure} {first}"], merged[f"{measure} {second}"]
+        merged["증감"] = b - a
+        merged["증감율(%)"] = rate(b - a, a)
+        merged["비교 기준"] = f"{measure}: {YEARS_BASIS}"
+    return ids_last(merged.reset_index(drop=True))
 
 
 def budget_item(doc_id: str, item_id: str) -> dict | None:

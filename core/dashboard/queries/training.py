@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from core.dashboard.db import query
-from core.dashboard.filters import Filters, Params, year_sql
+from core.dashboard.filters import YEAR_ALL, Filters, Params, year_sql
 from core.dashboard.queries.common import decisions_first, division_label, ids_last, org_condition, rate, where
 
 
@@ -150,6 +150,37 @@ def training_by_category(f: Filters) -> pd.DataFrame:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
     df["계획 대비(%)"] = rate(df["실적 인원"], df["계획 인원"])
     return df
+
+
+def category_years(f: Filters) -> list[int]:
+    """Years with 계획·실적 lines for the filter's 기관·부서 (whatever year the filter picks)."""
+    cond, params = where(replace(f, year=YEAR_ALL))
+    df = query(f"SELECT DISTINCT fiscal_year FROM training_result_key WHERE {cond} ORDER BY 1", params)
+    return [int(y) for y in df["fiscal_year"].dropna()]
+
+
+def categories_side_by_side(f: Filters, first: int, second: int) -> tuple[pd.DataFrame, str]:
+    """실적 per 연수 구분 in two years, adjacent, counting each course once; the change only when both years are
+    whole years (an actual as of 12-31). Returns the table and the basis of its change column."""
+    by_year = {y: training_by_category(replace(f, year=str(y))) for y in (first, second)}
+    parts = []
+    for y, df in by_year.items():
+        parts.append(
+            df[["연수 구분", "실적 과정", "실적 인원"]].rename(
+                columns={"실적 과정": f"실적 과정 {y}", "실적 인원": f"실적 인원 {y}"}
+            )
+        )
+    merged = parts[0].merge(parts[1], on="연수 구분", how="outer")
+    as_of = {y: df["기준일"].dropna().max() for y, df in by_year.items()}
+    partial = [
+        f"{y}년은 {pd.Timestamp(d).date()}까지의 중간 실적"
+        for y, d in as_of.items()
+        if d is not None and not pd.isna(d) and (pd.Timestamp(d).month, pd.Timestamp(d).day) != (12, 31)
+    ]
+    if partial:
+        return merged, "증감 없음: " + ", ".join(partial) + "이라 연간 실적과 기간이 다릅니다"
+    merged["증감 인원"] = merged[f"실적 인원 {second}"] - merged[f"실적 인원 {first}"]
+    return merged, f"증감 = {second}년 − {first}년 (두 해 모두 연간 실적)"
 
 
 def training_repeats(f: Filters) -> pd.DataFrame:
