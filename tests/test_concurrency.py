@@ -135,7 +135,8 @@ class Versions:
                 shutil.copyfile(self.extra, self.target)
             else:
                 self.target.unlink(missing_ok=True)
-            build(root=self.root / "extracts", target=self.root / "dashboard.duckdb")
+            # V0 drops document ZZ on purpose, as an operator removing a batch would (--allow-shrink)
+            build(root=self.root / "extracts", target=self.root / "dashboard.duckdb", allow_shrink=True)
             self.current = version
 
 

@@ -474,3 +474,31 @@ def test_the_sidebar_search_finds_a_task_by_number_and_opens_it(server, page):
     assert result.count() == 1
     result.click()
     assert_on_task(page, TASK_NAME, ACADEMY)
+
+
+def test_my_division_is_saved_on_this_browser_restored_in_a_new_session_and_cleared(server, browser):
+    ctx = browser.new_context(viewport=VIEWPORT, locale="ko-KR")
+    try:
+        pg = ctx.new_page()
+        open_page(pg, server, "budget", {"agency": ACADEMY})
+        pg.locator('[data-testid="stSidebar"]').get_by_role("button", name="⭐ 내 부서로 저장").click()
+        pg.locator('[data-testid="stSidebar"]').get_by_text("⭐ 내 부서:").wait_for(timeout=30_000)
+        pg.wait_for_function("() => document.cookie.includes('dashboard_home=')", timeout=30_000)
+        fresh = ctx.new_page()  # a new Streamlit session on the same browser, opened without a filter
+        open_page(fresh, server, "overview")
+        assert ACADEMY in fresh.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+        assert "agency=" in fresh.url
+        # a link's own filter outranks the saved one
+        linked = ctx.new_page()
+        open_page(linked, server, "budget", {"agency": "서울특별시교육청"})
+        assert (
+            "서울특별시교육청교육연수원"
+            not in linked.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').first.inner_text()
+        )
+        fresh.locator('[data-testid="stSidebar"]').get_by_role("button", name="저장 해제").click()
+        fresh.wait_for_function("() => !document.cookie.includes('dashboard_home=')", timeout=30_000)
+        again = ctx.new_page()
+        open_page(again, server, "overview")
+        assert "agency=" not in again.url
+    finally:
+        ctx.close()
