@@ -461,6 +461,13 @@ def test_a_row_of_the_alert_table_opens_its_task_with_the_filter(server, page):
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 35 * at + 17)
     assert_on_task(page, TASK_NAME, ACADEMY)
     assert "task=002-T05" in page.url
+    # the task's figures as the report prints them: 본예산 941,703천원; 2분기 집행 60,199천원 by 2024-06-30
+    grids = page.locator('[data-testid="stDataFrame"]')
+    tables = [grid_rows(page, i) for i in range(grids.count()) if grids.nth(i).is_visible()]  # not in closed expanders
+    own = next(r for t in tables for r in t if r.get("관계") == "이 과제")
+    assert cell(own, "본예산") == "941703"  # the grid's accessible text holds the value; the canvas shows 941,703
+    quarter = next(r for t in tables for r in t if r.get("번호") == "2-1-1" and "2분기" in " ".join(r))
+    assert cell(quarter, "2분기") == "60199"
 
 
 def test_the_sidebar_search_finds_a_task_by_number_and_opens_it(server, page):
