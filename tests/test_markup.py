@@ -113,3 +113,30 @@ def test_crafted_names_show_as_text(crafted_server, watched, url_path, query):
     main = pg.locator('[data-testid="stMain"]').inner_text()
     if url_path in ("", "task"):
         assert "[관리자 재로그인 필요]" in main  # drawn literally
+
+
+def _handshake(base: str, host: str, origin: str) -> int:
+    """The status a WebSocket upgrade to the app's stream gets for this Host and Origin, asked from outside."""
+    import base64
+    import os
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base)
+    request = (
+        "GET /_stcore/stream HTTP/1.1\r\n"
+        f"Host: {host}\r\nOrigin: {origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        f"Sec-WebSocket-Key: {base64.b64encode(os.urandom(16)).decode()}\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Protocol: streamlit\r\n\r\n"
+    )
+    with socket.create_connection((url.hostname, url.port), timeout=10) as s:
+        s.sendall(request.encode())
+        status = s.recv(1024).decode(errors="replace").split("\r\n", 1)[0]
+    return int(status.split()[1]) if status.startswith("HTTP/") else 0
+
+
+def test_the_stream_refuses_foreign_hosts_and_origins(crafted_server):
+    port = crafted_server.rsplit(":", 1)[1]
+    assert _handshake(crafted_server, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}") == 101
+    assert _handshake(crafted_server, f"evil.example:{port}", f"http://evil.example:{port}") != 101  # DNS rebinding
+    assert _handshake(crafted_server, f"127.0.0.1:{port}", "http://evil.example") != 101  # another site's page
