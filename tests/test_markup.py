@@ -140,3 +140,29 @@ def test_the_stream_refuses_foreign_hosts_and_origins(crafted_server):
     assert _handshake(crafted_server, f"127.0.0.1:{port}", f"http://127.0.0.1:{port}") == 101
     assert _handshake(crafted_server, f"evil.example:{port}", f"http://evil.example:{port}") != 101  # DNS rebinding
     assert _handshake(crafted_server, f"127.0.0.1:{port}", "http://evil.example") != 101  # another site's page
+
+
+def test_the_dashboard_does_not_show_inside_another_sites_frame(crafted_server, watched, tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    pg, _ = watched
+    visit(pg, crafted_server, "", {})
+    assert pg.evaluate("() => getComputedStyle(document.documentElement).display") != "none"  # shown on its own
+    # another site (another origin: localhost on another port) that frames the dashboard
+    (tmp_path / "index.html").write_text(f'<iframe src="{crafted_server}/" width="1200" height="800"></iframe>')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        pg.goto(f"http://localhost:{site.server_address[1]}/index.html")
+        for _ in range(300):
+            frame = next((f for f in pg.frames if f.url.startswith(crafted_server)), None)
+            if frame is not None:
+                break
+            pg.wait_for_timeout(100)
+        assert frame is not None, [f.url for f in pg.frames]
+        frame.wait_for_function("() => getComputedStyle(document.documentElement).display === 'none'", timeout=60_000)
+    finally:
+        site.shutdown()

@@ -37,6 +37,19 @@ PRINT_CSS = """<style>
 </style>"""
 
 
+# Streamlit cannot send a frame-ancestors header, so the page refuses to show inside another site's frame itself:
+# a frame whose parent is of another origin (reading its location throws) hides the document. A frame that
+# disallows scripts never runs the dashboard at all, so there is nothing to click in it either.
+FRAME_GUARD = """<script>
+(function () {
+  if (window.top === window.self) return;
+  var foreign = false;
+  try { foreign = window.top.location.origin !== window.location.origin; } catch (e) { foreign = true; }
+  if (foreign) { document.documentElement.style.display = "none"; }
+})();
+</script>"""
+
+
 def run_page(name: str, render: Render) -> None:
     page = navigation.page(name)
     st.set_page_config(
@@ -44,6 +57,7 @@ def run_page(name: str, render: Render) -> None:
         page_icon=page.icon,
         layout="wide",
     )
+    st.html(FRAME_GUARD, unsafe_allow_javascript=True)
     searched = _draw_navigation(page)
     try:
         connection()  # builds the data file from the extracts on first start, or after an upgrade
