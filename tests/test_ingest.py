@@ -480,3 +480,36 @@ def test_multi_file_ingest_refuses_the_same_keys_in_two_files(tmp_path):
     paths = [fixture("budget_line_valid.csv", tmp_path), fixture("budget_line_cp949.csv", tmp_path)]
     message = refused(paths, root)
     assert "budget_line_cp949.csv: 2행" in message
+
+
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("1,2,3,4", "쉼표가 세 자리마다"),
+        ("1234,5", "쉼표가 세 자리마다"),
+        ("1.23457E+11", "지수 표기"),
+        ("△-500", "음수 표시가 둘"),
+        ("△(500)", "음수 표시가 둘"),
+        ("1_000", "0–9 숫자만"),
+        ("١٢٣", "0–9 숫자만"),
+        ("१२३", "0–9 숫자만"),
+        ("50%", "비율(%)은 이 열에"),
+        ("▲500", "▲는 증가·감소"),
+    ],
+)
+def test_an_ambiguous_amount_is_refused_with_the_reason(value, why):
+    from core.pipeline.parsing import CellError, parse_money
+
+    with pytest.raises(CellError) as info:
+        parse_money(value, "천원", 1_000)
+    assert why in str(info.value) and value in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "value, won",
+    [("1,234", 1_234_000), ("△567", -567_000), ("(500)", -500_000), ("-1,234", -1_234_000), ("１２３", 123_000)],
+)
+def test_the_amount_forms_reports_print_are_read(value, won):
+    from core.pipeline.parsing import parse_money
+
+    assert parse_money(value, "천원", 1_000) == won

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -165,19 +166,53 @@ def is_null(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip() in NULL_TOKENS
 
 
-def _clean_number_text(raw: str) -> tuple[str, bool]:
-    s = raw.strip().replace(",", "").replace(" ", "").replace("\u00a0", "")
+_NEGATIVE_MARKS = ("△", "-", "−")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+", re.ASCII)
+
+
+def _clean_number_text(raw: str, expected: str, allow_percent: bool) -> tuple[str, bool]:
+    """One reading of a printed number, or a refusal that says why the text is ambiguous.
+
+    Accepted: Korean grouping (1,234), full-width digits, one negative mark (△, -, or parentheses), and a
+    trailing % in rate columns. Refused: separators that are not thousands (1,2,3,4 or 1234,5), scientific
+    notation (Excel has already dropped digits), two negative marks (△-500, △(500)), '_' inside digits,
+    digits of other scripts, a % outside rate columns, and ▲ (in Korean tables it may mean an increase)."""
+    s = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").replace("\u00a0", "")
+    shown = _show(raw)
+    if "▲" in s:
+        raise CellError(
+            f"{expected}; ▲는 증가·감소 어느 쪽인지 정해져 있지 않아 읽지 않습니다. 감소는 △ 또는 -로 (받은 값: {shown})"
+        )
+    if s.endswith("%"):
+        if not allow_percent:
+            raise CellError(f"{expected}; 비율(%)은 이 열에 올 수 없습니다 (받은 값: {shown})")
+        s = s[:-1]
     negative = False
-    if s[:1] in ("△", "▲", "-", "−"):
-        negative = True
-        s = s[1:]
+    if s[:1] in _NEGATIVE_MARKS:
+        negative, s = True, s[1:]
     if s.startswith("(") and s.endswith(")"):
-        negative = not negative
-        s = s[1:-1]
+        if negative:
+            raise CellError(f"{expected}; 음수 표시가 둘입니다 (받은 값: {shown})")
+        negative, s = True, s[1:-1]
+    if s[:1] in _NEGATIVE_MARKS or s[:1] == "(":
+        raise CellError(f"{expected}; 음수 표시가 둘입니다 (받은 값: {shown})")
+    if re.search(r"[eE]", s) and re.fullmatch(r"[\d.,]+[eE][+-]?\d+", s):
+        raise CellError(
+            f"{expected}; 지수 표기는 Excel이 이미 자릿수를 잃은 값일 수 있습니다. 셀을 숫자 서식으로 다시 내보내세요 (받은 값: {shown})"
+        )
+    if "," in s:
+        if not _GROUPED.fullmatch(s):
+            raise CellError(f"{expected}; 쉼표가 세 자리마다 있지 않아 어느 숫자인지 알 수 없습니다 (받은 값: {shown})")
+        s = s.replace(",", "")
+    if "_" in s or any(ch.isdigit() and ch not in "0123456789" for ch in s):
+        raise CellError(f"{expected}; 0–9 숫자만 읽습니다 ('_'·다른 문자의 숫자는 읽지 않음) (받은 값: {shown})")
+    if not _PLAIN.fullmatch(s):
+        raise CellError(f"{expected} (받은 값: {shown})")
     return s, negative
 
 
-def parse_decimal(raw: object, expected: str) -> Decimal | None:
+def parse_decimal(raw: object, expected: str, allow_percent: bool = False) -> Decimal | None:
     if is_null(raw):
         return None
     if isinstance(raw, bool):
@@ -186,9 +221,7 @@ def parse_decimal(raw: object, expected: str) -> Decimal | None:
         return Decimal(raw)
     if isinstance(raw, float):
         return Decimal(repr(raw))
-    s, negative = _clean_number_text(str(raw))
-    if s.endswith("%"):
-        s = s[:-1]
+    s, negative = _clean_number_text(str(raw), expected, allow_percent)
     try:
         value = Decimal(s)
     except InvalidOperation:
@@ -222,12 +255,12 @@ def parse_money(raw: object, unit: str | None, factor: int | None) -> int | None
 
 
 def parse_rate(raw: object) -> float | None:
-    value = parse_decimal(raw, "비율 숫자 (예: 68.5 또는 △18.8%)")
+    value = parse_decimal(raw, "비율 숫자 (예: 68.5 또는 △18.8%)", allow_percent=True)
     return None if value is None else float(value)
 
 
 def parse_number(raw: object) -> float | None:
-    value = parse_decimal(raw, "숫자 (예: 1,234.5)")
+    value = parse_decimal(raw, "숫자 (예: 1,234.5)", allow_percent=True)
     return None if value is None else float(value)
 
 
