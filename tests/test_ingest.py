@@ -513,3 +513,16 @@ def test_the_amount_forms_reports_print_are_read(value, won):
     from core.pipeline.parsing import parse_money
 
     assert parse_money(value, "천원", 1_000) == won
+
+
+def test_a_decomposed_hangul_name_is_the_same_name_and_invisible_characters_are_refused():
+    import unicodedata
+
+    from core.pipeline.parsing import CellError, parse_text
+
+    nfd = unicodedata.normalize("NFD", "서울특별시교육청")
+    assert nfd != "서울특별시교육청" and parse_text(nfd) == "서울특별시교육청"
+    for hidden, code in (("총무\u200b과", "U+200B"), ("\ufeff총무과", "U+FEFF"), ("총무과\u202e", "U+202E")):
+        with pytest.raises(CellError) as info:
+            parse_text(hidden)
+        assert code in str(info.value)

@@ -341,7 +341,13 @@ def parse_text(raw: object) -> str | None:
         raise CellError(f"{MAX_CELL_CHARS}자 이하의 텍스트 (받은 값: {len(s):,}자)")
     if any(ord(ch) < 32 and ch not in "\t\n" for ch in s):
         raise CellError("제어 문자가 없는 텍스트")
-    return s
+    invisible = sorted(
+        {f"U+{ord(ch):04X}" for ch in s if unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\t\n"}
+    )
+    if invisible:  # a zero-width space, a BOM inside a row or a direction override makes look-alike names and keys
+        raise CellError(f"보이지 않는 문자·방향 제어 문자가 없는 텍스트 (들어 있는 문자: {', '.join(invisible[:5])})")
+    # One form for Hangul: a name typed as decomposed jamo (NFD, as macOS may save it) is the same name.
+    return unicodedata.normalize("NFC", s)
 
 
 def _show(raw: object) -> str:
