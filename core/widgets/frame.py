@@ -119,7 +119,6 @@ def _draw_navigation(current: navigation.Page) -> bool:
 def _remember_search() -> None:
     text = st.session_state.get(ui.SEARCH_KEY) or ""
     st.session_state["_search_opened"] = text
-    ui.keep_search(text)
 
 
 def task_link(f: Filters, doc_id: str, item_id: str, label: str) -> None:

@@ -322,22 +322,14 @@ def remember(name: str, value: str | None) -> None:
 SEARCH_KEY = "task_search"
 
 
-_SEARCH_COPY = "_search_text"
-
-
 def task_search_text() -> str:
     """What the reader typed into the sidebar's 과제 찾기 box (bounded, as a URL value would be)."""
-    return str(st.session_state.get(_SEARCH_COPY) or "").strip()[:100]
-
-
-def keep_search(text: str) -> None:
-    st.session_state[_SEARCH_COPY] = text
+    return str(st.session_state.get(SEARCH_KEY) or "").strip()[:100]
 
 
 def hold_search_over_page_switch() -> None:
-    """A page switch drops the search box's widget value; the copy kept outside the widget puts it back."""
-    if _SEARCH_COPY in st.session_state and SEARCH_KEY not in st.session_state:
-        st.session_state[SEARCH_KEY] = st.session_state[_SEARCH_COPY]
+    """The search box keeps its text across pages like the filter widgets do."""
+    _hold_over_page_switch((SEARCH_KEY,))
 
 
 def chosen_task():
