@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -167,6 +168,13 @@ def is_null(raw: object) -> bool:
 
 
 _NEGATIVE_MARKS = ("△", "-", "−")
+TRIANGLE_INCREASE, TRIANGLE_DECREASE = "증가", "감소"
+# What ▲ means in the file being read: Korean tables print it for an increase in some places and for a
+# decrease (like △) in others, so it is read only when the operator declares it (ingest --triangle).
+TRIANGLE_MEANING: ContextVar[str | None] = ContextVar("triangle_meaning", default=None)
+# A point followed by exactly three digits and no other separator (1.234) is how European exports group
+# thousands: in a money or count column it is refused rather than read as a decimal.
+_EUROPEAN_GROUPING = re.compile(r"\d{1,3}(?:\.\d{3})+", re.ASCII)
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
 _PLAIN = re.compile(r"\d+(?:\.\d+)?|\.\d+", re.ASCII)
 
@@ -181,9 +189,19 @@ def _clean_number_text(raw: str, expected: str, allow_percent: bool) -> tuple[st
     s = unicodedata.normalize("NFKC", raw).strip().replace(" ", "").replace("\u00a0", "")
     shown = _show(raw)
     if "▲" in s:
-        raise CellError(
-            f"{expected}; ▲는 증가·감소 어느 쪽인지 정해져 있지 않아 읽지 않습니다. 감소는 △ 또는 -로 (받은 값: {shown})"
-        )
+        meaning = TRIANGLE_MEANING.get()
+        if meaning is None:
+            raise CellError(
+                f"{expected}; ▲는 표마다 증가·감소 어느 쪽인지 달라 짐작하지 않습니다. 이 파일의 ▲가 무엇인지 "
+                f"--triangle 증가 또는 --triangle 감소로 알려 주세요 (받은 값: {shown})"
+            )
+        if not s.startswith("▲") or s.count("▲") > 1:
+            raise CellError(f"{expected}; ▲는 숫자 앞에 한 번만 (받은 값: {shown})")
+        s = s[1:]
+        if s[:1] in _NEGATIVE_MARKS or s[:1] == "(":
+            raise CellError(f"{expected}; 증감 표시가 둘입니다 (받은 값: {shown})")
+        if meaning == TRIANGLE_DECREASE:
+            s = "-" + s
     if s.endswith("%"):
         if not allow_percent:
             raise CellError(f"{expected}; 비율(%)은 이 열에 올 수 없습니다 (받은 값: {shown})")
@@ -231,7 +249,16 @@ def parse_decimal(raw: object, expected: str, allow_percent: bool = False) -> De
     return -value if negative else value
 
 
+def _refuse_european_grouping(raw: object, expected: str) -> None:
+    if isinstance(raw, str) and _EUROPEAN_GROUPING.fullmatch(unicodedata.normalize("NFKC", raw).strip().lstrip("△-−")):
+        raise CellError(
+            f"{expected}; 점 뒤 세 자리는 유럽식 천 단위 구분(1.234 = 1,234)일 수도, 소수일 수도 있어 읽지 않습니다. "
+            f"천 단위는 쉼표로, 소수는 자릿수를 달리해 내보내세요 (받은 값: {_show(raw)})"
+        )
+
+
 def parse_int(raw: object) -> int | None:
+    _refuse_european_grouping(raw, "정수 (예: 1,234)")
     value = parse_decimal(raw, "정수 (예: 1,234)")
     if value is None:
         return None
@@ -243,6 +270,7 @@ def parse_int(raw: object) -> int | None:
 def parse_money(raw: object, unit: str | None, factor: int | None) -> int | None:
     if isinstance(raw, str) and raw.strip() in NON_BUDGET_TOKENS:
         return None
+    _refuse_european_grouping(raw, "금액 숫자 (예: 1,234 또는 △567, 없음은 '-')")
     value = parse_decimal(raw, "금액 숫자 (예: 1,234 또는 △567, 없음은 '-')")
     if value is None:
         return None
