@@ -29,6 +29,7 @@ UNIT_DECIMALS: dict[str, int] = {"원": 0, "천원": 0, "백만원": 0, "억원"
 # Years a report's figure can plausibly belong to: a date or year outside is refused on ingest (a typo such as
 # 9999 or 0024 would otherwise become a year every page offers and builds dates from).
 PLAUSIBLE_YEARS = (1990, 2099)
+SATISFACTION_SCALE = 5  # 상담만족도 is asked on a 1-5 scale: a day's score sum lies between 1x and 5x its responses
 
 # The budget table of a 주요업무보고 whose items carry quarterly plans (quarterly_execution rows).
 SUMMARY_SECTION = "주요업무별 예산 내역"

@@ -82,6 +82,37 @@ def tree_digest(root: Path) -> dict[str, str]:
     }
 
 
+# Documents the test files' rows name. An ingest refuses rows of a document that no source_document row
+# describes, so a data folder that takes test files describes these beside the shipped reports.
+TEST_DOCUMENTS = {
+    "T01": "시험 예산 문서",
+    "T02": "둘째 시험 문서",
+    "X01": "시험 통합 문서",
+    "C01": "코퍼스 문서",
+    "X": "시험 문서",
+    "H01": "악성 텍스트 시험 문서",
+}
+TEST_DOCUMENTS_BATCH = "test-documents"
+
+
+def extracts_for_ingest(dest: Path) -> Path:
+    """A copy of the shipped extracts at ``dest`` that also describes TEST_DOCUMENTS."""
+    shutil.copytree(SHIPPED_EXTRACTS, dest)
+    return describe_test_documents(dest)
+
+
+def describe_test_documents(dest: Path) -> Path:
+    """Write the source_document rows of TEST_DOCUMENTS into the extracts folder ``dest``."""
+    import pandas as pd
+
+    from core.pipeline.ingest import write_batches
+    from core.pipeline.schema import TABLES
+
+    frame = pd.DataFrame({"doc_id": list(TEST_DOCUMENTS), "title": list(TEST_DOCUMENTS.values())})
+    write_batches([(TABLES["source_document"], frame, TEST_DOCUMENTS_BATCH)], dest)
+    return dest
+
+
 @pytest.fixture(scope="session")
 def dashboard_data(tmp_path_factory) -> Path:
     """A data folder holding a copy of the shipped extracts and a DuckDB file built from it."""

@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import describe_test_documents
 
 from core.pipeline import reconcile
 from core.pipeline.build import BuildError, build
@@ -426,6 +427,7 @@ print(con.execute("SELECT count(*) FROM budget_line").fetchone()[0])
 
 def test_reader_keeps_old_file_while_rebuild_replaces_it(data_dir, tmp_path):
     root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    describe_test_documents(root)  # the ingested test file's document
     build(root=root, target=target)
     old_total = parquet_rows(root, "budget_line")
     old_inode = target.stat().st_ino
@@ -473,6 +475,7 @@ def test_reader_keeps_old_file_while_rebuild_replaces_it(data_dir, tmp_path):
 def test_dashboard_connection_sees_a_rebuild(data_dir, tmp_path, monkeypatch):
     db = pytest.importorskip("core.dashboard.db")
     root, target = data_dir / "extracts", data_dir / "dashboard.duckdb"
+    describe_test_documents(root)  # the ingested test file's document
     build(root=root, target=target)
     monkeypatch.setenv("DASHBOARD_DB", str(target))
     db.reset()

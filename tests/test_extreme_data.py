@@ -6,11 +6,10 @@ crafted 기관, with no exception and no error box. Dates outside the plausible 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import APP_PATH, SHIPPED_EXTRACTS, app_pages
+from conftest import APP_PATH, app_pages, describe_test_documents, extracts_for_ingest
 from streamlit.testing.v1 import AppTest
 
 from core.dashboard import db
@@ -61,9 +60,9 @@ DATASETS = {
 def make(root: Path, files: dict[str, str], with_shipped: bool = True) -> Path:
     extracts = root / "extracts"
     if with_shipped:
-        shutil.copytree(SHIPPED_EXTRACTS, extracts)
+        extracts_for_ingest(extracts)
     else:
-        extracts.mkdir(parents=True)
+        describe_test_documents(extracts)
     inputs = root.parent / f"{root.name}-inputs"
     inputs.mkdir()
     for name, text in files.items():

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, tree_digest
+from conftest import PROJECT_DIR, extracts_for_ingest, tree_digest
 
 from core.pipeline.build import build
 
@@ -41,7 +41,7 @@ def rows(db_file: Path, table: str = "budget_line") -> int:
 @pytest.fixture
 def data(tmp_path) -> Path:
     root = tmp_path / "data"
-    shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
+    extracts_for_ingest(root / "extracts")
     build(root=root / "extracts", target=root / "dashboard.duckdb")
     return root
 

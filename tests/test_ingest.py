@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import tree_digest
+from conftest import describe_test_documents, extracts_for_ingest, tree_digest
 
 from core.pipeline.build import build
 from core.pipeline.ingest import IngestError, ingest_files
@@ -57,9 +57,7 @@ EXPECTED_VALID = {
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A copy of the shipped extracts: the 'existing data' every failed ingest must leave alone."""
-    dest = tmp_path / "data" / "extracts"
-    shutil.copytree(SHIPPED_EXTRACTS, dest)
-    return dest
+    return extracts_for_ingest(tmp_path / "data" / "extracts")
 
 
 def fixture(name: str, tmp_path: Path) -> Path:
@@ -398,7 +396,7 @@ def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):
 
 
 def test_duplicate_key_against_existing_batch_in_same_folder(tmp_path):
-    root = tmp_path / "extracts"
+    root = describe_test_documents(tmp_path / "extracts")
     ingest_files([fixture("budget_line_valid.csv", tmp_path)], root=root)
     again = tmp_path / "again" / "budget_line_again.csv"
     again.parent.mkdir()
@@ -410,7 +408,7 @@ def test_duplicate_key_against_existing_batch_in_same_folder(tmp_path):
 
 
 def test_reingesting_the_same_batch_name_replaces_it(tmp_path):
-    root = tmp_path / "extracts"
+    root = describe_test_documents(tmp_path / "extracts")
     path = fixture("budget_line_valid.csv", tmp_path)
     ingest_files([path], root=root)
     ingest_files([path], root=root)  # same batch name: a replacement, not a duplicate
@@ -494,7 +492,8 @@ def test_multi_file_ingest_refuses_the_same_keys_in_two_files(tmp_path):
         ("١٢٣", "0–9 숫자만"),
         ("१२३", "0–9 숫자만"),
         ("50%", "비율(%)은 이 열에"),
-        ("▲500", "▲는 증가·감소"),
+        ("▲500", "--triangle 증가 또는 --triangle 감소"),
+        ("1.234", "유럽식 천 단위"),
     ],
 )
 def test_an_ambiguous_amount_is_refused_with_the_reason(value, why):

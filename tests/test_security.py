@@ -10,14 +10,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import shutil
 import tomllib
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import APP_PATH, PROJECT_DIR, SHIPPED_EXTRACTS, app_pages
+from conftest import APP_PATH, PROJECT_DIR, app_pages, extracts_for_ingest
 from streamlit.testing.v1 import AppTest
 
 from core.dashboard import db, export
@@ -65,7 +64,7 @@ def table_counts() -> dict[str, int]:
 
 def copy_data(tmp: Path) -> Path:
     root = tmp / "data"
-    shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
+    extracts_for_ingest(root / "extracts")
     build(root=root / "extracts", target=root / "dashboard.duckdb")
     return root
 

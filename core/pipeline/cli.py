@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,10 +19,12 @@ from core.settings import db_path, extracts_dir
 from . import build as build_mod
 from . import reconcile, safety
 from .ingest import IngestError, ingest_files
+from .parsing import TRIANGLE_DECREASE, TRIANGLE_INCREASE
 from .seed import seed_extracts
 
 log = logging.getLogger(__name__)
 
+DEBUG_VARIABLE = "DASHBOARD_DEBUG"  # set to show the traceback of an unexpected failure
 UNCHANGED = "아무 파일도 바뀌지 않았습니다 (추출 파일과 데이터 파일 그대로)."
 MESSAGES_SHOWN = 50  # problems listed; the rest are counted
 MESSAGE_CHARS = 300  # a problem's text is cut here: a wrong file's content is never echoed at length
@@ -95,6 +98,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 accept_total_differences=args.accept_total_differences,
                 root=stage,
                 replace_official=args.replace_official,
+                triangle=args.triangle,
             ),
             build=None if args.no_build else _build_into_place(args.allow_shrink),
         )
@@ -119,8 +123,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_check(_args: argparse.Namespace) -> int:
     import duckdb
 
-    path = build_mod.ensure_built()
-    con = duckdb.connect(str(path), read_only=True)
+    try:
+        path = build_mod.ensure_built()
+        con = duckdb.connect(str(path), read_only=True)
+    except (build_mod.BuildError, duckdb.Error) as e:
+        _report("데이터 파일을 만들거나 열 수 없어 확인하지 못했습니다:", str(e).splitlines())
+        return 1
     try:
         print(reconcile.format_report(reconcile.differences(con)))
     finally:
@@ -159,6 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         help="보고서 전사본 묶음(seed-…, sample-…)을 교체함 (실수로 공식 값을 덮어쓰지 않도록 기본은 거부)",
     )
     p.add_argument("--allow-shrink", action="store_true", help=SHRINK_HELP)
+    p.add_argument(
+        "--triangle",
+        choices=(TRIANGLE_INCREASE, TRIANGLE_DECREASE),
+        help="이 파일들에서 ▲가 뜻하는 것 (표마다 달라 짐작하지 않음; 없으면 ▲가 든 셀은 거부)",
+    )
     p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("build", help="추출 파일로 datasets/dashboard.duckdb 빌드")
     p.add_argument("--allow-shrink", action="store_true", help=SHRINK_HELP)
@@ -170,7 +183,23 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_seed)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        log.error("중단했습니다. 새 파일은 자리를 바꾸기 전이었으므로 %s", UNCHANGED)
+        return 130
+    except Exception as e:  # the last net: an operator gets a sentence, never a traceback
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        log.error(
+            "예상하지 못한 오류로 멈췄습니다 (%s: %s). 새 파일은 자리를 바꾸기 전이었으므로 %s "
+            "자세한 내용은 %s=1로 다시 실행하면 보입니다.",
+            type(e).__name__,
+            safe_line(e, 200),
+            UNCHANGED,
+            DEBUG_VARIABLE,
+        )
+        return 1
 
 
 if __name__ == "__main__":

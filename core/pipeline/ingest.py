@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from core.settings import extracts_dir
 
-from . import parsing
+from . import consistency, parsing
 from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
@@ -280,12 +280,25 @@ def batch_name(path: Path, explicit: str | None = None) -> str:
     return name
 
 
+def read_extract(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """A loaded extract file, read to compare a new file with it; a damaged one is named, not a traceback."""
+    try:
+        return pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as e:
+        raise IngestError(
+            [
+                f"{path.parent.name}/{path.name}: 이미 적재된 추출 파일을 읽을 수 없어 새 파일과 대조할 수 없습니다 "
+                f"({type(e).__name__}). 기대: 그 묶음의 원본을 다시 적재하거나 그 파일을 지운 뒤 다시 시도"
+            ]
+        ) from e
+
+
 def _existing_keys(table: Table, batch: str, root: Path) -> pd.DataFrame | None:
     folder = root / table.name
     files = [p for p in sorted(folder.glob("*.parquet")) if p.stem != batch]
     if not files:
         return None
-    frames = [pq.read_table(p, columns=list(table.key) + ["batch"]).to_pandas() for p in files]
+    frames = [read_extract(p, list(table.key) + ["batch"]).to_pandas() for p in files]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -296,11 +309,32 @@ def ingest_files(
     accept_total_differences: bool = False,
     root: Path | None = None,
     replace_official: bool = False,
+    triangle: str | None = None,
 ) -> list[Path]:
     """Validate every file, then write all of them; on any problem write nothing.
 
     A batch named like the shipped transcriptions of the reports (seed-…, sample-…) is refused unless
-    ``replace_official``: replacing one replaces official figures."""
+    ``replace_official``: replacing one replaces official figures. ``triangle`` declares what ▲ means in
+    these files (parsing.TRIANGLE_INCREASE or TRIANGLE_DECREASE); without it a ▲ is refused."""
+    if triangle not in (None, parsing.TRIANGLE_INCREASE, parsing.TRIANGLE_DECREASE):
+        raise IngestError(
+            [f"--triangle '{triangle}': 기대: {parsing.TRIANGLE_INCREASE} 또는 {parsing.TRIANGLE_DECREASE}"]
+        )
+    token = parsing.TRIANGLE_MEANING.set(triangle)
+    try:
+        return _ingest(paths, table_name, batch, accept_total_differences, root, replace_official)
+    finally:
+        parsing.TRIANGLE_MEANING.reset(token)
+
+
+def _ingest(
+    paths: list[Path],
+    table_name: str | None,
+    batch: str | None,
+    accept_total_differences: bool,
+    root: Path | None,
+    replace_official: bool,
+) -> list[Path]:
     root = Path(root) if root else extracts_dir()
     if batch and len(paths) > 1:
         raise IngestError(["--batch 는 파일 하나에만 쓸 수 있습니다."])
@@ -326,9 +360,17 @@ def ingest_files(
             continue
         messages.extend(_cross_batch_errors(parsed, name, root))
         messages.extend(_same_call_errors(parsed, [pf for pf, _ in parsed_files]))
-        if not accept_total_differences:
-            messages.extend(_total_errors(parsed))
         parsed_files.append((parsed, name))
+    # Against what is loaded, with every other file of this call counted as loaded: a document and its
+    # rows, or a budget table and its quarterly plan, may come in one call in any order.
+    for parsed, name in parsed_files:
+        loaded = consistency.Loaded(root, [(pf, b) for pf, b in parsed_files if pf is not parsed])
+        messages.extend(consistency.document_errors(parsed, loaded))
+        messages.extend(consistency.reference_errors(parsed, loaded, name))
+        messages.extend(consistency.call_center_errors(parsed))
+        messages.extend(consistency.lookalike_errors(parsed, loaded, name))
+        if not accept_total_differences:
+            messages.extend(consistency.total_errors(parsed, loaded, name))
     targets = [(pf.table.name, name) for pf, name in parsed_files]
     if len(set(targets)) != len(targets):
         messages.append("같은 표의 같은 묶음 이름으로 두 파일을 한 번에 적재할 수 없습니다.")
@@ -380,31 +422,16 @@ def _same_call_errors(parsed: ParsedFile, earlier: list[ParsedFile]) -> list[str
     return errors
 
 
-def _total_errors(parsed: ParsedFile) -> list[str]:
-    from .reconcile import differences_for_frame
-
-    diffs = differences_for_frame(parsed.table.name, parsed.frame)
-    if diffs.empty:
-        return []
-    lookup = {}
-    if "item_id" in parsed.frame:
-        lookup = {item: parsed.row_numbers[i] for i, item in enumerate(parsed.frame["item_id"])}
-    out = []
-    for d in diffs.itertuples(index=False):
-        row = lookup.get(d.item_id) if isinstance(d.item_id, str) else _total_row(parsed, d)
-        where = f"{row}행, " if row else ""
-        out.append(
-            f"{parsed.path.name}: {where}'{d.measure}'열: {d.check_name} — {d.name}: 인쇄 {d.printed_value:,.10g} / "
-            f"부분합 {d.computed_value:,.10g} ({d.unit}). 기대: 합계가 부분의 합과 같음 "
-            "(공식 문서의 불일치를 그대로 보존하려면 --accept-total-differences)"
-        )
-    return out
-
-
-def _total_row(parsed: ParsedFile, d) -> int | None:
-    """The file line of a total row that has no item_id (headcount, training_overview): the total row of
-    the same table and section whose printed name and printed figure are those of the difference."""
+def total_row_number(parsed: ParsedFile, d) -> int | None:
+    """The file line a printed difference points at: the row of its item_id, or for a total row that has
+    no item_id (headcount, training_overview) the total row of the same table and section whose printed name
+    and printed figure are those of the difference. None when the difference lies in rows of another batch."""
     frame = parsed.frame
+    if isinstance(d.item_id, str):
+        if "item_id" not in frame:
+            return None
+        rows = [parsed.row_numbers[i] for i, item in enumerate(frame["item_id"]) if item == d.item_id]
+        return rows[0] if rows else None
     if "is_total" not in frame or "source_section" not in frame:
         return None
     if parsed.table.name == "headcount":
@@ -425,6 +452,17 @@ def _total_row(parsed: ParsedFile, d) -> int | None:
     return None
 
 
+def to_arrow(table: Table, frame: pd.DataFrame, batch: str) -> pa.Table:
+    """A parsed frame as its extract file holds it: the schema's types, the batch name on every row."""
+    frame = frame.copy()
+    for name in table.names:  # a column the frame lacks is empty, of no dtype pandas would have to guess
+        if name not in frame:
+            frame[name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    frame = frame[table.names]
+    frame["batch"] = batch
+    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
+
+
 def write_batches(items: list[tuple[Table, pd.DataFrame, str]], root: Path | None = None) -> list[Path]:
     """Write each frame to a temp file beside its target, then move all into place."""
     root = Path(root) if root else extracts_dir()
@@ -433,11 +471,7 @@ def write_batches(items: list[tuple[Table, pd.DataFrame, str]], root: Path | Non
         for table, frame, batch in items:
             folder = root / table.name
             folder.mkdir(parents=True, exist_ok=True)
-            frame = frame.copy()
-            frame["batch"] = batch
-            arrow = pa.Table.from_pandas(
-                frame[[*table.names, "batch"]], schema=arrow_schema(table), preserve_index=False
-            )
+            arrow = to_arrow(table, frame, batch)
             fd, tmp = tempfile.mkstemp(prefix=f".{batch}.", suffix=".parquet.tmp", dir=folder)
             os.close(fd)
             pq.write_table(arrow, tmp, compression="zstd")
