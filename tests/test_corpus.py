@@ -23,7 +23,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, tree_digest
+from conftest import PROJECT_DIR, TEST_DOCUMENTS, extracts_for_ingest, tree_digest
 
 from core.dashboard import db, export
 from core.dashboard.filters import Filters
@@ -134,6 +134,43 @@ EXPECT: dict[str, list[str] | str] = {
     "budget_line_csv_named_xlsx.xlsx": ["XLSX 파일이 손상되었거나 잘렸습니다", "기대: Excel에서 다시 저장한"],
     "budget_line_zip_not_workbook.xlsx": ["XLSX 파일이 손상되었거나 잘렸습니다", "기대: Excel에서 다시 저장한"],
     "budget_line_wrong_format.json": ["지원하지 않는 파일 형식", "기대: .csv 또는 .xlsx"],
+    # numbers that could be read two ways
+    "budget_line_num_european_grouping.csv": ["3행, '본예산'열", "유럽식 천 단위", "'1.234'"],
+    "budget_line_num_misplaced_commas.csv": ["3행, '본예산'열", "쉼표가 세 자리마다 있지 않아", "'1,2,3,4'"],
+    "budget_line_num_decimal_comma.csv": ["3행, '본예산'열", "쉼표가 세 자리마다 있지 않아", "'1234,5'"],
+    "budget_line_num_scientific.csv": ["3행, '본예산'열", "지수 표기", "'1.23457E+11'"],
+    "budget_line_num_double_negative.csv": ["3행, '본예산'열", "음수 표시가 둘", "'△-500'"],
+    "budget_line_num_negative_in_parentheses_twice.csv": ["3행, '본예산'열", "음수 표시가 둘", "'△(500)'"],
+    "budget_line_num_percent_in_money.csv": ["3행, '본예산'열", "비율(%)은 이 열에 올 수 없습니다", "'50%'"],
+    "budget_line_num_underscore_in_digits.csv": ["3행, '본예산'열", "0–9 숫자만", "'1_000'"],
+    "budget_line_num_arabic_indic_digits.csv": ["3행, '본예산'열", "0–9 숫자만", "'١٢٣٤'"],
+    "budget_line_num_devanagari_digits.csv": ["3행, '본예산'열", "0–9 숫자만", "'१२३४'"],
+    "budget_line_num_triangle_undeclared.csv": ["3행, '본예산'열", "--triangle 증가 또는 --triangle 감소", "'▲500'"],
+    "budget_line_date_year_9999.csv": ["2행, '기준일'열", "기대: 1990~2099년 사이의 날짜", "'9999-12-31'"],
+    "budget_line_date_year_1.csv": ["4행, '기준일'열", "기대: 1990~2099년 사이의 날짜", "'0001-01-01'"],
+    # text that looks like other text
+    "budget_line_text_zero_width_key.csv": ["3행, '항목 ID'열", "보이지 않는 문자", "U+200B"],
+    "budget_line_text_bom_in_row.csv": ["4행, '사업명'열", "보이지 않는 문자", "U+FEFF"],
+    "budget_line_text_bidi_override.csv": ["2행, '사업명'열", "방향 제어 문자", "U+202E"],
+    "budget_line_text_lookalike_agency.csv": [
+        "2행, '기관'열",
+        "'서울특별시교육청 교육연수원'",
+        "이미 적재된 '서울특별시교육청교육연수원'",
+        "기대: 같은 것이면 같은 표기",
+    ],
+    # files that disagree with what is loaded
+    "budget_line_doc_unknown.csv": ["2행, '문서'열", "문서 'Q99'를 설명하는 source_document 행이 없습니다", "기대:"],
+    "budget_line_doc_leading_zeros.csv": ["2행, '문서'열", "문서 '2'", "기대: '002' (앞자리 0이 Excel에서 지워졌을"],
+    "quarterly_execution_unknown_item.csv": ["2행, '항목 ID'열", "항목 'C01-Q'이 없습니다", "기대: 적재된 budget_line"],
+    "budget_line_total_broken_by_new_item.csv": [
+        "'본예산'열",
+        "합계 불일치",
+        "이미 적재된 '예산현황' 표의 인쇄 값",
+        "인쇄 7,535,018 / 부분합 7,536,018",
+        "기대: 합계가 부분의 합과 같음",
+    ],
+    "call_center_daily_answered_above_inbound.csv": ["3행, '응답'열", "기대: '인입'(100) 이하", "120"],
+    "call_center_daily_satisfaction_above_scale.csv": ["3행, '만족도 점수 합'열", "5점 척도", "(받은 값: 60)"],
     # text that only looks dangerous
     "accept_budget_line_formula_text.csv": ACCEPT,
     "accept_budget_line_sql_text.csv": ACCEPT,
@@ -170,7 +207,7 @@ def run_cli(args: list[str], data_dir: Path, timeout: int = 300) -> subprocess.C
 def pristine(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A data folder (extracts + built dashboard.duckdb) and its digest; copied for every CLI run."""
     root = tmp_path_factory.mktemp("corpus-pristine")
-    shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
+    extracts_for_ingest(root / "extracts")
     build(root=root / "extracts", target=root / "dashboard.duckdb")
     return root, tree_digest(root)
 
@@ -244,7 +281,11 @@ def test_text_that_looks_like_a_formula_or_sql_is_accepted_and_neutralised(name,
             t: int(db.query(f"SELECT count(*) AS n FROM {t}", cache=False)["n"].iat[0])
             for t in ("budget_line", "org_tree", "build_info", "source_document")
         }
-        assert counts["budget_line"] == 327 + 3 and counts["build_info"] == 1 and counts["source_document"] == 5
+        assert (
+            counts["budget_line"] == 327 + 3
+            and counts["build_info"] == 1
+            and counts["source_document"] == 5 + len(TEST_DOCUMENTS)
+        )
         df = budget_queries.budget_items(Filters(), "C01", "코퍼스 예산표", None)
         names = list(df["사업명"])
         for text in ACCEPTED_TEXT[name]:

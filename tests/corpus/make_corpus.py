@@ -315,6 +315,47 @@ def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
     put("budget_line_text_amount.xlsx", xlsx_bytes(BUDGET_HEADER, typed_budget_rows({3: {"본예산": "천만원 정도"}})))
     put("budget_line_wrong_format.json", '{"budget_line": []}\n')
 
+    # --- numbers that could be read two ways (refused, never guessed)
+    for name, amount in (
+        ("european_grouping", "1.234"),
+        ("misplaced_commas", "1,2,3,4"),
+        ("decimal_comma", "1234,5"),
+        ("scientific", "1.23457E+11"),
+        ("double_negative", "△-500"),
+        ("negative_in_parentheses_twice", "△(500)"),
+        ("percent_in_money", "50%"),
+        ("underscore_in_digits", "1_000"),
+        ("arabic_indic_digits", "١٢٣٤"),
+        ("devanagari_digits", "१२३४"),
+        ("triangle_undeclared", "▲500"),
+    ):
+        put(f"budget_line_num_{name}.csv", csv_text(BUDGET_HEADER, budget_rows({3: {"본예산": amount}})))
+    put("budget_line_date_year_9999.csv", csv_text(BUDGET_HEADER, budget_rows({2: {"기준일": "9999-12-31"}})))
+    put("budget_line_date_year_1.csv", csv_text(BUDGET_HEADER, budget_rows({4: {"기준일": "0001-01-01"}})))
+
+    # --- text that looks like other text
+    put("budget_line_text_zero_width_key.csv", csv_text(BUDGET_HEADER, budget_rows({3: {"항목 ID": "C01-1\u200b"}})))
+    put("budget_line_text_bom_in_row.csv", csv_text(BUDGET_HEADER, budget_rows({4: {"사업명": "\ufeff코퍼스 사업"}})))
+    put("budget_line_text_bidi_override.csv", csv_text(BUDGET_HEADER, budget_rows({2: {"사업명": "사업\u202e7102"}})))
+    put("budget_line_text_lookalike_agency.csv", csv_text(BUDGET_HEADER, budget_rows({
+        i: {"문서": "002", "기관": "서울특별시교육청 교육연수원", "항목 ID": f"002-C{i}"} for i in (2, 3, 4)
+    })))
+
+    # --- files that disagree with what is loaded
+    put("budget_line_doc_unknown.csv", csv_text(BUDGET_HEADER, budget_rows({i: {"문서": "Q99"} for i in (2, 3, 4)})))
+    put("budget_line_doc_leading_zeros.csv", csv_text(BUDGET_HEADER, budget_rows({
+        i: {"문서": "2", "항목 ID": f"2-C{i}"} for i in (2, 3, 4)
+    })))
+    put("quarterly_execution_unknown_item.csv", csv_text(QUARTER_HEADER, quarter_rows()))
+    put("budget_line_total_broken_by_new_item.csv", csv_text(BUDGET_HEADER, [budget_row(
+        1, **{"문서": "002", "출처 표·절": "예산현황", "기관": "서울특별시교육청교육연수원", "항목 ID": "002-D-NEW"}
+    )]))
+    put("call_center_daily_answered_above_inbound.csv", csv_text(CALL_HEADER, call_rows({3: {"응답": "120", "포기": "0"}})))
+    satisfaction_header = [*CALL_HEADER, "만족도 응답 수", "만족도 점수 합"]
+    put("call_center_daily_satisfaction_above_scale.csv", csv_text(satisfaction_header, [
+        [*row, "10", "60" if i == 1 else "40"] for i, row in enumerate(call_rows())
+    ]))
+
     # --- text that only looks dangerous: accepted as text, neutralised on export
     put("accept_budget_line_formula_text.csv", csv_text(BUDGET_HEADER, budget_rows({
         2: {"사업명": '=HYPERLINK("http://x","y")', "비고": "=1+1"},
