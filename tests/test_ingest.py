@@ -261,8 +261,14 @@ def _workbook(path: Path) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "예산"
+    wb.active.title = "예산"
+    _fill_budget(wb.active)
+    wb.save(path)
+    return path
+
+
+def _fill_budget(ws, doc: str = "X01") -> None:
+    """Three budget rows of document ``doc`` (items {doc}-1, {doc}-2, {doc}-T) as an Excel user types them."""
     ws.append(
         [
             "문서",
@@ -284,14 +290,14 @@ def _workbook(path: Path) -> Path:
     )
     ws.append(
         [
-            "X01",
+            doc,
             "엑셀 예산표",
             "백만원",
             dt.date(2024, 6, 30),
             "테스트교육청",
             "총무과",
             2024,
-            "X01-1",
+            f"{doc}-1",
             "세부사업",
             "가 사업",
             0,
@@ -303,14 +309,14 @@ def _workbook(path: Path) -> Path:
     )
     ws.append(
         [
-            "X01",
+            doc,
             "엑셀 예산표",
             "백만원",
             dt.datetime(2024, 6, 30),
             "테스트교육청",
             "총무과",
             2024,
-            "X01-2",
+            f"{doc}-2",
             "세부사업",
             "나 사업",
             0,
@@ -322,14 +328,14 @@ def _workbook(path: Path) -> Path:
     )
     ws.append(
         [
-            "X01",
+            doc,
             "엑셀 예산표",
             "백만원",
             "2024-06-30",
             "테스트교육청",
             "총무과",
             2024,
-            "X01-T",
+            f"{doc}-T",
             "합계",
             "계",
             1,
@@ -339,8 +345,6 @@ def _workbook(path: Path) -> Path:
             19.1,
         ]
     )
-    wb.save(path)
-    return path
 
 
 def test_valid_xlsx_with_korean_headers(root, tmp_path):
@@ -387,6 +391,92 @@ def test_xlsx_with_cut_off_sheet_xml_is_refused(root, tmp_path):
             dst.writestr(name, data)
     message = refused([path], root)
     assert "budget_line_cut_sheet.xlsx" in message
+
+
+# ---------------------------------------------------------------- XLSX: every row, the sheet the user saw
+
+
+def _rewrite_members(src: Path, dst: Path, change=lambda name, data: data, add: dict | None = None) -> Path:
+    """Copy a workbook member by member through change(name, data), then add the members in ``add``."""
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as b:
+        for name in a.namelist():
+            b.writestr(name, change(name, a.read(name)))
+        for name, data in (add or {}).items():
+            b.writestr(name, data)
+    return dst
+
+
+def test_xlsx_with_a_stale_stored_dimension_loads_every_row_and_column(root, tmp_path):
+    """Some exporters never update <dimension>; read-only openpyxl trusted it and dropped what lay outside."""
+    import re
+
+    def stale(name: str, data: bytes) -> bytes:
+        return (
+            re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C2"', data) if name.endswith("sheet1.xml") else data
+        )
+
+    path = _rewrite_members(_workbook(tmp_path / "whole.xlsx"), tmp_path / "budget_line_stale.xlsx", stale)
+    assert b'ref="A1:C2"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    got = read_extract(ingest_files([path], root=root)[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]  # rows 3 and 4 lie outside A1:C2
+    assert got["budget_original"] == [1_234_000_000, -10_000_000, 1_224_000_000]  # column L
+    assert got["rate_committed_printed"] == [50.0, None, 19.1]  # column O, the last one
+
+
+def _two_sheets(path: Path, second: str = "예산", hide_first: bool = True, active: int = 1) -> Path:
+    """A hidden (or visible) first sheet '옛 자료' holding another document, then ``second`` with X01."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "옛 자료"
+    _fill_budget(old, "H01")
+    _fill_budget(wb.create_sheet(second), "X01")
+    if hide_first:
+        old.sheet_state = "hidden"
+    wb.active = active
+    wb.save(path)
+    return path
+
+
+def test_the_visible_active_sheet_is_read_not_a_hidden_first_sheet(root, tmp_path):
+    path = _two_sheets(tmp_path / "budget_line_two_sheets.xlsx")
+    got = read_extract(ingest_files([path], root=root)[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+    assert got["doc_id"] == ["X01"] * 3
+
+
+def test_cli_sheet_option_reads_the_named_sheet(root, tmp_path):
+    path = _two_sheets(tmp_path / "budget_line_two_sheets.xlsx", second="추경", hide_first=False, active=1)
+    result = run_cli(["ingest", str(path), "--sheet", "옛 자료", "--no-build"], root.parent)
+    assert result.returncode == 0, result.stderr
+    got = read_extract(root / "budget_line" / "budget_line_two_sheets.parquet")
+    assert got["item_id"] == ["H01-1", "H01-2", "H01-T"]  # not the active sheet 추경
+
+
+def test_a_hidden_active_sheet_or_a_missing_sheet_is_refused_naming_the_visible_sheets(root, tmp_path):
+    # openpyxl will not save a hidden active sheet; other programs do, so the saved view is edited.
+    saved = _two_sheets(tmp_path / "saved.xlsx", second="예산")
+    path = _rewrite_members(
+        saved,
+        tmp_path / "budget_line_hidden_active.xlsx",
+        lambda name, data: data.replace(b'activeTab="1"', b'activeTab="0"') if name == "xl/workbook.xml" else data,
+    )
+    message = refused([path], root)
+    assert "budget_line_hidden_active.xlsx: 활성 시트 '옛 자료'이(가) 숨겨져" in message
+    assert "기대: --sheet 로 보이는 시트 중 하나를 지정 (보이는 시트: '예산')" in message
+    message = refused([path], root, sheet="결산")
+    assert "budget_line_hidden_active.xlsx: '결산' 시트가 없습니다. 기대: 보이는 시트 중 하나 ('예산')" in message
+    message = refused([path], root, sheet="옛 자료")  # hidden: not what the user saw
+    assert "'옛 자료' 시트는 숨겨져 있습니다" in message and "('예산')" in message
+    got = read_extract(ingest_files([path], root=root, sheet="예산")[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+
+
+def test_sheet_option_with_a_csv_file_is_refused(root, tmp_path):
+    message = refused([fixture("budget_line_valid.csv", tmp_path)], root, sheet="예산")
+    assert "budget_line_valid.csv: --sheet 는 XLSX 파일에만 쓸 수 있습니다" in message
+    assert "기대: CSV 파일은 --sheet 없이 적재" in message
 
 
 def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):

@@ -144,7 +144,7 @@ def _column_letter(idx: int) -> str:
     return s
 
 
-def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
+def parse_file(path: Path, table_name: str | None = None, sheet: str | None = None) -> ParsedFile:
     path = Path(path)
     if not path.exists():
         raise IngestError([f"{path}: 파일이 없습니다."])
@@ -155,7 +155,7 @@ def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
             [f"{path.name}: 파일이 너무 큽니다({path.stat().st_size:,}바이트). 기대: {MAX_INPUT_BYTES:,}바이트 이하"]
         )
     try:
-        header, rows, encoding = parsing.read_rows(path)
+        header, rows, encoding = parsing.read_rows(path, sheet=sheet)
         table = resolve_table(path, header, table_name)
     except FileFormatError as e:
         raise IngestError([str(e)]) from e
@@ -296,11 +296,13 @@ def ingest_files(
     accept_total_differences: bool = False,
     root: Path | None = None,
     replace_official: bool = False,
+    sheet: str | None = None,
 ) -> list[Path]:
     """Validate every file, then write all of them; on any problem write nothing.
 
     A batch named like the shipped transcriptions of the reports (seed-…, sample-…) is refused unless
-    ``replace_official``: replacing one replaces official figures."""
+    ``replace_official``: replacing one replaces official figures. ``sheet`` names the worksheet read from
+    every XLSX file (otherwise its active sheet); with a CSV file it is refused."""
     root = Path(root) if root else extracts_dir()
     if batch and len(paths) > 1:
         raise IngestError(["--batch 는 파일 하나에만 쓸 수 있습니다."])
@@ -308,7 +310,7 @@ def ingest_files(
     parsed_files: list[tuple[ParsedFile, str]] = []
     for p in paths:
         try:
-            parsed = parse_file(Path(p), table_name)
+            parsed = parse_file(Path(p), table_name, sheet=sheet)
         except IngestError as e:
             messages.extend(e.messages)
             continue

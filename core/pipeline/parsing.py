@@ -74,16 +74,22 @@ def _decode_message(path: Path, data: bytes, err: UnicodeDecodeError, expected: 
     )
 
 
-def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], str]:
+def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], list[tuple[int, list[object]]], str]:
     """Return (header, [(row_number, cells)], encoding) of a CSV or XLSX file.
 
-    Row numbers are as a spreadsheet shows them: the header is row 1.
+    Row numbers are as a spreadsheet shows them: the header is row 1. ``sheet`` names the worksheet of an
+    XLSX file to read instead of its active sheet.
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, sheet)
     if suffix not in (".csv", ".txt", ".tsv"):
         raise FileFormatError(f"{path.name}: 지원하지 않는 파일 형식입니다. 기대: .csv 또는 .xlsx")
+    if sheet is not None:
+        raise FileFormatError(
+            f"{path.name}: --sheet 는 XLSX 파일에만 쓸 수 있습니다 (CSV 파일에는 시트가 없습니다). "
+            "기대: CSV 파일은 --sheet 없이 적재"
+        )
     data = path.read_bytes()
     if not data.strip():
         raise FileFormatError(f"{path.name}: 빈 파일입니다. 기대: 첫 행에 열 이름, 다음 행부터 데이터")
@@ -117,7 +123,8 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], st
     return header, rows, encoding
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], str]:
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[object]]], str]:
+    """The rows of one worksheet: the active one, or ``sheet``; a hidden active sheet is refused."""
     from openpyxl import load_workbook
 
     try:
@@ -128,19 +135,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
             "기대: Excel에서 다시 저장한 온전한 .xlsx"
         ) from e
     try:
-        ws = wb.worksheets[0]
-        header: list[str] | None = None
-        rows: list[tuple[int, list[object]]] = []
-        for idx, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = ["" if v is None else v for v in values]
-            if header is None:
-                if not any(str(c).strip() for c in cells):
-                    continue
-                header = [str(c).strip() for c in cells]
-                continue
-            if not any(str(c).strip() for c in cells):
-                continue
-            rows.append((idx, cells))
+        ws = _choose_sheet(path, wb, sheet)
+        # The stored <dimension> can be stale (some exporters never update it); read_only mode trusts it
+        # and would silently drop the rows and columns outside it.
+        ws.reset_dimensions()
+        header, _header_row, rows = _sheet_rows(ws)
+    except FileFormatError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, SyntaxError) as e:
         raise FileFormatError(
             f"{path.name}: XLSX 파일을 끝까지 읽을 수 없습니다 ({type(e).__name__}). 기대: 온전한 .xlsx"
@@ -148,10 +149,59 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
     finally:
         wb.close()
     if header is None:
-        raise FileFormatError(f"{path.name}: 첫 시트에 열 이름 행이 없습니다. 기대: 첫 행에 열 이름")
+        raise FileFormatError(
+            f"{path.name}: '{ws.title}' 시트에 열 이름 행이 없습니다. 기대: 첫 행에 열 이름 (다른 시트는 --sheet)"
+        )
     while header and header[-1] == "":
         header.pop()
     return header, rows, "xlsx"
+
+
+def _choose_sheet(path: Path, wb, wanted: str | None):
+    """The active worksheet (what the user saw when saving), or the one named; never a hidden one."""
+    visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    shown = ", ".join(f"'{t}'" for t in visible) or "없음"
+    if wanted is None:
+        ws = wb.active
+        if ws is None or not any(ws is w for w in wb.worksheets):
+            raise FileFormatError(
+                f"{path.name}: 활성 시트가 표를 담은 워크시트가 아닙니다. "
+                f"기대: --sheet 로 읽을 시트를 지정 (보이는 시트: {shown})"
+            )
+        if ws.sheet_state != "visible":
+            raise FileFormatError(
+                f"{path.name}: 활성 시트 '{ws.title}'이(가) 숨겨져 있어 어느 시트를 읽을지 알 수 없습니다. "
+                f"기대: --sheet 로 보이는 시트 중 하나를 지정 (보이는 시트: {shown})"
+            )
+        return ws
+    key = unicodedata.normalize("NFC", wanted).strip()
+    for ws in wb.worksheets:
+        if unicodedata.normalize("NFC", ws.title).strip() != key:
+            continue
+        if ws.sheet_state != "visible":
+            raise FileFormatError(
+                f"{path.name}: '{ws.title}' 시트는 숨겨져 있습니다. "
+                f"기대: 보이는 시트 중 하나 ({shown}), 또는 Excel에서 숨기기를 취소하고 저장한 파일"
+            )
+        return ws
+    raise FileFormatError(f"{path.name}: '{wanted}' 시트가 없습니다. 기대: 보이는 시트 중 하나 ({shown})")
+
+
+def _sheet_rows(ws) -> tuple[list[str] | None, int | None, list[tuple[int, list[object]]]]:
+    header: list[str] | None = None
+    header_row: int | None = None
+    rows: list[tuple[int, list[object]]] = []
+    for idx, values in enumerate(ws.iter_rows(min_row=1, min_col=1, values_only=True), start=1):
+        cells = ["" if v is None else v for v in values]
+        if header is None:
+            if not any(str(c).strip() for c in cells):
+                continue
+            header, header_row = [str(c).strip() for c in cells], idx
+            continue
+        if not any(str(c).strip() for c in cells):
+            continue
+        rows.append((idx, cells))
+    return header, header_row, rows
 
 
 def normalise_header(text: str) -> str:
