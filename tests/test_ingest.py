@@ -479,6 +479,128 @@ def test_sheet_option_with_a_csv_file_is_refused(root, tmp_path):
     assert "기대: CSV 파일은 --sheet 없이 적재" in message
 
 
+# ---------------------------------------------------------------- XLSX: formulas
+
+FORMULA_HEADER = [
+    "문서",
+    "출처 표·절",
+    "인쇄 단위",
+    "기준일",
+    "기관",
+    "부서",
+    "회계연도",
+    "항목 ID",
+    "구분",
+    "사업명",
+    "합계 행",
+    "본예산",  # L
+    "예산현액",  # M
+    "집행액",  # N
+    "집행률",  # O
+    "비고",  # P
+]
+
+
+def _formula_workbook(path: Path, cached: bool = True) -> Path:
+    """Two items and their total row, the total's figures and every 비고 being formulas.
+
+    With ``cached`` the file is as Excel saves it: each formula with the value it computed (an empty text
+    result marked as text) and no request to recalculate. Without, the formulas carry no value, as a
+    program that cannot calculate writes them."""
+    import re
+
+    import xlsxwriter
+
+    raw = path.with_suffix(".raw.xlsx")
+    wb = xlsxwriter.Workbook(str(raw), {"strings_to_numbers": False})
+    ws = wb.add_worksheet("예산")
+    ws.write_row(0, 0, FORMULA_HEADER)
+    for r, (item, name, is_total, amounts) in enumerate(
+        [("X01-1", "가 사업", 0, (1000, 1000, 400, 40)), ("X01-2", "나 사업", 0, (2000, 2000, 500, 25))], start=1
+    ):
+        ws.write_row(r, 0, ["X01", "엑셀 예산표", "천원", "2024-06-30", "테스트교육청", "총무과", 2024, item])
+        ws.write_row(r, 8, ["세부사업", name, is_total, *amounts])
+        ws.write_formula(r, 15, f'=IF(K{r + 1}=1,"합계 행","")', None, "")
+    ws.write_row(3, 0, ["X01", "엑셀 예산표", "천원", "2024-06-30", "테스트교육청", "총무과", 2024, "X01-T"])
+    ws.write_row(3, 8, ["합계", "계", 1])
+    for col, letter, value in ((11, "L", 3000), (12, "M", 3000), (13, "N", 900)):
+        ws.write_formula(3, col, f"=SUM({letter}2:{letter}3)", None, value)
+    ws.write_formula(3, 14, "=ROUND(N4/M4*100,1)", None, 30)
+    ws.write_formula(3, 15, '=IF(K4=1,"합계 행","")', None, "합계 행")
+    wb.close()
+
+    def as_saved(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            return data.replace(b' fullCalcOnLoad="1"', b"")
+        if name == "xl/worksheets/sheet1.xml":
+            if not cached:
+                return re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1", data)
+            return re.sub(rb'<c r="(P\d+)"( s="\d+")?><f>', rb'<c r="\1"\2 t="str"><f>', data)
+        return data
+
+    _rewrite_members(raw, path, as_saved)
+    raw.unlink()
+    return path
+
+
+def test_cli_reads_the_values_excel_saved_for_formulas_and_says_so_once(root, tmp_path):
+    path = _formula_workbook(tmp_path / "budget_line_formulas.xlsx")
+    result = run_cli(["ingest", str(path), "--no-build"], root.parent)
+    assert result.returncode == 0, result.stderr
+    got = read_extract(root / "budget_line" / "budget_line_formulas.parquet")
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+    assert got["budget_original"] == [1_000_000, 2_000_000, 3_000_000]
+    assert got["committed"] == [400_000, 500_000, 900_000]
+    assert got["rate_committed_printed"] == [40.0, 25.0, 30.0]
+    assert got["note"] == [None, None, "합계 행"]  # an empty text result is no value, not a refused cell
+    warning = "budget_line_formulas.xlsx: 수식 셀 7개는 Excel이 마지막으로 계산해 저장한 값으로 읽었습니다"
+    assert result.stderr.count(warning) == 1, result.stderr
+    assert result.stderr.count("수식 셀") == 1
+
+
+def test_a_formula_without_a_saved_value_is_refused_naming_row_and_column(root, tmp_path):
+    path = _formula_workbook(tmp_path / "budget_line_uncalculated.xlsx", cached=False)
+    message = refused([path], root)
+    assert (
+        "budget_line_uncalculated.xlsx: 4행, '본예산'열: 기대: 계산된 값이 저장된 셀; "
+        "수식 '=SUM(L2:L3)'의 값이 파일에 없습니다. Excel에서 파일을 열어 저장하면 값이 계산되어 저장됩니다"
+    ) in message
+    assert "budget_line_uncalculated.xlsx: 4행, '집행률'열" in message
+    assert "budget_line_uncalculated.xlsx: 2행, '비고'열" in message
+    assert len(message.splitlines()) == 7  # one line per formula cell
+
+
+def test_formula_values_a_program_never_calculated_are_refused(root, tmp_path):
+    """xlsxwriter, like other writing libraries, saves 0 as every formula's value and asks Excel to recalculate."""
+    import xlsxwriter
+
+    path = tmp_path / "budget_line_generated.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, FORMULA_HEADER[:15])
+    ws.write_row(1, 0, ["X01", "엑셀 예산표", "천원", "2024-06-30", "테스트교육청", "총무과", 2024, "X01-1"])
+    ws.write_row(1, 8, ["세부사업", "가 사업", 0, 1000, 1000])
+    ws.write_formula(1, 13, "=L2*0.4")  # saved as <v>0</v>: read as 0, it would be wrong money
+    wb.close()
+    message = refused([path], root)
+    assert "budget_line_generated.xlsx: 2행, '집행액'열: 기대: 계산된 값이 저장된 셀" in message
+    assert "파일을 만든 프로그램이 계산하지 않은 것입니다" in message and "Excel에서 파일을 열어 저장" in message
+
+
+def test_a_formula_referring_to_another_workbook_is_refused(root, tmp_path):
+    path = _formula_workbook(tmp_path / "saved.xlsx")
+    path = _rewrite_members(
+        path,
+        tmp_path / "budget_line_linked.xlsx",
+        lambda name, data: (
+            data.replace(b"SUM(L2:L3)", "'[1]2023 결산'!L9".encode()) if name.endswith("sheet1.xml") else data
+        ),
+    )
+    message = refused([path], root)
+    assert "budget_line_linked.xlsx: 4행, '본예산'열: 기대: 이 파일 안의 값" in message
+    assert "다른 통합 문서를 참조하는 연결" in message
+
+
 def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):
     message = refused([fixture("budget_line_mixed_encoding_cp949.csv", tmp_path)], root)
     assert "budget_line_mixed_encoding_cp949.csv: 4행" in message

@@ -158,7 +158,7 @@ def parse_file(path: Path, table_name: str | None = None, sheet: str | None = No
         header, rows, encoding = parsing.read_rows(path, sheet=sheet)
         table = resolve_table(path, header, table_name)
     except FileFormatError as e:
-        raise IngestError([str(e)]) from e
+        raise IngestError(e.messages) from e
     columns = map_header(path, header, table)
     header_positions = {c.name: i for i, c in enumerate(columns)}
     header_text = {c.name: header[i] for i, c in enumerate(columns)}
