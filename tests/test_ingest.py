@@ -601,6 +601,45 @@ def test_a_formula_referring_to_another_workbook_is_refused(root, tmp_path):
     assert "다른 통합 문서를 참조하는 연결" in message
 
 
+# ---------------------------------------------------------------- XLSX: macros and links to other workbooks
+
+MACRO_ENABLED = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+WORKBOOK_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+@pytest.mark.parametrize(
+    "name, change, add",
+    [
+        pytest.param("budget_line_vba.xlsx", None, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}, id="vba-project-part"),
+        pytest.param(
+            "budget_line_macro_type.xlsx",
+            lambda n, d: d.replace(WORKBOOK_TYPE, MACRO_ENABLED) if n == "[Content_Types].xml" else d,
+            None,
+            id="macro-enabled-content-type",
+        ),
+        pytest.param("budget_line_plain.xlsm", None, None, id="xlsm-name"),
+    ],
+)
+def test_a_workbook_that_may_hold_macros_is_refused(name, change, add, root, tmp_path):
+    plain = _workbook(tmp_path / "plain.xlsx")
+    path = _rewrite_members(plain, tmp_path / name, change or (lambda n, d: d), add)
+    message = refused([path], root)
+    assert f"{name}: 매크로(VBA)가 들어 있을 수 있는 통합 문서입니다" in message
+    assert "기대: Excel에서 [다른 이름으로 저장] → 'Excel 통합 문서(*.xlsx)'로 매크로 없이 저장한 파일" in message
+
+
+def test_a_workbook_with_external_link_parts_is_refused(root, tmp_path):
+    link = b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    path = _rewrite_members(
+        _workbook(tmp_path / "plain.xlsx"),
+        tmp_path / "budget_line_external.xlsx",
+        add={"xl/externalLinks/externalLink1.xml": link},
+    )
+    message = refused([path], root)
+    assert "budget_line_external.xlsx: 다른 통합 문서를 참조하는 연결이 있습니다 (외부 연결 1개)" in message
+    assert "기대: Excel에서 [데이터] → [연결 편집] → [연결 끊기]로 값만 남겨 저장한 파일" in message
+
+
 def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):
     message = refused([fixture("budget_line_mixed_encoding_cp949.csv", tmp_path)], root)
     assert "budget_line_mixed_encoding_cp949.csv: 4행" in message

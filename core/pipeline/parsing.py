@@ -89,7 +89,9 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], list[tup
     XLSX file to read instead of its active sheet.
     """
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
+    if suffix == ".xlsm":
+        raise FileFormatError(_macro_message(path))
+    if suffix == ".xlsx":
         return _read_xlsx(path, sheet)
     if suffix not in (".csv", ".txt", ".tsv"):
         raise FileFormatError(f"{path.name}: 지원하지 않는 파일 형식입니다. 기대: .csv 또는 .xlsx")
@@ -144,7 +146,7 @@ _STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list[object]]], str]:
     """The rows of one worksheet: the active one, or ``sheet``.
 
-    Refused: references to other workbooks, a hidden active sheet, and formula cells whose value is not
+    Refused: macros, links to other workbooks, a hidden active sheet, and formula cells whose value is not
     saved in the file (or was saved by a program that did not compute it). Formula cells with a value Excel
     saved are read as that value, and the command says how many there were."""
     from openpyxl import load_workbook
@@ -154,6 +156,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int
     except _XLSX_BROKEN as e:
         raise FileFormatError(_broken_message(path, e)) from e
     with archive:
+        _refuse_active_content(path, archive)
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except _XLSX_BROKEN as e:
@@ -198,6 +201,34 @@ def _broken_message(path: Path, e: Exception) -> str:
         f"{path.name}: XLSX 파일이 손상되었거나 잘렸습니다 ({type(e).__name__}). "
         "기대: Excel에서 다시 저장한 온전한 .xlsx"
     )
+
+
+def _macro_message(path: Path) -> str:
+    return (
+        f"{path.name}: 매크로(VBA)가 들어 있을 수 있는 통합 문서입니다. 매크로가 든 파일은 읽지 않습니다. "
+        "기대: Excel에서 [다른 이름으로 저장] → 'Excel 통합 문서(*.xlsx)'로 매크로 없이 저장한 파일"
+    )
+
+
+def _refuse_active_content(path: Path, archive: zipfile.ZipFile) -> None:
+    """Macros, and values that depend on a file we cannot see, are refused before any cell is read."""
+    names = [n.lower() for n in archive.namelist()]
+    try:
+        content_types = archive.read("[Content_Types].xml").lower()
+    except KeyError:
+        content_types = b""  # not a workbook: openpyxl says so next
+    if (
+        any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/") for n in names)
+        or b"macroenabled" in content_types
+        or b"vbaproject" in content_types
+    ):
+        raise FileFormatError(_macro_message(path))
+    links = [n for n in names if n.startswith("xl/externallinks/") and n.endswith(".xml") and "/_rels/" not in n]
+    if links:
+        raise FileFormatError(
+            f"{path.name}: 다른 통합 문서를 참조하는 연결이 있습니다 (외부 연결 {len(links)}개). 값이 이 파일에 없는 "
+            "다른 파일에 따라 달라집니다. 기대: Excel에서 [데이터] → [연결 편집] → [연결 끊기]로 값만 남겨 저장한 파일"
+        )
 
 
 def _calculation_pending(archive: zipfile.ZipFile) -> bool:
