@@ -171,6 +171,32 @@ EXPECT: dict[str, list[str] | str] = {
     ],
     "call_center_daily_answered_above_inbound.csv": ["3행, '응답'열", "기대: '인입'(100) 이하", "120"],
     "call_center_daily_satisfaction_above_scale.csv": ["3행, '만족도 점수 합'열", "5점 척도", "(받은 값: 60)"],
+    # XLSX: what Excel showed is not what the file holds
+    "budget_line_xlsx_active_sheet_hidden.xlsx": [
+        "활성 시트 '옛 자료'이(가) 숨겨져",
+        "기대: --sheet 로 보이는 시트 중 하나를 지정",
+        "(보이는 시트: '예산')",
+    ],
+    "budget_line_xlsx_formula_no_value.xlsx": [
+        "3행, '본예산'열: 기대: 계산된 값이 저장된 셀",
+        "수식 '=P3'의 값이 파일에 없습니다",
+        "Excel에서 파일을 열어 저장하면 값이 계산되어 저장됩니다",
+    ],
+    "budget_line_xlsx_formula_not_calculated.xlsx": [
+        "3행, '본예산'열: 기대: 계산된 값이 저장된 셀",
+        "수식 '=P3'의 값은 파일을 만든 프로그램이 계산하지 않은 것입니다",
+        "Excel에서 파일을 열어 저장하면",
+    ],
+    "budget_line_xlsx_external_link.xlsx": [
+        "다른 통합 문서를 참조하는 연결이 있습니다 (외부 연결 1개)",
+        "기대: Excel에서 [데이터] → [연결 편집] → [연결 끊기]로 값만 남겨 저장한 파일",
+    ],
+    "budget_line_xlsx_macro.xlsx": ["매크로(VBA)", "기대: Excel에서 [다른 이름으로 저장]", "매크로 없이 저장한 파일"],
+    "budget_line_xlsx_macro_named.xlsm": [
+        "매크로(VBA)",
+        "기대: Excel에서 [다른 이름으로 저장]",
+        "매크로 없이 저장한 파일",
+    ],
     # text that only looks dangerous
     "accept_budget_line_formula_text.csv": ACCEPT,
     "accept_budget_line_sql_text.csv": ACCEPT,

@@ -259,8 +259,14 @@ def _workbook(path: Path) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "예산"
+    wb.active.title = "예산"
+    _fill_budget(wb.active)
+    wb.save(path)
+    return path
+
+
+def _fill_budget(ws, doc: str = "X01") -> None:
+    """Three budget rows of document ``doc`` (items {doc}-1, {doc}-2, {doc}-T) as an Excel user types them."""
     ws.append(
         [
             "문서",
@@ -282,14 +288,14 @@ def _workbook(path: Path) -> Path:
     )
     ws.append(
         [
-            "X01",
+            doc,
             "엑셀 예산표",
             "백만원",
             dt.date(2024, 6, 30),
             "테스트교육청",
             "총무과",
             2024,
-            "X01-1",
+            f"{doc}-1",
             "세부사업",
             "가 사업",
             0,
@@ -301,14 +307,14 @@ def _workbook(path: Path) -> Path:
     )
     ws.append(
         [
-            "X01",
+            doc,
             "엑셀 예산표",
             "백만원",
             dt.datetime(2024, 6, 30),
             "테스트교육청",
             "총무과",
             2024,
-            "X01-2",
+            f"{doc}-2",
             "세부사업",
             "나 사업",
             0,
@@ -320,14 +326,14 @@ def _workbook(path: Path) -> Path:
     )
     ws.append(
         [
-            "X01",
+            doc,
             "엑셀 예산표",
             "백만원",
             "2024-06-30",
             "테스트교육청",
             "총무과",
             2024,
-            "X01-T",
+            f"{doc}-T",
             "합계",
             "계",
             1,
@@ -337,8 +343,6 @@ def _workbook(path: Path) -> Path:
             19.1,
         ]
     )
-    wb.save(path)
-    return path
 
 
 def test_valid_xlsx_with_korean_headers(root, tmp_path):
@@ -385,6 +389,253 @@ def test_xlsx_with_cut_off_sheet_xml_is_refused(root, tmp_path):
             dst.writestr(name, data)
     message = refused([path], root)
     assert "budget_line_cut_sheet.xlsx" in message
+
+
+# ---------------------------------------------------------------- XLSX: every row, the sheet the user saw
+
+
+def _rewrite_members(src: Path, dst: Path, change=lambda name, data: data, add: dict | None = None) -> Path:
+    """Copy a workbook member by member through change(name, data), then add the members in ``add``."""
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as b:
+        for name in a.namelist():
+            b.writestr(name, change(name, a.read(name)))
+        for name, data in (add or {}).items():
+            b.writestr(name, data)
+    return dst
+
+
+def test_xlsx_with_a_stale_stored_dimension_loads_every_row_and_column(root, tmp_path):
+    """Some exporters never update <dimension>; read-only openpyxl trusted it and dropped what lay outside."""
+    import re
+
+    def stale(name: str, data: bytes) -> bytes:
+        return (
+            re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C2"', data) if name.endswith("sheet1.xml") else data
+        )
+
+    path = _rewrite_members(_workbook(tmp_path / "whole.xlsx"), tmp_path / "budget_line_stale.xlsx", stale)
+    assert b'ref="A1:C2"' in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    got = read_extract(ingest_files([path], root=root)[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]  # rows 3 and 4 lie outside A1:C2
+    assert got["budget_original"] == [1_234_000_000, -10_000_000, 1_224_000_000]  # column L
+    assert got["rate_committed_printed"] == [50.0, None, 19.1]  # column O, the last one
+
+
+def _two_sheets(path: Path, second: str = "예산", hide_first: bool = True, active: int = 1) -> Path:
+    """A hidden (or visible) first sheet '옛 자료' holding another document, then ``second`` with X01."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    old = wb.active
+    old.title = "옛 자료"
+    _fill_budget(old, "H01")
+    _fill_budget(wb.create_sheet(second), "X01")
+    if hide_first:
+        old.sheet_state = "hidden"
+    wb.active = active
+    wb.save(path)
+    return path
+
+
+def test_the_visible_active_sheet_is_read_not_a_hidden_first_sheet(root, tmp_path):
+    path = _two_sheets(tmp_path / "budget_line_two_sheets.xlsx")
+    got = read_extract(ingest_files([path], root=root)[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+    assert got["doc_id"] == ["X01"] * 3
+
+
+def test_cli_sheet_option_reads_the_named_sheet(root, tmp_path):
+    path = _two_sheets(tmp_path / "budget_line_two_sheets.xlsx", second="추경", hide_first=False, active=1)
+    result = run_cli(["ingest", str(path), "--sheet", "옛 자료", "--no-build"], root.parent)
+    assert result.returncode == 0, result.stderr
+    got = read_extract(root / "budget_line" / "budget_line_two_sheets.parquet")
+    assert got["item_id"] == ["H01-1", "H01-2", "H01-T"]  # not the active sheet 추경
+
+
+def test_a_hidden_active_sheet_or_a_missing_sheet_is_refused_naming_the_visible_sheets(root, tmp_path):
+    # openpyxl will not save a hidden active sheet; other programs do, so the saved view is edited.
+    saved = _two_sheets(tmp_path / "saved.xlsx", second="예산")
+    path = _rewrite_members(
+        saved,
+        tmp_path / "budget_line_hidden_active.xlsx",
+        lambda name, data: data.replace(b'activeTab="1"', b'activeTab="0"') if name == "xl/workbook.xml" else data,
+    )
+    message = refused([path], root)
+    assert "budget_line_hidden_active.xlsx: 활성 시트 '옛 자료'이(가) 숨겨져" in message
+    assert "기대: --sheet 로 보이는 시트 중 하나를 지정 (보이는 시트: '예산')" in message
+    message = refused([path], root, sheet="결산")
+    assert "budget_line_hidden_active.xlsx: '결산' 시트가 없습니다. 기대: 보이는 시트 중 하나 ('예산')" in message
+    message = refused([path], root, sheet="옛 자료")  # hidden: not what the user saw
+    assert "'옛 자료' 시트는 숨겨져 있습니다" in message and "('예산')" in message
+    got = read_extract(ingest_files([path], root=root, sheet="예산")[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+
+
+def test_sheet_option_with_a_csv_file_is_refused(root, tmp_path):
+    message = refused([fixture("budget_line_valid.csv", tmp_path)], root, sheet="예산")
+    assert "budget_line_valid.csv: --sheet 는 XLSX 파일에만 쓸 수 있습니다" in message
+    assert "기대: CSV 파일은 --sheet 없이 적재" in message
+
+
+# ---------------------------------------------------------------- XLSX: formulas
+
+FORMULA_HEADER = [
+    "문서",
+    "출처 표·절",
+    "인쇄 단위",
+    "기준일",
+    "기관",
+    "부서",
+    "회계연도",
+    "항목 ID",
+    "구분",
+    "사업명",
+    "합계 행",
+    "본예산",  # L
+    "예산현액",  # M
+    "집행액",  # N
+    "집행률",  # O
+    "비고",  # P
+]
+
+
+def _formula_workbook(path: Path, cached: bool = True) -> Path:
+    """Two items and their total row, the total's figures and every 비고 being formulas.
+
+    With ``cached`` the file is as Excel saves it: each formula with the value it computed (an empty text
+    result marked as text) and no request to recalculate. Without, the formulas carry no value, as a
+    program that cannot calculate writes them."""
+    import re
+
+    import xlsxwriter
+
+    raw = path.with_suffix(".raw.xlsx")
+    wb = xlsxwriter.Workbook(str(raw), {"strings_to_numbers": False})
+    ws = wb.add_worksheet("예산")
+    ws.write_row(0, 0, FORMULA_HEADER)
+    for r, (item, name, is_total, amounts) in enumerate(
+        [("X01-1", "가 사업", 0, (1000, 1000, 400, 40)), ("X01-2", "나 사업", 0, (2000, 2000, 500, 25))], start=1
+    ):
+        ws.write_row(r, 0, ["X01", "엑셀 예산표", "천원", "2024-06-30", "테스트교육청", "총무과", 2024, item])
+        ws.write_row(r, 8, ["세부사업", name, is_total, *amounts])
+        ws.write_formula(r, 15, f'=IF(K{r + 1}=1,"합계 행","")', None, "")
+    ws.write_row(3, 0, ["X01", "엑셀 예산표", "천원", "2024-06-30", "테스트교육청", "총무과", 2024, "X01-T"])
+    ws.write_row(3, 8, ["합계", "계", 1])
+    for col, letter, value in ((11, "L", 3000), (12, "M", 3000), (13, "N", 900)):
+        ws.write_formula(3, col, f"=SUM({letter}2:{letter}3)", None, value)
+    ws.write_formula(3, 14, "=ROUND(N4/M4*100,1)", None, 30)
+    ws.write_formula(3, 15, '=IF(K4=1,"합계 행","")', None, "합계 행")
+    wb.close()
+
+    def as_saved(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            return data.replace(b' fullCalcOnLoad="1"', b"")
+        if name == "xl/worksheets/sheet1.xml":
+            if not cached:
+                return re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1", data)
+            return re.sub(rb'<c r="(P\d+)"( s="\d+")?><f>', rb'<c r="\1"\2 t="str"><f>', data)
+        return data
+
+    _rewrite_members(raw, path, as_saved)
+    raw.unlink()
+    return path
+
+
+def test_cli_reads_the_values_excel_saved_for_formulas_and_says_so_once(root, tmp_path):
+    path = _formula_workbook(tmp_path / "budget_line_formulas.xlsx")
+    result = run_cli(["ingest", str(path), "--no-build"], root.parent)
+    assert result.returncode == 0, result.stderr
+    got = read_extract(root / "budget_line" / "budget_line_formulas.parquet")
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+    assert got["budget_original"] == [1_000_000, 2_000_000, 3_000_000]
+    assert got["committed"] == [400_000, 500_000, 900_000]
+    assert got["rate_committed_printed"] == [40.0, 25.0, 30.0]
+    assert got["note"] == [None, None, "합계 행"]  # an empty text result is no value, not a refused cell
+    warning = "budget_line_formulas.xlsx: 수식 셀 7개는 Excel이 마지막으로 계산해 저장한 값으로 읽었습니다"
+    assert result.stderr.count(warning) == 1, result.stderr
+    assert result.stderr.count("수식 셀") == 1
+
+
+def test_a_formula_without_a_saved_value_is_refused_naming_row_and_column(root, tmp_path):
+    path = _formula_workbook(tmp_path / "budget_line_uncalculated.xlsx", cached=False)
+    message = refused([path], root)
+    assert (
+        "budget_line_uncalculated.xlsx: 4행, '본예산'열: 기대: 계산된 값이 저장된 셀; "
+        "수식 '=SUM(L2:L3)'의 값이 파일에 없습니다. Excel에서 파일을 열어 저장하면 값이 계산되어 저장됩니다"
+    ) in message
+    assert "budget_line_uncalculated.xlsx: 4행, '집행률'열" in message
+    assert "budget_line_uncalculated.xlsx: 2행, '비고'열" in message
+    assert len(message.splitlines()) == 7  # one line per formula cell
+
+
+def test_formula_values_a_program_never_calculated_are_refused(root, tmp_path):
+    """xlsxwriter, like other writing libraries, saves 0 as every formula's value and asks Excel to recalculate."""
+    import xlsxwriter
+
+    path = tmp_path / "budget_line_generated.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, FORMULA_HEADER[:15])
+    ws.write_row(1, 0, ["X01", "엑셀 예산표", "천원", "2024-06-30", "테스트교육청", "총무과", 2024, "X01-1"])
+    ws.write_row(1, 8, ["세부사업", "가 사업", 0, 1000, 1000])
+    ws.write_formula(1, 13, "=L2*0.4")  # saved as <v>0</v>: read as 0, it would be wrong money
+    wb.close()
+    message = refused([path], root)
+    assert "budget_line_generated.xlsx: 2행, '집행액'열: 기대: 계산된 값이 저장된 셀" in message
+    assert "파일을 만든 프로그램이 계산하지 않은 것입니다" in message and "Excel에서 파일을 열어 저장" in message
+
+
+def test_a_formula_referring_to_another_workbook_is_refused(root, tmp_path):
+    path = _formula_workbook(tmp_path / "saved.xlsx")
+    path = _rewrite_members(
+        path,
+        tmp_path / "budget_line_linked.xlsx",
+        lambda name, data: (
+            data.replace(b"SUM(L2:L3)", "'[1]2023 결산'!L9".encode()) if name.endswith("sheet1.xml") else data
+        ),
+    )
+    message = refused([path], root)
+    assert "budget_line_linked.xlsx: 4행, '본예산'열: 기대: 이 파일 안의 값" in message
+    assert "다른 통합 문서를 참조하는 연결" in message
+
+
+# ---------------------------------------------------------------- XLSX: macros and links to other workbooks
+
+MACRO_ENABLED = b"application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+WORKBOOK_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+@pytest.mark.parametrize(
+    "name, change, add",
+    [
+        pytest.param("budget_line_vba.xlsx", None, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}, id="vba-project-part"),
+        pytest.param(
+            "budget_line_macro_type.xlsx",
+            lambda n, d: d.replace(WORKBOOK_TYPE, MACRO_ENABLED) if n == "[Content_Types].xml" else d,
+            None,
+            id="macro-enabled-content-type",
+        ),
+        pytest.param("budget_line_plain.xlsm", None, None, id="xlsm-name"),
+    ],
+)
+def test_a_workbook_that_may_hold_macros_is_refused(name, change, add, root, tmp_path):
+    plain = _workbook(tmp_path / "plain.xlsx")
+    path = _rewrite_members(plain, tmp_path / name, change or (lambda n, d: d), add)
+    message = refused([path], root)
+    assert f"{name}: 매크로(VBA)가 들어 있을 수 있는 통합 문서입니다" in message
+    assert "기대: Excel에서 [다른 이름으로 저장] → 'Excel 통합 문서(*.xlsx)'로 매크로 없이 저장한 파일" in message
+
+
+def test_a_workbook_with_external_link_parts_is_refused(root, tmp_path):
+    link = b'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+    path = _rewrite_members(
+        _workbook(tmp_path / "plain.xlsx"),
+        tmp_path / "budget_line_external.xlsx",
+        add={"xl/externalLinks/externalLink1.xml": link},
+    )
+    message = refused([path], root)
+    assert "budget_line_external.xlsx: 다른 통합 문서를 참조하는 연결이 있습니다 (외부 연결 1개)" in message
+    assert "기대: Excel에서 [데이터] → [연결 편집] → [연결 끊기]로 값만 남겨 저장한 파일" in message
 
 
 def test_mixed_encoding_in_cp949_file_names_the_odd_row(root, tmp_path):

@@ -99,6 +99,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 root=stage,
                 replace_official=args.replace_official,
                 triangle=args.triangle,
+                sheet=args.sheet,
             ),
             build=None if args.no_build else _build_into_place(args.allow_shrink),
         )
@@ -159,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
         "--accept-total-differences",
         action="store_true",
         help="공식 문서 자체의 합계 불일치를 그대로 보존 (check 보고서에 표시)",
+    )
+    p.add_argument(
+        "--sheet",
+        help="XLSX 파일에서 읽을 시트 (생략하면 저장할 때 보이던 활성 시트; 숨긴 시트는 읽지 않음)",
     )
     p.add_argument("--no-build", action="store_true", help="적재 후 DuckDB를 다시 빌드하지 않음")
     p.add_argument(

@@ -144,7 +144,7 @@ def _column_letter(idx: int) -> str:
     return s
 
 
-def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
+def parse_file(path: Path, table_name: str | None = None, sheet: str | None = None) -> ParsedFile:
     path = Path(path)
     if not path.exists():
         raise IngestError([f"{path}: 파일이 없습니다."])
@@ -155,10 +155,10 @@ def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
             [f"{path.name}: 파일이 너무 큽니다({path.stat().st_size:,}바이트). 기대: {MAX_INPUT_BYTES:,}바이트 이하"]
         )
     try:
-        header, rows, encoding = parsing.read_rows(path)
+        header, rows, encoding = parsing.read_rows(path, sheet=sheet)
         table = resolve_table(path, header, table_name)
     except FileFormatError as e:
-        raise IngestError([str(e)]) from e
+        raise IngestError(e.messages) from e
     columns = map_header(path, header, table)
     header_positions = {c.name: i for i, c in enumerate(columns)}
     header_text = {c.name: header[i] for i, c in enumerate(columns)}
@@ -310,19 +310,21 @@ def ingest_files(
     root: Path | None = None,
     replace_official: bool = False,
     triangle: str | None = None,
+    sheet: str | None = None,
 ) -> list[Path]:
     """Validate every file, then write all of them; on any problem write nothing.
 
     A batch named like the shipped transcriptions of the reports (seed-…, sample-…) is refused unless
     ``replace_official``: replacing one replaces official figures. ``triangle`` declares what ▲ means in
-    these files (parsing.TRIANGLE_INCREASE or TRIANGLE_DECREASE); without it a ▲ is refused."""
+    these files (parsing.TRIANGLE_INCREASE or TRIANGLE_DECREASE); without it a ▲ is refused. ``sheet`` names
+    the worksheet read from every XLSX file (otherwise its active sheet); with a CSV file it is refused."""
     if triangle not in (None, parsing.TRIANGLE_INCREASE, parsing.TRIANGLE_DECREASE):
         raise IngestError(
             [f"--triangle '{triangle}': 기대: {parsing.TRIANGLE_INCREASE} 또는 {parsing.TRIANGLE_DECREASE}"]
         )
     token = parsing.TRIANGLE_MEANING.set(triangle)
     try:
-        return _ingest(paths, table_name, batch, accept_total_differences, root, replace_official)
+        return _ingest(paths, table_name, batch, accept_total_differences, root, replace_official, sheet)
     finally:
         parsing.TRIANGLE_MEANING.reset(token)
 
@@ -334,6 +336,7 @@ def _ingest(
     accept_total_differences: bool,
     root: Path | None,
     replace_official: bool,
+    sheet: str | None,
 ) -> list[Path]:
     root = Path(root) if root else extracts_dir()
     if batch and len(paths) > 1:
@@ -342,7 +345,7 @@ def _ingest(
     parsed_files: list[tuple[ParsedFile, str]] = []
     for p in paths:
         try:
-            parsed = parse_file(Path(p), table_name)
+            parsed = parse_file(Path(p), table_name, sheet=sheet)
         except IngestError as e:
             messages.extend(e.messages)
             continue

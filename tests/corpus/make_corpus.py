@@ -11,8 +11,11 @@ The one very large file (200k rows) is not stored here: test_corpus.py writes it
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -136,25 +139,61 @@ def put(name: str, data: bytes | str) -> None:
     (HERE / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def xlsx_bytes(header: list[str], rows: list[list], string_cells: bool = True) -> bytes:
-    """An .xlsx written with xlsxwriter; every value is written as given (strings stay strings)."""
+@dataclass
+class Formula:
+    """A formula cell; ``value`` is what it shows (xlsxwriter saves 0 when it is None)."""
+
+    text: str
+    value: object = None
+
+
+def xlsx_bytes(header: list[str], rows: list[list], hidden_sheet: tuple[str, list[list]] | None = None) -> bytes:
+    """An .xlsx written with xlsxwriter; every value is written as given (strings stay strings).
+
+    With ``hidden_sheet`` (name, rows) a hidden sheet of other rows comes first."""
     import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                                    "strings_to_urls": False})
-    ws = wb.add_worksheet("Sheet1")
+    wb.set_properties({"created": dt.datetime(2024, 1, 1)})  # the same bytes every time the corpus is made
+    if hidden_sheet:
+        write_sheet(wb.add_worksheet(hidden_sheet[0]), header, hidden_sheet[1])
+        wb.worksheets()[0].hide()
+    ws = wb.add_worksheet("예산" if hidden_sheet else "Sheet1")
+    ws.activate()
+    write_sheet(ws, header, rows)
+    wb.close()
+    return buf.getvalue()
+
+
+def write_sheet(ws, header: list[str], rows: list[list]) -> None:
     for c, h in enumerate(header):
         ws.write_string(0, c, h)
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
-            if isinstance(v, str):
+            if isinstance(v, Formula):
+                ws.write_formula(r, c, v.text, None, *([] if v.value is None else [v.value]))
+            elif isinstance(v, str):
                 if v:
                     ws.write_string(r, c, v)
             else:
                 ws.write(r, c, v)
-    wb.close()
-    return buf.getvalue()
+
+
+def rezip(data: bytes, change=lambda name, member: member, add: dict[str, bytes | str] | None = None) -> bytes:
+    """A workbook's members passed through change(name, bytes), then the members in ``add``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        members = [(n, change(n, src.read(n))) for n in src.namelist()] + list((add or {}).items())
+        for name, member in members:
+            dst.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), member, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def as_excel_saves(name: str, member: bytes) -> bytes:
+    """Excel saves the values it computed and does not ask to recalculate on opening, as xlsxwriter does."""
+    return member.replace(b' fullCalcOnLoad="1"', b"") if name == "xl/workbook.xml" else member
 
 
 def typed_budget_rows(overrides: dict[int, dict] | None = None) -> list[list]:
@@ -163,7 +202,9 @@ def typed_budget_rows(overrides: dict[int, dict] | None = None) -> list[list]:
     for row in budget_rows(overrides):
         typed = []
         for h, v in zip(BUDGET_HEADER, row):
-            if h in ("쪽수", "회계연도", "합계 행") and v.isdigit():
+            if not isinstance(v, str):
+                typed.append(v)
+            elif h in ("쪽수", "회계연도", "합계 행") and v.isdigit():
                 typed.append(int(v))
             elif h in ("본예산", "예산현액·추경", "집행액(원인행위)") and v.replace(",", "").isdigit():
                 typed.append(int(v.replace(",", "")))
@@ -187,7 +228,7 @@ def without(header: list[str], rows: list[list[str]], label: str) -> tuple[list[
 
 def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
     for old in HERE.iterdir():
-        if old.suffix in (".csv", ".xlsx", ".tsv", ".txt", ".json", ".pdf", ".xls"):
+        if old.suffix in (".csv", ".xlsx", ".xlsm", ".tsv", ".txt", ".json", ".pdf", ".xls"):
             old.unlink()
     good = csv_text(BUDGET_HEADER, budget_rows())
     lines = good.splitlines(keepends=True)
@@ -310,7 +351,7 @@ def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
     put("budget_line_csv_named_xlsx.xlsx", good)
     zbuf = io.BytesIO()
     with zipfile.ZipFile(zbuf, "w") as z:
-        z.writestr("hello.txt", "not a workbook")
+        z.writestr(zipfile.ZipInfo("hello.txt", (1980, 1, 1, 0, 0, 0)), "not a workbook")
     put("budget_line_zip_not_workbook.xlsx", zbuf.getvalue())
     put("budget_line_text_amount.xlsx", xlsx_bytes(BUDGET_HEADER, typed_budget_rows({3: {"본예산": "천만원 정도"}})))
     put("budget_line_wrong_format.json", '{"budget_line": []}\n')
@@ -355,6 +396,34 @@ def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
     put("call_center_daily_satisfaction_above_scale.csv", csv_text(satisfaction_header, [
         [*row, "10", "60" if i == 1 else "40"] for i, row in enumerate(call_rows())
     ]))
+    # --- XLSX surprises: what the user saw in Excel is not what the file holds
+    old = [[c.replace("C01", "C09") if isinstance(c, str) else c for c in row] for row in typed_budget_rows()]
+    hidden = xlsx_bytes(BUDGET_HEADER, typed_budget_rows(), hidden_sheet=("옛 자료", old))
+    put("budget_line_xlsx_active_sheet_hidden.xlsx",  # saved while the hidden sheet was the active one
+        rezip(hidden, lambda n, m: m.replace(b' activeTab="1"', b"") if n == "xl/workbook.xml" else m))
+    computed = xlsx_bytes(BUDGET_HEADER, typed_budget_rows({3: {"본예산": Formula("=P3", 2000)}}))
+    put("budget_line_xlsx_formula_no_value.xlsx",  # row 3's 본예산 is a formula whose value was never saved
+        rezip(computed, lambda n, m: re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1", as_excel_saves(n, m))))
+    put("budget_line_xlsx_formula_not_calculated.xlsx",  # as a writing library saves it: 0, "recalculate on open"
+        xlsx_bytes(BUDGET_HEADER, typed_budget_rows({3: {"본예산": Formula("=P3")}})))
+    linked = xlsx_bytes(BUDGET_HEADER, typed_budget_rows({3: {"본예산": Formula("=[1]Sheet1!O3", 2000)}}))
+    put("budget_line_xlsx_external_link.xlsx", rezip(linked, lambda n, m: as_excel_saves(n, m).replace(
+        b"</Types>", b'<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>'), add={
+        "xl/externalLinks/externalLink1.xml":
+            '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://'
+            'schemas.openxmlformats.org/officeDocument/2006/relationships"><externalBook r:id="rId1"><sheetNames>'
+            '<sheetName val="Sheet1"/></sheetNames></externalBook></externalLink>',
+        "xl/externalLinks/_rels/externalLink1.xml.rels":
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            'Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/externalLinkPath" '
+            'Target="file:///C:/예산/2023_결산.xlsx" TargetMode="External"/></Relationships>',
+    }))
+    plain = xlsx_bytes(BUDGET_HEADER, typed_budget_rows())
+    put("budget_line_xlsx_macro.xlsx", rezip(plain, lambda n, m: m.replace(  # a VBA project, named .xlsx
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'),
+        add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)}))
+    put("budget_line_xlsx_macro_named.xlsm", plain)
 
     # --- text that only looks dangerous: accepted as text, neutralised on export
     put("accept_budget_line_formula_text.csv", csv_text(BUDGET_HEADER, budget_rows({
