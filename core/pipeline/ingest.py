@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from core.settings import extracts_dir
 
-from . import parsing
+from . import hierarchy, parsing
 from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
@@ -156,6 +156,7 @@ def parse_file(path: Path, table_name: str | None = None) -> ParsedFile:
         )
     try:
         header, rows, encoding = parsing.read_rows(path)
+        header, rows = hierarchy.number_rows(path, header, rows, table_name)  # numbered rows → ids
         table = resolve_table(path, header, table_name)
     except FileFormatError as e:
         raise IngestError([str(e)]) from e
