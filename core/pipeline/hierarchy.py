@@ -146,6 +146,7 @@ class _Layout:
         level_positions = {i for i, _ in self.levels}
         self.name_pos: int | None = None
         self.group_pos: list[int] = []
+        self.indented = False  # whether any name cell is indented (set when the rows are placed)
         for i, h in enumerate(header):
             if i in level_positions:
                 continue
@@ -230,7 +231,6 @@ class _Layout:
             elif _NUMBERED.fullmatch(text):
                 widths.append((len(placed), sum(_INDENT_WIDTH.get(ch, 1) for ch in lead)))
             placed.append((self.name_pos, None, None, text))
-        self.indented = False
         if self.levels or not widths:
             return placed
         base = min(w for _, w in widths)
