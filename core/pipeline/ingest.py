@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from core.settings import extracts_dir
 
-from . import consistency, parsing
+from . import consistency, hierarchy, parsing
 from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
 from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
@@ -156,6 +156,7 @@ def parse_file(path: Path, table_name: str | None = None, sheet: str | None = No
         )
     try:
         header, rows, encoding = parsing.read_rows(path, sheet=sheet)
+        header, rows = hierarchy.number_rows(path, header, rows, table_name)  # numbered rows → ids
         table = resolve_table(path, header, table_name)
     except FileFormatError as e:
         raise IngestError(e.messages) from e
