@@ -40,7 +40,11 @@ EXPECT: dict[str, list[str] | str] = {
     "budget_line_enc_mixed_cp949_utf8.csv": ["3행", "문자 인코딩", "기대: UTF-8 또는 CP949"],
     "budget_line_enc_bom_then_cp949.csv": ["3행", "문자 인코딩", "기대: UTF-8 (BOM이 있으므로)"],
     "budget_line_enc_invalid_bytes.csv": ["3행", "문자 인코딩", "기대: UTF-8 또는 CP949"],
-    "budget_line_enc_utf16.csv": ["1행", "바이너리", "기대: CSV 텍스트 또는 XLSX"],
+    "budget_line_enc_utf16_no_bom.csv": [
+        "1행",
+        "BOM이 없는 UTF-16",
+        "기대: Excel에서 '유니코드 텍스트(*.txt)'(BOM 포함)",
+    ],
     # columns
     "budget_line_col_missing_name.csv": ["1행", "필수 열 '사업명'(name)", "기대: 열 이름 '사업명' 또는 'name'"],
     "budget_line_col_missing_unit.csv": ["1행", "필수 열 '인쇄 단위'(unit)", "기대: 열 이름 '인쇄 단위' 또는 'unit'"],

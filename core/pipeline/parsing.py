@@ -59,6 +59,49 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
         raise FileFormatError(_decode_message(path, data, worst, "UTF-8 또는 CP949(EUC-KR)")) from utf_err
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _decode_utf16(data: bytes, path: Path) -> tuple[str, str]:
+    """Excel's "유니코드 텍스트" save: UTF-16 with a byte-order mark, usually tab-separated."""
+    if data.startswith(b"\xff\xfe\x00\x00"):
+        raise FileFormatError(
+            f"{path.name}: 1행: UTF-32 텍스트는 읽지 않습니다. 기대: UTF-8, CP949 또는 BOM이 있는 UTF-16"
+        )
+    try:
+        text = data.decode("utf-16")  # the BOM says the byte order and is dropped
+    except UnicodeDecodeError as e:
+        raise FileFormatError(_decode_message(path, data, e, "UTF-16 (BOM이 있으므로)")) from e
+    if "\x00" in text:
+        raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
+    return text, "utf-16"
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """NUL bytes nearly all on one side of each byte pair, and that side read as UTF-16 gives Korean or ASCII."""
+    nuls = [i % 2 for i, b in enumerate(head) if b == 0]
+    if len(nuls) < 4:
+        return False
+    odd = sum(nuls)
+    order = "utf-16-le" if odd >= 0.9 * len(nuls) else "utf-16-be" if odd <= 0.1 * len(nuls) else None
+    if order is None:
+        return False
+    text = head[: len(head) // 2 * 2].decode(order, errors="replace")
+    return _mostly_korean_or_ascii(text)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """Tab or comma, from the first line that has two or more of them (a title line alone in its cell may have one
+    comma in its text, or none); failing that, from the first line that has any."""
+    lines = sample.splitlines()[:50]
+    for least in (2, 1):
+        for line in lines:
+            tabs, commas = line.count("\t"), line.count(",")
+            if tabs + commas >= least:
+                return "\t" if tabs > commas else ","
+    return ","
+
+
 def _mostly_korean_or_ascii(text: str) -> bool:
     if not text:
         return False
@@ -87,13 +130,18 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], st
     data = path.read_bytes()
     if not data.strip():
         raise FileFormatError(f"{path.name}: 빈 파일입니다. 기대: 첫 행에 열 이름, 다음 행부터 데이터")
-    if b"\x00" in data[:4096]:
-        raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
-    text, encoding = decode_bytes(data, path)
-    sample = text[:4096]
-    delimiter = (
-        "\t" if suffix == ".tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
-    )
+    if data.startswith(UTF16_BOMS):
+        text, encoding = _decode_utf16(data, path)
+    else:
+        if b"\x00" in data[:4096]:
+            if _looks_like_utf16(data[:4096]):
+                raise FileFormatError(
+                    f"{path.name}: 1행: BOM이 없는 UTF-16 텍스트로 보여 어느 바이트 순서인지 확실하지 않습니다. "
+                    "기대: Excel에서 '유니코드 텍스트(*.txt)'(BOM 포함) 또는 'CSV UTF-8(쉼표로 분리)'로 다시 저장한 파일"
+                )
+            raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
+        text, encoding = decode_bytes(data, path)
+    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(text[:65536])
     # strict: a quote left open would otherwise swallow every later line into one cell, silently.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[object]]] = []
