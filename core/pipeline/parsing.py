@@ -312,9 +312,12 @@ def parse_number(raw: object) -> float | None:
     return None if value is None else float(value)
 
 
+# Forms the office systems print: 2024-06-30, 2024.6.30, 2024. 6. 30. (spaces after the dots, as Korean
+# documents write dates), 20240630 (eight digits, as finance systems export them), '24. 6. 30., 2024년 6월 30일.
 _DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?$"), 1),
-    (re.compile(r"^'?(\d{2})\.\s?(\d{1,2})\.\s?(\d{1,2})\.?$"), 2),
+    (re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*\.?$"), 1),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), 1),
+    (re.compile(r"^'?(\d{2})\.\s*(\d{1,2})\.\s*(\d{1,2})\.?$"), 2),
     (re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"), 1),
 )
 
@@ -326,7 +329,10 @@ def parse_date(raw: object) -> dt.date | None:
         return _plausible_date(raw.date(), raw)
     if isinstance(raw, dt.date):
         return _plausible_date(raw, raw)
-    s = str(raw).strip()
+    if isinstance(raw, bool):
+        raise CellError(f"날짜 YYYY-MM-DD (받은 값: {raw!r})")
+    # A workbook cell typed as the number 20240630 (a float when the sheet stored it so) reads as its digits.
+    s = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
     for pattern, kind in _DATE_PATTERNS:
         m = pattern.match(s)
         if m:
