@@ -118,9 +118,11 @@ def _decode_message(path: Path, data: bytes, err: UnicodeDecodeError, expected: 
 
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], str]:
-    """Return (header, [(row_number, cells)], encoding) of a CSV or XLSX file.
+    """Return (first row, [(row_number, cells)], encoding) of a CSV or XLSX file.
 
-    Row numbers are as a spreadsheet shows them: the header is row 1.
+    The rows are every non-blank row, the first one included: which of them is the header (below title and
+    unit lines, or two rows of a merged header) is decided by ingest against the table's columns. Row numbers
+    are as a spreadsheet shows them.
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -154,7 +156,6 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], st
                 if not any(c.strip() for c in cells):
                     continue
                 header = [c.strip() for c in cells]
-                continue
             if not any(c.strip() for c in cells):
                 continue
             rows.append((line, list(cells)))
@@ -185,7 +186,6 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[object]]], s
                 if not any(str(c).strip() for c in cells):
                     continue
                 header = [str(c).strip() for c in cells]
-                continue
             if not any(str(c).strip() for c in cells):
                 continue
             rows.append((idx, cells))
