@@ -95,6 +95,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 accept_total_differences=args.accept_total_differences,
                 root=stage,
                 replace_official=args.replace_official,
+                values=args.value,
             ),
             build=None if args.no_build else _build_into_place(args.allow_shrink),
         )
@@ -151,6 +152,14 @@ def main(argv: list[str] | None = None) -> int:
         "--accept-total-differences",
         action="store_true",
         help="공식 문서 자체의 합계 불일치를 그대로 보존 (check 보고서에 표시)",
+    )
+    p.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="열=값",
+        help="파일에 없는 열을 모든 행에 같은 값으로 채움 (열은 한국어 이름·영문 이름·별칭; 여러 번 씀, "
+        "예: --value 문서=D01 --value '출처 표·절=세출예산 명세서'). 파일에 이미 있는 열이면 거부",
     )
     p.add_argument("--no-build", action="store_true", help="적재 후 DuckDB를 다시 빌드하지 않음")
     p.add_argument(
