@@ -14,21 +14,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PROJECT_DIR, SHIPPED_EXTRACTS, tree_digest
+from conftest import run_cli, tree_digest
 
 from core.dashboard import db, export
 from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
-from core.pipeline.build import build
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ACCEPT = "ACCEPT"
@@ -160,23 +157,6 @@ ACCEPTED_TEXT = {
 
 def corpus_files() -> list[str]:
     return sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "README.md")
-
-
-def run_cli(args: list[str], data_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
-    env.pop("DASHBOARD_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout
-    )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """A data folder (extracts + built dashboard.duckdb) and its digest; copied for every CLI run."""
-    root = tmp_path_factory.mktemp("corpus-pristine")
-    shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
-    build(root=root / "extracts", target=root / "dashboard.duckdb")
-    return root, tree_digest(root)
 
 
 def _copy(pristine_root: Path, dest: Path) -> Path:
