@@ -138,6 +138,26 @@ def use_dashboard_data(dashboard_data, monkeypatch) -> Path:
     db.reset()
 
 
+def run_cli(args: list[str], data_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    """``python -m core ARGS`` in a subprocess, against the data folder ``data_dir``."""
+    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
+    env.pop("DASHBOARD_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A data folder (extracts + built dashboard.duckdb) and its digest; copied for every CLI run."""
+    from core.pipeline.build import build
+
+    root = tmp_path_factory.mktemp("pristine")
+    extracts_for_ingest(root / "extracts")
+    build(root=root / "extracts", target=root / "dashboard.duckdb")
+    return root, tree_digest(root)
+
+
 def dashboard_env(data_dir: Path) -> dict[str, str]:
     """Environment for a subprocess (e.g. the real server) that must use the test copy."""
     env = dict(os.environ)

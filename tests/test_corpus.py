@@ -14,21 +14,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import PROJECT_DIR, TEST_DOCUMENTS, extracts_for_ingest, tree_digest
+from conftest import TEST_DOCUMENTS, run_cli, tree_digest
 
 from core.dashboard import db, export
 from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
-from core.pipeline.build import build
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 ACCEPT = "ACCEPT"
@@ -40,7 +37,11 @@ EXPECT: dict[str, list[str] | str] = {
     "budget_line_enc_mixed_cp949_utf8.csv": ["3행", "문자 인코딩", "기대: UTF-8 또는 CP949"],
     "budget_line_enc_bom_then_cp949.csv": ["3행", "문자 인코딩", "기대: UTF-8 (BOM이 있으므로)"],
     "budget_line_enc_invalid_bytes.csv": ["3행", "문자 인코딩", "기대: UTF-8 또는 CP949"],
-    "budget_line_enc_utf16.csv": ["1행", "바이너리", "기대: CSV 텍스트 또는 XLSX"],
+    "budget_line_enc_utf16_no_bom.csv": [
+        "1행",
+        "BOM이 없는 UTF-16",
+        "기대: Excel에서 '유니코드 텍스트(*.txt)'(BOM 포함)",
+    ],
     # columns
     "budget_line_col_missing_name.csv": ["1행", "필수 열 '사업명'(name)", "기대: 열 이름 '사업명' 또는 'name'"],
     "budget_line_col_missing_unit.csv": ["1행", "필수 열 '인쇄 단위'(unit)", "기대: 열 이름 '인쇄 단위' 또는 'unit'"],
@@ -219,23 +220,6 @@ ACCEPTED_TEXT = {
 
 def corpus_files() -> list[str]:
     return sorted(p.name for p in CORPUS.iterdir() if p.is_file() and p.suffix != ".py" and p.name != "README.md")
-
-
-def run_cli(args: list[str], data_dir: Path, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DASHBOARD_DATA_DIR=str(data_dir), PYTHONIOENCODING="utf-8")
-    env.pop("DASHBOARD_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout
-    )
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> tuple[Path, dict[str, str]]:
-    """A data folder (extracts + built dashboard.duckdb) and its digest; copied for every CLI run."""
-    root = tmp_path_factory.mktemp("corpus-pristine")
-    extracts_for_ingest(root / "extracts")
-    build(root=root / "extracts", target=root / "dashboard.duckdb")
-    return root, tree_digest(root)
 
 
 def _copy(pristine_root: Path, dest: Path) -> Path:

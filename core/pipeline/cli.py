@@ -100,6 +100,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                 replace_official=args.replace_official,
                 triangle=args.triangle,
                 sheet=args.sheet,
+                values=args.value,
             ),
             build=None if args.no_build else _build_into_place(args.allow_shrink),
         )
@@ -164,6 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--sheet",
         help="XLSX 파일에서 읽을 시트 (생략하면 저장할 때 보이던 활성 시트; 숨긴 시트는 읽지 않음)",
+    )
+    p.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="열=값",
+        help="파일에 없는 열을 모든 행에 같은 값으로 채움 (열은 한국어 이름·영문 이름·별칭; 여러 번 씀, "
+        "예: --value 문서=D01 --value '출처 표·절=세출예산 명세서'). 파일에 이미 있는 열이면 거부",
     )
     p.add_argument("--no-build", action="store_true", help="적재 후 DuckDB를 다시 빌드하지 않음")
     p.add_argument(

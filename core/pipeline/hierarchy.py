@@ -48,7 +48,7 @@ def number_rows(
 ) -> tuple[list[str], list[tuple[int, list[object]]]]:
     """The file in the ordinary budget_line layout when its rows are numbered hierarchical rows; otherwise
     ``(header, rows)`` unchanged. Raises IngestError naming every row whose place cannot be determined."""
-    if not _applies(path, header, rows, table_name):
+    if not applies(path, header, rows, table_name):
         return header, rows
     errors: list[str] = []
     layout = _Layout(path, header, errors)
@@ -77,7 +77,7 @@ def _level_of(heading: str) -> str | None:
     return None
 
 
-def _applies(path: Path, header: list[str], rows: list[tuple[int, list[object]]], table_name: str | None) -> bool:
+def applies(path: Path, header: list[str], rows: list[tuple[int, list[object]]], table_name: str | None) -> bool:
     if table_name:
         names = {_norm(x) for x in (BUDGET_LINE.name, BUDGET_LINE.label, *BUDGET_LINE.aliases)}
         if _norm(table_name) not in names:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +23,10 @@ import pyarrow.parquet as pq
 from core.settings import extracts_dir
 
 from . import consistency, hierarchy, parsing
+from . import header as header_mod
 from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
-from .schema import BATCH_COLUMN, MONEY_UNITS, TABLES, Column, Table
+from .schema import BATCH_COLUMN, MONEY_UNITS, Column, Table
 
 MAX_ERRORS_SHOWN = 30
 MAX_INPUT_BYTES = 2 * 1024**3  # one export file; larger ones are split by batch
@@ -66,70 +68,56 @@ def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW_TYPES[c.kind]) for c in cols])
 
 
-def _lookup(table: Table) -> dict[str, Column]:
-    names: dict[str, Column] = {}
-    for c in table.columns:
-        for key in (c.name, c.label, *c.aliases):
-            names.setdefault(parsing.normalise_header(key), c)
-    return names
+def map_header(
+    path: Path,
+    header: list[str] | list[header_mod.HeaderCell],
+    table: Table,
+    where: str = "1행",
+    provided: dict[str, str] | None = None,
+) -> list[Column]:
+    """The column of every header cell, or every problem: unknown and doubled columns, required ones missing.
 
-
-def resolve_table(path: Path, header: list[str], table_name: str | None) -> Table:
-    if table_name:
-        wanted = parsing.normalise_header(table_name)
-        for t in TABLES.values():
-            if wanted in {parsing.normalise_header(x) for x in (t.name, t.label, *t.aliases)}:
-                return t
-        raise FileFormatError(f"{path.name}: 알 수 없는 대상 표 '{table_name}'. 기대: {', '.join(TABLES)} 중 하나")
-    stem = parsing.normalise_header(path.stem)
-    for t in TABLES.values():
-        if stem == t.name or stem.startswith(t.name + "_") or stem.startswith(t.name + "-"):
-            return t
-    # Otherwise the table whose column names explain the most headers.
-    normalised = [parsing.normalise_header(h) for h in header if h]
-    best, best_score = None, 0.0
-    for t in TABLES.values():
-        lookup = _lookup(t)
-        hits = sum(1 for h in normalised if h in lookup)
-        required = [c for c in t.columns if c.required]
-        has_required = all(any(lookup.get(h) is c for h in normalised) for c in required)
-        score = hits / max(len(normalised), 1) + (1.0 if has_required else 0.0)
-        if score > best_score:
-            best, best_score = t, score
-    if best is None or best_score < 1.5:
-        raise FileFormatError(
-            f"{path.name}: 1행: 열 이름으로 대상 표를 알아낼 수 없습니다. "
-            f"기대: --table 로 {', '.join(TABLES)} 중 하나를 지정하거나 표의 열 이름 사용"
-        )
-    return best
-
-
-def map_header(path: Path, header: list[str], table: Table) -> list[Column]:
-    lookup = _lookup(table)
+    ``provided``: columns given for every row instead (column name -> where from, e.g. '--value 문서'); a file
+    column that is also provided is refused, never overwritten."""
+    lookup = header_mod.lookup(table)
+    provided = provided or {}
+    cells = [
+        h if isinstance(h, header_mod.HeaderCell) else header_mod.HeaderCell(h, lookup.get(parsing.normalise_header(h)))
+        for h in header
+    ]
     mapped: list[Column] = []
     problems: list[str] = []
     seen: dict[str, str] = {}
-    for idx, h in enumerate(header, start=1):
-        col = lookup.get(parsing.normalise_header(h))
+    for idx, cell in enumerate(cells, start=1):
+        h, col = cell.text, cell.column
         letter = _column_letter(idx)
+        if cell.problem:
+            problems.append(f"{path.name}: {where}, {letter}열 '{h}': {cell.problem}")
+            continue
         if col is None:
             problems.append(
-                f"{path.name}: 1행, {letter}열 '{h}': 알 수 없는 열입니다. 기대: {table.name} 표의 열 "
+                f"{path.name}: {where}, {letter}열 '{h}': 알 수 없는 열입니다. 기대: {table.name} 표의 열 "
                 f"({', '.join(c.label for c in table.columns)})"
             )
             continue
         if col.name in seen:
             problems.append(
-                f"{path.name}: 1행, {letter}열 '{h}': '{seen[col.name]}'와 같은 열({col.label})이 두 번 있습니다. "
+                f"{path.name}: {where}, {letter}열 '{h}': '{seen[col.name]}'와 같은 열({col.label})이 두 번 있습니다. "
                 "기대: 열마다 한 번"
             )
             continue
+        if col.name in provided:
+            problems.append(
+                f"{path.name}: {provided[col.name]}: 파일의 {where}, {letter}열 '{h}'이(가) 이미 {col.label} 열입니다. "
+                "파일의 값을 덮어쓰지 않습니다. 기대: 파일에 없는 열만 --value로 채움"
+            )
         seen[col.name] = h
         mapped.append(col)
     for c in table.columns:
-        if c.required and c.name not in seen:
+        if c.required and c.name not in seen and c.name not in provided:
             problems.append(
-                f"{path.name}: 1행: 필수 열 '{c.label}'({c.name})이 없습니다. 기대: 열 이름 '{c.label}' 또는 '{c.name}'"
+                f"{path.name}: {where}: 필수 열 '{c.label}'({c.name})이 없습니다. "
+                f"기대: 열 이름 '{c.label}' 또는 '{c.name}' (파일에 없으면 --value {c.label}=값)"
             )
     if problems:
         raise IngestError(problems)
@@ -144,7 +132,32 @@ def _column_letter(idx: int) -> str:
     return s
 
 
-def parse_file(path: Path, table_name: str | None = None, sheet: str | None = None) -> ParsedFile:
+def _number_rows(path: Path, shape: header_mod.Shape, table_name: str | None) -> None:
+    """Numbered hierarchical budget rows (1.인적자원 운용 › 1.교직원보수) rewritten in place into the ordinary
+    layout with item, parent and level columns; any other file is left as it is."""
+    if shape.table.name != "budget_line":
+        return
+    header, rows = hierarchy.number_rows(path, shape.header, shape.rows, table_name or shape.table.name)
+    if rows is shape.rows:
+        return
+    table_lookup = header_mod.lookup(shape.table)
+    kept = {c.text: c for c in shape.cells}
+    shape.cells = [
+        kept.get(text) or header_mod.HeaderCell(text, table_lookup.get(parsing.normalise_header(text)))
+        for text in header
+    ]
+    shape.rows = rows
+
+
+def parse_file(
+    path: Path,
+    table_name: str | None = None,
+    values: Mapping[str, str] | Iterable[str] | None = None,
+    sheet: str | None = None,
+) -> ParsedFile:
+    """Read, map and validate one export file. ``values``: columns the file does not have, filled on every row
+    ('열=값' as on the command line, or a mapping), parsed by the same rules as a cell. ``sheet``: the
+    worksheet of an XLSX file to read instead of its active sheet."""
     path = Path(path)
     if not path.exists():
         raise IngestError([f"{path}: 파일이 없습니다."])
@@ -155,16 +168,27 @@ def parse_file(path: Path, table_name: str | None = None, sheet: str | None = No
             [f"{path.name}: 파일이 너무 큽니다({path.stat().st_size:,}바이트). 기대: {MAX_INPUT_BYTES:,}바이트 이하"]
         )
     try:
-        header, rows, encoding = parsing.read_rows(path, sheet=sheet)
-        header, rows = hierarchy.number_rows(path, header, rows, table_name)  # numbered rows → ids
-        table = resolve_table(path, header, table_name)
+        _first, grid, encoding = parsing.read_rows(path, sheet=sheet)
+        shape = header_mod.find(path, grid, table_name, header_mod.parse_value_options(values))
+        _number_rows(path, shape, table_name)
     except FileFormatError as e:
         raise IngestError(e.messages) from e
-    columns = map_header(path, header, table)
+    except header_mod.HeaderError as e:
+        raise IngestError(e.messages) from e
+    table, header, rows, constants = shape.table, shape.header, shape.rows, shape.constants
+    problems = _constant_errors(path, shape)
+    try:
+        columns = map_header(path, shape.cells, table, shape.where, shape.sources)
+    except IngestError as e:
+        raise IngestError(e.messages + problems) from e
+    if problems:
+        raise IngestError(problems)
     header_positions = {c.name: i for i, c in enumerate(columns)}
-    header_text = {c.name: header[i] for i, c in enumerate(columns)}
+    header_text = {c.name: header[i] for i, c in enumerate(columns)} | shape.sources
     if not rows:
-        raise IngestError([f"{path.name}: 열 이름 행만 있고 데이터 행이 없습니다. 기대: 2행부터 데이터"])
+        raise IngestError(
+            [f"{path.name}: 열 이름 행만 있고 데이터 행이 없습니다. 기대: {shape.lines[-1] + 1}행부터 데이터"]
+        )
 
     errors: list[str] = []
     records: list[dict] = []
@@ -177,11 +201,11 @@ def parse_file(path: Path, table_name: str | None = None, sheet: str | None = No
             )
             continue
         record: dict = {}
-        unit = str(cells[unit_col]).strip() if unit_col is not None and unit_col < len(cells) else None
+        unit = str(cells[unit_col]).strip() if unit_col is not None and unit_col < len(cells) else constants.get("unit")
         factor = MONEY_UNITS.get(unit) if unit else None
         for col in table.columns:
             pos = header_positions.get(col.name)
-            raw = cells[pos] if pos is not None and pos < len(cells) else None
+            raw = cells[pos] if pos is not None and pos < len(cells) else constants.get(col.name)
             try:
                 value = _parse_cell(col, raw, unit, factor)
                 if col.name == "non_budget" and not value:
@@ -200,10 +224,67 @@ def parse_file(path: Path, table_name: str | None = None, sheet: str | None = No
         row_numbers.append(line)
         if len(errors) > 500:
             break
+    errors.extend(_shape_row_errors(path, shape, dict(rows), header_positions, header_text, records, row_numbers))
     frame = pd.DataFrame.from_records(records, columns=table.names)
     parsed = ParsedFile(path, table, frame, row_numbers, encoding, errors)
     parsed.errors.extend(_duplicate_key_errors(parsed))
     return parsed
+
+
+def _constant_errors(path: Path, shape: header_mod.Shape) -> list[str]:
+    """A value given for every row (--value, or the unit line) is parsed once by the column's cell rules, so a bad
+    one is refused naming where it came from. A money value waits for each row's unit when the file has its own."""
+    unit = shape.constants.get("unit")
+    factor = MONEY_UNITS.get(unit) if unit else None
+    problems = []
+    for name, raw in shape.constants.items():
+        col = shape.table.column(name)
+        if col.kind == "money" and unit is None:
+            continue
+        try:
+            value = _parse_cell(col, raw, unit, factor)
+            if value is None and col.required:
+                raise CellError("값 (필수 열이 비어 있습니다)")
+            _check_range(col, value)
+        except CellError as e:
+            source = shape.sources[name]
+            shown = f"{source}={raw}" if source.startswith("--value") else f"{source} '{raw}'"
+            problems.append(f"{path.name}: {shown}: 기대: {e}")
+    return problems
+
+
+def _shape_row_errors(
+    path: Path,
+    shape: header_mod.Shape,
+    cells_by_line: dict[int, list[object]],
+    positions: dict[str, int],
+    header_text: dict[str, str],
+    records: list[dict],
+    row_numbers: list[int],
+) -> list[str]:
+    """What the header's shape asks of each row: the unit of the unit line, the fiscal year of the year groups."""
+    errors = []
+    unit_pos = positions.get("unit")
+    year_pos = positions.get("fiscal_year")
+    for line, record in zip(row_numbers, records):
+        cells = cells_by_line[line]
+        if shape.unit is not None and unit_pos is not None and unit_pos < len(cells):
+            unit = re.sub(r"\s+", "", header_mod.cell_text(cells[unit_pos]))
+            if unit and unit != shape.unit:
+                errors.append(
+                    f"{path.name}: {line}행, '{header_text['unit']}'열: 기대: {shape.unit_line}행 단위 줄의 "
+                    f"'{shape.unit}'과 같은 단위 (받은 값: '{unit}')"
+                )
+        if shape.fiscal_year is not None and year_pos is not None:
+            raw = cells[year_pos] if year_pos < len(cells) else None
+            year = record.get("fiscal_year")
+            if year != shape.fiscal_year and (year is not None or parsing.is_null(raw)):
+                errors.append(
+                    f"{path.name}: {line}행, '{header_text['fiscal_year']}'열: 기대: 열 이름의 연도 묶음"
+                    f"({', '.join(map(str, shape.year_groups))})이 뜻하는 회계연도 {shape.fiscal_year} "
+                    f"(받은 값: {year if year is not None else '빈칸'})"
+                )
+    return errors
 
 
 def _parse_cell(col: Column, raw: object, unit: str | None, factor: int | None):
@@ -312,20 +393,22 @@ def ingest_files(
     replace_official: bool = False,
     triangle: str | None = None,
     sheet: str | None = None,
+    values: Mapping[str, str] | Iterable[str] | None = None,
 ) -> list[Path]:
     """Validate every file, then write all of them; on any problem write nothing.
 
     A batch named like the shipped transcriptions of the reports (seed-…, sample-…) is refused unless
     ``replace_official``: replacing one replaces official figures. ``triangle`` declares what ▲ means in
     these files (parsing.TRIANGLE_INCREASE or TRIANGLE_DECREASE); without it a ▲ is refused. ``sheet`` names
-    the worksheet read from every XLSX file (otherwise its active sheet); with a CSV file it is refused."""
+    the worksheet read from every XLSX file (otherwise its active sheet); with a CSV file it is refused.
+    ``values`` ('열=값', --value) fill columns the files do not have, on every row of every file."""
     if triangle not in (None, parsing.TRIANGLE_INCREASE, parsing.TRIANGLE_DECREASE):
         raise IngestError(
             [f"--triangle '{triangle}': 기대: {parsing.TRIANGLE_INCREASE} 또는 {parsing.TRIANGLE_DECREASE}"]
         )
     token = parsing.TRIANGLE_MEANING.set(triangle)
     try:
-        return _ingest(paths, table_name, batch, accept_total_differences, root, replace_official, sheet)
+        return _ingest(paths, table_name, batch, accept_total_differences, root, replace_official, sheet, values)
     finally:
         parsing.TRIANGLE_MEANING.reset(token)
 
@@ -338,15 +421,20 @@ def _ingest(
     root: Path | None,
     replace_official: bool,
     sheet: str | None,
+    values: Mapping[str, str] | Iterable[str] | None,
 ) -> list[Path]:
     root = Path(root) if root else extracts_dir()
     if batch and len(paths) > 1:
         raise IngestError(["--batch 는 파일 하나에만 쓸 수 있습니다."])
+    try:
+        values = header_mod.parse_value_options(values)
+    except header_mod.HeaderError as e:
+        raise IngestError(e.messages) from e
     messages: list[str] = []
     parsed_files: list[tuple[ParsedFile, str]] = []
     for p in paths:
         try:
-            parsed = parse_file(Path(p), table_name, sheet=sheet)
+            parsed = parse_file(Path(p), table_name, values, sheet=sheet)
         except IngestError as e:
             messages.extend(e.messages)
             continue

@@ -68,6 +68,49 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, str]:
         raise FileFormatError(_decode_message(path, data, worst, "UTF-8 또는 CP949(EUC-KR)")) from utf_err
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def _decode_utf16(data: bytes, path: Path) -> tuple[str, str]:
+    """Excel's "유니코드 텍스트" save: UTF-16 with a byte-order mark, usually tab-separated."""
+    if data.startswith(b"\xff\xfe\x00\x00"):
+        raise FileFormatError(
+            f"{path.name}: 1행: UTF-32 텍스트는 읽지 않습니다. 기대: UTF-8, CP949 또는 BOM이 있는 UTF-16"
+        )
+    try:
+        text = data.decode("utf-16")  # the BOM says the byte order and is dropped
+    except UnicodeDecodeError as e:
+        raise FileFormatError(_decode_message(path, data, e, "UTF-16 (BOM이 있으므로)")) from e
+    if "\x00" in text:
+        raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
+    return text, "utf-16"
+
+
+def _looks_like_utf16(head: bytes) -> bool:
+    """NUL bytes nearly all on one side of each byte pair, and that side read as UTF-16 gives Korean or ASCII."""
+    nuls = [i % 2 for i, b in enumerate(head) if b == 0]
+    if len(nuls) < 4:
+        return False
+    odd = sum(nuls)
+    order = "utf-16-le" if odd >= 0.9 * len(nuls) else "utf-16-be" if odd <= 0.1 * len(nuls) else None
+    if order is None:
+        return False
+    text = head[: len(head) // 2 * 2].decode(order, errors="replace")
+    return _mostly_korean_or_ascii(text)
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """Tab or comma, from the first line that has two or more of them (a title line alone in its cell may have one
+    comma in its text, or none); failing that, from the first line that has any."""
+    lines = sample.splitlines()[:50]
+    for least in (2, 1):
+        for line in lines:
+            tabs, commas = line.count("\t"), line.count(",")
+            if tabs + commas >= least:
+                return "\t" if tabs > commas else ","
+    return ","
+
+
 def _mostly_korean_or_ascii(text: str) -> bool:
     if not text:
         return False
@@ -84,10 +127,12 @@ def _decode_message(path: Path, data: bytes, err: UnicodeDecodeError, expected: 
 
 
 def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], list[tuple[int, list[object]]], str]:
-    """Return (header, [(row_number, cells)], encoding) of a CSV or XLSX file.
+    """Return (first row, [(row_number, cells)], encoding) of a CSV or XLSX file.
 
-    Row numbers are as a spreadsheet shows them: the header is row 1. ``sheet`` names the worksheet of an
-    XLSX file to read instead of its active sheet.
+    The rows are every non-blank row, the first one included: which of them is the header (below title and
+    unit lines, or two rows of a merged header) is decided by ingest against the table's columns. Row numbers
+    are as a spreadsheet shows them. ``sheet`` names the worksheet of an XLSX file to read instead of its
+    active sheet.
     """
     suffix = path.suffix.lower()
     if suffix == ".xlsm":
@@ -104,13 +149,18 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], list[tup
     data = path.read_bytes()
     if not data.strip():
         raise FileFormatError(f"{path.name}: 빈 파일입니다. 기대: 첫 행에 열 이름, 다음 행부터 데이터")
-    if b"\x00" in data[:4096]:
-        raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
-    text, encoding = decode_bytes(data, path)
-    sample = text[:4096]
-    delimiter = (
-        "\t" if suffix == ".tsv" or sample.split("\n", 1)[0].count("\t") > sample.split("\n", 1)[0].count(",") else ","
-    )
+    if data.startswith(UTF16_BOMS):
+        text, encoding = _decode_utf16(data, path)
+    else:
+        if b"\x00" in data[:4096]:
+            if _looks_like_utf16(data[:4096]):
+                raise FileFormatError(
+                    f"{path.name}: 1행: BOM이 없는 UTF-16 텍스트로 보여 어느 바이트 순서인지 확실하지 않습니다. "
+                    "기대: Excel에서 '유니코드 텍스트(*.txt)'(BOM 포함) 또는 'CSV UTF-8(쉼표로 분리)'로 다시 저장한 파일"
+                )
+            raise FileFormatError(f"{path.name}: 1행: 텍스트가 아닌 바이너리 파일입니다. 기대: CSV 텍스트 또는 XLSX")
+        text, encoding = decode_bytes(data, path)
+    delimiter = "\t" if suffix == ".tsv" else _sniff_delimiter(text[:65536])
     # strict: a quote left open would otherwise swallow every later line into one cell, silently.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[tuple[int, list[object]]] = []
@@ -123,7 +173,6 @@ def read_rows(path: Path, sheet: str | None = None) -> tuple[list[str], list[tup
                 if not any(c.strip() for c in cells):
                     continue
                 header = [c.strip() for c in cells]
-                continue
             if not any(c.strip() for c in cells):
                 continue
             rows.append((line, list(cells)))
@@ -293,7 +342,6 @@ def _sheet_rows(ws) -> tuple[list[str] | None, int | None, list[tuple[int, list[
             if not any(str(c).strip() for c in cells):
                 continue
             header, header_row = [str(c).strip() for c in cells], idx
-            continue
         if not any(str(c).strip() for c in cells):
             continue
         rows.append((idx, cells))
@@ -523,9 +571,12 @@ def parse_number(raw: object) -> float | None:
     return None if value is None else float(value)
 
 
+# Forms the office systems print: 2024-06-30, 2024.6.30, 2024. 6. 30. (spaces after the dots, as Korean
+# documents write dates), 20240630 (eight digits, as finance systems export them), '24. 6. 30., 2024년 6월 30일.
 _DATE_PATTERNS = (
-    (re.compile(r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})\.?$"), 1),
-    (re.compile(r"^'?(\d{2})\.\s?(\d{1,2})\.\s?(\d{1,2})\.?$"), 2),
+    (re.compile(r"^(\d{4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,2})\s*\.?$"), 1),
+    (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), 1),
+    (re.compile(r"^'?(\d{2})\.\s*(\d{1,2})\.\s*(\d{1,2})\.?$"), 2),
     (re.compile(r"^(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일$"), 1),
 )
 
@@ -537,7 +588,10 @@ def parse_date(raw: object) -> dt.date | None:
         return _plausible_date(raw.date(), raw)
     if isinstance(raw, dt.date):
         return _plausible_date(raw, raw)
-    s = str(raw).strip()
+    if isinstance(raw, bool):
+        raise CellError(f"날짜 YYYY-MM-DD (받은 값: {raw!r})")
+    # A workbook cell typed as the number 20240630 (a float when the sheet stored it so) reads as its digits.
+    s = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw).strip()
     for pattern, kind in _DATE_PATTERNS:
         m = pattern.match(s)
         if m:

@@ -200,7 +200,7 @@ BUDGET_LINE = Table(
             "money",
             "예산현액, 계(본예산+특교), 1차추경예산(본예산 포함)",
             **_MONEY_RANGE,
-            aliases=("예산현액", "예산현액(B)", "추경예산", "1차추경예산", "계"),
+            aliases=("예산현액", "예산현액(B)", "추경", "추경예산", "1차추경예산", "계"),
         ),
         Column(
             "prior_original",

@@ -240,7 +240,9 @@ def main() -> None:  # noqa: PLR0915 - one file per statement reads best here
         "".join(lines[:2]).encode("cp949") + lines[2].encode("utf-8") + lines[3].encode("cp949"))  # row 3 in UTF-8
     put("budget_line_enc_bom_then_cp949.csv",
         b"\xef\xbb\xbf" + "".join(lines[:2]).encode("utf-8") + lines[2].encode("cp949") + lines[3].encode("utf-8"))
-    put("budget_line_enc_utf16.csv", good.encode("utf-16"))  # Excel "Unicode text": NUL bytes everywhere
+    # UTF-16 without a byte-order mark: the byte order is a guess, so it is refused (with the BOM, as Excel's
+    # "Unicode text" saves it, the file is read: tests/test_export_shapes.py)
+    put("budget_line_enc_utf16_no_bom.csv", good.encode("utf-16-le"))
     put("budget_line_enc_invalid_bytes.csv",
         "".join(lines[:2]).encode("utf-8") + b"C01,\xff\xfe\xff\xfe\xff," + lines[2].split(",", 2)[2].encode("utf-8"))
 
