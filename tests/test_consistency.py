@@ -310,3 +310,18 @@ def test_a_damaged_loaded_extract_ends_ingest_and_check_in_a_sentence(root, tmp_
         assert fragment in result.stderr, (args, result.stderr)
         assert "Traceback" not in result.stderr + result.stdout
     assert tree_digest(root) == before
+
+
+def test_a_batch_name_too_long_for_a_file_name_is_refused(root, tmp_path):
+    src = write(tmp_path, "budget_line_t.csv", f"{BUDGET}\nT01,표,천원,시험청,총무과,2024,T01-1,,세부사업,가,0,1")
+    message = refused([src], root, batch="가" * 5000)
+    assert "묶음 이름이 너무 깁니다(15,000바이트" in message and "150바이트 이하" in message
+
+
+def test_a_file_that_takes_longer_than_the_time_limit_is_refused(root, tmp_path, monkeypatch):
+    src = write(tmp_path, "budget_line_t.csv", f"{BUDGET}\nT01,표,천원,시험청,총무과,2024,T01-1,,세부사업,가,0,1")
+    monkeypatch.setenv("DASHBOARD_INGEST_SECONDS", "0")
+    message = refused([src], root)
+    assert "budget_line_t.csv: 2행까지 읽는 데 제한 시간(DASHBOARD_INGEST_SECONDS" in message
+    monkeypatch.setenv("DASHBOARD_INGEST_SECONDS", "60")
+    assert stored(ingest_files([src], root=root)[0])["item_id"] == ["T01-1"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,11 @@ from .schema import BATCH_COLUMN, MONEY_UNITS, Column, Table
 
 MAX_ERRORS_SHOWN = 30
 MAX_INPUT_BYTES = 2 * 1024**3  # one export file; larger ones are split by batch
+MAX_BATCH_BYTES = 150  # a batch name is a file name (extracts/<table>/<batch>.parquet, plus a temporary prefix)
+# Seconds one file may take to read and check: a file that would take longer (a pathological layout, a
+# decompression bomb of a workbook) is refused instead of holding the writer lock indefinitely.
+PARSE_SECONDS_VARIABLE = "DASHBOARD_INGEST_SECONDS"
+DEFAULT_PARSE_SECONDS = 900
 
 
 class IngestError(Exception):
@@ -159,6 +165,7 @@ def parse_file(
     ('열=값' as on the command line, or a mapping), parsed by the same rules as a cell. ``sheet``: the
     worksheet of an XLSX file to read instead of its active sheet."""
     path = Path(path)
+    deadline = parse_deadline()
     if not path.exists():
         raise IngestError([f"{path}: 파일이 없습니다."])
     if not path.is_file():  # a folder, a named pipe or a device: never opened (a pipe would hang the command)
@@ -194,7 +201,12 @@ def parse_file(
     records: list[dict] = []
     row_numbers: list[int] = []
     unit_col = header_positions.get("unit")
-    for line, cells in rows:
+    late = _past(deadline, path, rows[0][0] if rows else 0)
+    if late:
+        raise late
+    for n, (line, cells) in enumerate(rows):
+        if n % 1000 == 999 and (late := _past(deadline, path, line)):
+            raise late
         if len(cells) > len(header) and any(str(c).strip() for c in cells[len(header) :]):
             errors.append(
                 f"{path.name}: {line}행: 열 이름보다 많은 값({len(cells)}개)이 있습니다. 기대: {len(header)}개"
@@ -359,7 +371,35 @@ def batch_name(path: Path, explicit: str | None = None) -> str:
     name = re.sub(r"[^\w.\-가-힣]", "_", name).strip("._")
     if not name:
         raise IngestError([f"{path.name}: 묶음 이름을 만들 수 없습니다. 기대: --batch 로 이름 지정"])
+    if len(name.encode("utf-8")) > MAX_BATCH_BYTES:
+        raise IngestError(
+            [
+                f"{path.name}: 묶음 이름이 너무 깁니다({len(name.encode('utf-8')):,}바이트, '{name[:20]}…'). "
+                f"기대: {MAX_BATCH_BYTES}바이트 이하 (한글 약 {MAX_BATCH_BYTES // 3}자) — --batch 로 짧은 이름 지정"
+            ]
+        )
     return name
+
+
+def parse_deadline() -> float:
+    """When reading one file must be over (time.monotonic), from DASHBOARD_INGEST_SECONDS or the default."""
+    raw = os.environ.get(PARSE_SECONDS_VARIABLE, "")
+    try:
+        seconds = float(raw) if raw.strip() else DEFAULT_PARSE_SECONDS
+    except ValueError:
+        seconds = DEFAULT_PARSE_SECONDS
+    return time.monotonic() + max(seconds, 0.0)
+
+
+def _past(deadline: float, path: Path, line: int) -> IngestError | None:
+    if time.monotonic() <= deadline:
+        return None
+    return IngestError(
+        [
+            f"{path.name}: {line}행까지 읽는 데 제한 시간({PARSE_SECONDS_VARIABLE}, 기본 {DEFAULT_PARSE_SECONDS}초)을 "
+            "넘겨 멈췄습니다. 기대: 파일을 나눠 적재하거나, 정말 큰 파일이면 제한 시간을 늘려 다시 실행"
+        ]
+    )
 
 
 def read_extract(path: Path, columns: list[str] | None = None) -> pa.Table:
