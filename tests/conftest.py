@@ -113,6 +113,18 @@ def describe_test_documents(dest: Path) -> Path:
     return dest
 
 
+def ingest_refused(paths: list[Path], root: Path, **kw) -> str:
+    """Every message of an ingest that must be refused; the extracts folder must be byte-identical after it."""
+    from core.pipeline.ingest import IngestError, ingest_files
+
+    before = tree_digest(root)
+    with pytest.raises(IngestError) as info:
+        ingest_files(paths, root=root, **kw)
+    assert tree_digest(root) == before, "a refused ingest changed the extracts folder"
+    assert info.value.messages, "IngestError without messages"
+    return "\n".join(info.value.messages)
+
+
 @pytest.fixture(scope="session")
 def dashboard_data(tmp_path_factory) -> Path:
     """A data folder holding a copy of the shipped extracts and a DuckDB file built from it."""

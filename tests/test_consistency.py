@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import extracts_for_ingest, tree_digest
+from conftest import extracts_for_ingest, ingest_refused, tree_digest
 
 from core.pipeline import parsing
 from core.pipeline.ingest import IngestError, ingest_files, parse_file
@@ -37,12 +37,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def refused(paths: list[Path], root: Path, **kw) -> str:
-    before = tree_digest(root)
-    with pytest.raises(IngestError) as info:
-        ingest_files(paths, root=root, **kw)
-    assert tree_digest(root) == before, "a refused ingest changed the extracts folder"
-    return "\n".join(info.value.messages)
+refused = ingest_refused
 
 
 def stored(path: Path) -> dict[str, list]:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import describe_test_documents, extracts_for_ingest, tree_digest
+from conftest import describe_test_documents, extracts_for_ingest, ingest_refused, tree_digest
 
 from core.pipeline.build import build
-from core.pipeline.ingest import IngestError, ingest_files
+from core.pipeline.ingest import ingest_files
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED_EXTRACTS = PROJECT / "datasets" / "extracts"
@@ -68,13 +68,7 @@ def fixture(name: str, tmp_path: Path) -> Path:
     return dest
 
 
-def refused(paths: list[Path], root: Path, **kw) -> str:
-    before = tree_digest(root)
-    with pytest.raises(IngestError) as info:
-        ingest_files(paths, root=root, **kw)
-    assert tree_digest(root) == before, "a failed ingest changed the extracts folder"
-    assert info.value.messages, "IngestError without messages"
-    return "\n".join(info.value.messages)
+refused = ingest_refused
 
 
 def read_extract(path: Path) -> dict[str, list]:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from openpyxl.utils.cell import get_column_letter
+
 from . import parsing
 from .schema import BUDGET_LINE, TABLES
 
@@ -115,14 +117,6 @@ def _is_total(text: str) -> bool:
     return re.sub(r"\s+", "", text) in TOTAL_NAMES
 
 
-def _column_letter(idx: int) -> str:
-    s = ""
-    while idx:
-        idx, r = divmod(idx - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 class _Layout:
     """Where a file keeps its structure (level columns or an indented name column), checked once."""
 
@@ -174,7 +168,7 @@ class _Layout:
         self.new_header += [BUDGET_LINE.column(c).label for c in DERIVED]
 
     def _refuse_header(self, idx: int, why: str) -> None:
-        self.errors.append(f"{self.path.name}: 1행, {_column_letter(idx + 1)}열 '{self.header[idx]}': {why}")
+        self.errors.append(f"{self.path.name}: 1행, {get_column_letter(idx + 1)}열 '{self.header[idx]}': {why}")
 
     def _where(self, line: int, pos: int) -> str:
         return f"{self.path.name}: {line}행, '{self.header[pos]}'열"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from openpyxl.utils.cell import get_column_letter
 
 from core.settings import extracts_dir
 
@@ -96,7 +97,7 @@ def map_header(
     seen: dict[str, str] = {}
     for idx, cell in enumerate(cells, start=1):
         h, col = cell.text, cell.column
-        letter = _column_letter(idx)
+        letter = get_column_letter(idx)
         if cell.problem:
             problems.append(f"{path.name}: {where}, {letter}열 '{h}': {cell.problem}")
             continue
@@ -128,14 +129,6 @@ def map_header(
     if problems:
         raise IngestError(problems)
     return mapped
-
-
-def _column_letter(idx: int) -> str:
-    s = ""
-    while idx:
-        idx, r = divmod(idx - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _number_rows(path: Path, shape: header_mod.Shape, table_name: str | None) -> None:
