@@ -258,6 +258,14 @@ def test_structure_columns_without_item_id_are_refused(root, tmp_path):
     message = refused([path], root)
     assert "budget_line_half.csv: 1행, F열 '구분': 번호 붙은 행에서 만드는 열입니다" in message
     assert "기대: 이 열을 빼고 내보내거나 '항목 ID' 열도 함께 내보내기" in message
+    # below a title line and a unit line the header is row 3, and the message says so
+    titled = _write(
+        tmp_path / "in",
+        "budget_line_half_titled.csv",
+        [f"{CONSTANT},세부사업,1.교원보수,300"],
+        "2024년도 세출예산 명세서\n(단위: 천원)\n" + HEADER.replace(",사업명", ",구분,사업명"),
+    )
+    assert "budget_line_half_titled.csv: 3행, F열 '구분': 번호 붙은 행에서 만드는 열입니다" in refused([titled], root)
 
 
 def test_a_parent_that_is_not_the_sum_of_its_children_is_refused_unless_accepted(root, tmp_path):

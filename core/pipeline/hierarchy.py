@@ -46,14 +46,19 @@ _EXPORT_INSTEAD = (
 
 
 def number_rows(
-    path: Path, header: list[str], rows: list[tuple[int, list[object]]], table_name: str | None = None
+    path: Path,
+    header: list[str],
+    rows: list[tuple[int, list[object]]],
+    table_name: str | None = None,
+    header_where: str = "1행",
 ) -> tuple[list[str], list[tuple[int, list[object]]]]:
     """The file in the ordinary budget_line layout when its rows are numbered hierarchical rows; otherwise
-    ``(header, rows)`` unchanged. Raises IngestError naming every row whose place cannot be determined."""
+    ``(header, rows)`` unchanged. Raises IngestError naming every row whose place cannot be determined;
+    ``header_where`` is how messages name the header row(s) (below a title block it is not row 1)."""
     if not applies(path, header, rows, table_name):
         return header, rows
     errors: list[str] = []
-    layout = _Layout(path, header, errors)
+    layout = _Layout(path, header, errors, header_where)
     out = (header, rows) if errors else layout.rewrite(rows)
     if errors:
         from .ingest import IngestError  # ingest imports this module
@@ -120,8 +125,8 @@ def _is_total(text: str) -> bool:
 class _Layout:
     """Where a file keeps its structure (level columns or an indented name column), checked once."""
 
-    def __init__(self, path: Path, header: list[str], errors: list[str]):
-        self.path, self.header, self.errors = path, header, errors
+    def __init__(self, path: Path, header: list[str], errors: list[str], header_where: str = "1행"):
+        self.path, self.header, self.errors, self.header_where = path, header, errors, header_where
         lookup = {}
         for c in BUDGET_LINE.columns:
             for key in _headers_of(BUDGET_LINE, c.name):
@@ -168,7 +173,9 @@ class _Layout:
         self.new_header += [BUDGET_LINE.column(c).label for c in DERIVED]
 
     def _refuse_header(self, idx: int, why: str) -> None:
-        self.errors.append(f"{self.path.name}: 1행, {get_column_letter(idx + 1)}열 '{self.header[idx]}': {why}")
+        self.errors.append(
+            f"{self.path.name}: {self.header_where}, {get_column_letter(idx + 1)}열 '{self.header[idx]}': {why}"
+        )
 
     def _where(self, line: int, pos: int) -> str:
         return f"{self.path.name}: {line}행, '{self.header[pos]}'열"

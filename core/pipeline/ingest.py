@@ -136,7 +136,9 @@ def _number_rows(path: Path, shape: header_mod.Shape, table_name: str | None) ->
     layout with item, parent and level columns; any other file is left as it is."""
     if shape.table.name != "budget_line":
         return
-    header, rows = hierarchy.number_rows(path, shape.header, shape.rows, table_name or shape.table.name)
+    header, rows = hierarchy.number_rows(
+        path, shape.header, shape.rows, table_name or shape.table.name, header_where=shape.where
+    )
     if rows is shape.rows:
         return
     table_lookup = header_mod.lookup(shape.table)
