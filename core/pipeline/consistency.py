@@ -41,24 +41,35 @@ class Loaded:
     root: Path
     pending: list[tuple[ParsedFile, str]] = field(default_factory=list)
 
-    def arrow(self, table_name: str, replacing: str | None = None, docs: set[str] | None = None) -> pa.Table:
+    def arrow(
+        self,
+        table_name: str,
+        replacing: str | None = None,
+        docs: set[str] | None = None,
+        columns: list[str] | None = None,
+    ) -> pa.Table:
         """The rows of one table as this ingest would leave them, without the batch ``replacing`` (and, with
-        ``docs``, only those documents' rows), every column in the schema's type."""
+        ``docs``, only those documents' rows), in the schema's types; only ``columns`` when given, so a check
+        of two columns reads two columns of a large table."""
         from .ingest import to_arrow
 
         table = TABLES[table_name]
         replaced = {b for pf, b in self.pending if pf.table.name == table_name}
         if replacing:
             replaced.add(replacing)
-        parts = [self.batch(table_name, f.stem) for f in sorted((self.root / table_name).glob("*.parquet"))]
-        parts = [p for p in parts if p is not None and p.num_rows and p.column("batch")[0].as_py() not in replaced]
-        parts += [to_arrow(pf.table, pf.frame, b) for pf, b in self.pending if pf.table is table]
-        result = pa.concat_tables(parts) if parts else to_arrow(table, pd.DataFrame(columns=table.names), "")
-        if docs is not None and "doc_id" in table.names:
-            result = result.filter(pc.is_in(result["doc_id"], pa.array(sorted(docs), pa.string())))
-        return result
+        files = [f for f in sorted((self.root / table_name).glob("*.parquet")) if f.stem not in replaced]
+        parts = [self.batch(table_name, f.stem, docs, columns) for f in files]
+        parts += [
+            _select(to_arrow(pf.table, pf.frame, b), docs, columns) for pf, b in self.pending if pf.table is table
+        ]
+        parts = [p for p in parts if p is not None]
+        if not parts:
+            return _select(to_arrow(table, pd.DataFrame(columns=table.names), ""), None, columns)
+        return pa.concat_tables(parts)
 
-    def batch(self, table_name: str, batch: str) -> pa.Table | None:
+    def batch(
+        self, table_name: str, batch: str, docs: set[str] | None = None, columns: list[str] | None = None
+    ) -> pa.Table | None:
         """One extract file as the current schema types it (columns added later read as empty)."""
         from .ingest import arrow_schema, read_extract
 
@@ -66,14 +77,20 @@ class Loaded:
         if not path.exists():
             return None
         schema = arrow_schema(TABLES[table_name])
-        got = read_extract(path)
-        columns = [
-            got[f.name].cast(f.type) if f.name in got.column_names else pa.nulls(got.num_rows, f.type) for f in schema
-        ]
-        return pa.Table.from_arrays(columns, schema=schema)
+        fields = [schema.field(c) for c in columns] if columns else list(schema)
+        got = read_extract(path, [f.name for f in fields])
+        present = set(got.column_names)
+        arrays = [got[f.name].cast(f.type) if f.name in present else pa.nulls(got.num_rows, f.type) for f in fields]
+        return _select(pa.Table.from_arrays(arrays, schema=pa.schema(fields)), docs, None)
 
     def frame(self, table_name: str, columns: list[str], replacing: str | None = None) -> pd.DataFrame:
-        return self.arrow(table_name, replacing).select(columns).to_pandas()
+        return self.arrow(table_name, replacing, columns=columns).to_pandas()
+
+
+def _select(table: pa.Table, docs: set[str] | None, columns: list[str] | None) -> pa.Table:
+    if docs is not None and "doc_id" in table.column_names:
+        table = table.filter(pc.is_in(table["doc_id"], pa.array(sorted(docs), pa.string())))
+    return table.select(columns) if columns else table
 
 
 def _where(parsed: ParsedFile, i: int, column: str) -> str:
@@ -272,10 +289,8 @@ def total_errors(parsed: ParsedFile, loaded: Loaded, batch: str) -> list[str]:
     diffs = differences_for_frame(table.name, after)
     if diffs.empty:
         return []
-    old = loaded.batch(table.name, batch)
+    old = loaded.batch(table.name, batch, docs)
     if old is not None and not any(b == batch and pf.table is table for pf, b in loaded.pending):
-        if docs is not None:
-            old = old.filter(pc.is_in(old["doc_id"], pa.array(sorted(docs), pa.string())))
         base = pa.concat_tables([base, old])
     had = differences_for_frame(table.name, base) if base.num_rows else diffs.iloc[0:0]
     identity = [

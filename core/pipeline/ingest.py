@@ -398,8 +398,12 @@ def _past(deadline: float, path: Path, line: int) -> IngestError | None:
 
 
 def read_extract(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """A loaded extract file, read to compare a new file with it; a damaged one is named, not a traceback."""
+    """A loaded extract file, read to compare a new file with it (only ``columns`` that the file has, when
+    given); a damaged one is named, not a traceback."""
     try:
+        if columns is not None:
+            present = set(pq.read_schema(path).names)
+            columns = [c for c in columns if c in present]
         return pq.read_table(path, columns=columns)
     except (OSError, pa.ArrowException) as e:
         raise IngestError(
