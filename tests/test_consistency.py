@@ -320,3 +320,14 @@ def test_a_file_that_takes_longer_than_the_time_limit_is_refused(root, tmp_path,
     assert "budget_line_t.csv: 2행까지 읽는 데 제한 시간(DASHBOARD_INGEST_SECONDS" in message
     monkeypatch.setenv("DASHBOARD_INGEST_SECONDS", "60")
     assert stored(ingest_files([src], root=root)[0])["item_id"] == ["T01-1"]
+
+
+def test_sections_that_differ_only_by_a_middle_dot_variant_are_refused(root, tmp_path):
+    path = write(
+        tmp_path,
+        "budget_line_dots.csv",
+        f"{BUDGET}\nT01,교육·연수 예산,천원,시험청,총무과,2024,T01-1,,세부사업,가,0,1\n"
+        "T01,교육ㆍ연수 예산,천원,시험청,총무과,2024,T01-2,,세부사업,나,0,2",
+    )
+    message = refused([path], root)
+    assert "3행, '출처 표·절'열: '교육ㆍ연수 예산'은(는) 2행의 '교육·연수 예산'와 화면에서 같아 보이지만" in message

@@ -167,9 +167,15 @@ def reference_errors(parsed: ParsedFile, loaded: Loaded, batch: str) -> list[str
     columns = [c for t, c in ITEM_REFERENCES if t == parsed.table.name and c in parsed.frame]
     if not columns:
         return []
-    items = loaded.frame(
-        "budget_line", ["doc_id", "item_id"], replacing=batch if parsed.table.name == "budget_line" else None
+    docs = {d for d in parsed.frame["doc_id"] if isinstance(d, str)}
+    named = sorted({v for c in columns for v in parsed.frame[c] if isinstance(v, str)})
+    items = loaded.arrow(
+        "budget_line",
+        replacing=batch if parsed.table.name == "budget_line" else None,
+        docs=docs,
+        columns=["doc_id", "item_id"],
     )
+    items = items.filter(pc.is_in(items["item_id"], pa.array(named, pa.string()))).to_pandas()
     known = set(zip(items["doc_id"], items["item_id"]))
     if parsed.table.name == "budget_line":
         known |= set(zip(parsed.frame["doc_id"], parsed.frame["item_id"]))
@@ -233,25 +239,40 @@ def _known(value) -> bool:
 # ---------------------------------------------------------------- look-alike names and keys
 
 _DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-_DOTS = re.compile("[\u00b7\u318d\u30fb\u2022\u2027\u2219\u22c5]")
+_DOTS = re.compile("[\u00b7\u119e\u318d\u30fb\u2022\u2027\u2219\u22c5]")
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")  # after NFKC every space is one of these (and RE2's \s is ASCII only)
+
+
+def _skeleton_array(values: pa.Array) -> pa.Array:
+    """skeleton() of every value, vectorised (the same steps in Arrow's kernels)."""
+    s = pc.utf8_lower(pc.utf8_normalize(values, form="NFKC"))
+    s = pc.replace_substring_regex(s, pattern=_DASHES.pattern, replacement="-")
+    s = pc.replace_substring_regex(s, pattern=_DOTS.pattern, replacement="·")
+    return pc.replace_substring_regex(s, pattern=_SPACES.pattern, replacement="")
 
 
 def skeleton(text: str) -> str:
     """What a value looks like on screen: width, case, spacing, dash and middle-dot variants removed."""
-    s = unicodedata.normalize("NFKC", text).casefold()
+    s = unicodedata.normalize("NFKC", text).lower()
     s = _DASHES.sub("-", _DOTS.sub("·", s))
-    return re.sub(r"\s+", "", s)
+    return _SPACES.sub("", s)
 
 
 def lookalike_errors(parsed: ParsedFile, loaded: Loaded, batch: str) -> list[str]:
     columns = [c for c in IDENTITY_COLUMNS if c in parsed.frame and parsed.table.column(c).kind == "text"]
     out = []
     for column in columns:
-        others = loaded.frame(parsed.table.name, [column], replacing=batch)[column].dropna()
+        values = [v for v in parsed.frame[column] if isinstance(v, str)]
+        looks = pa.array(sorted({skeleton(v) for v in values}), pa.string())
+        others = [loaded.arrow(parsed.table.name, replacing=batch, columns=[column])[column]]
         if column in ("agency", "doc_id") and parsed.table.name != "source_document":
-            others = pd.concat([others, loaded.frame("source_document", [column])[column].dropna()])
+            others.append(loaded.arrow("source_document", columns=[column])[column])
+        # Only the loaded values that look like one of the file's can matter; their look is computed in Arrow,
+        # so a large table costs one vectorised pass, not a Python loop over every value.
+        loaded_values = pc.unique(pa.chunked_array([o.combine_chunks() for o in others], pa.string()))
+        near = loaded_values.filter(pc.fill_null(pc.is_in(_skeleton_array(loaded_values), looks), False))
         by_look: dict[str, str] = {}
-        for value in others.unique():
+        for value in near.to_pylist():
             by_look.setdefault(skeleton(value), value)
         first_row: dict[str, int] = {}
         for i, value in enumerate(parsed.frame[column]):

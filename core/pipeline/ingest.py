@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from openpyxl.utils.cell import get_column_letter
 
@@ -414,12 +415,21 @@ def read_extract(path: Path, columns: list[str] | None = None) -> pa.Table:
         ) from e
 
 
-def _existing_keys(table: Table, batch: str, root: Path) -> pd.DataFrame | None:
+def _existing_keys(table: Table, batch: str, root: Path, new: pd.DataFrame) -> pd.DataFrame | None:
+    """The key columns of loaded rows (other batches) that can equal a key of ``new``: rows whose text key
+    values all occur in the new file, so a small file is not compared with every row of a large table."""
     folder = root / table.name
     files = [p for p in sorted(folder.glob("*.parquet")) if p.stem != batch]
     if not files:
         return None
-    frames = [read_extract(p, list(table.key) + ["batch"]).to_pandas() for p in files]
+    text_keys = [k for k in table.key if table.column(k).kind == "text"]
+    frames = []
+    for p in files:
+        got = read_extract(p, list(table.key) + ["batch"])
+        for k in text_keys:
+            wanted = pa.array(sorted({v for v in new[k] if isinstance(v, str)}), pa.string())
+            got = got.filter(pc.fill_null(pc.is_in(got[k], wanted), k not in new or new[k].isna().any()))
+        frames.append(got.to_pandas())
     return pd.concat(frames, ignore_index=True)
 
 
@@ -511,7 +521,7 @@ def _ingest(
 
 
 def _cross_batch_errors(parsed: ParsedFile, batch: str, root: Path) -> list[str]:
-    existing = _existing_keys(parsed.table, batch, root)
+    existing = _existing_keys(parsed.table, batch, root, parsed.frame)
     if existing is None or existing.empty:
         return []
     new_keys = _key_frame(parsed.frame, parsed.table)
