@@ -7,12 +7,11 @@ markup, and it raises a 집행 없음 alert, so the name reaches the overview, �
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, SHIPPED_EXTRACTS, app_pages, streamlit_server
+from conftest import CHROMIUM, CHROMIUM_ARGS, app_pages, extracts_for_ingest, streamlit_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
@@ -40,7 +39,7 @@ def crafted_server(tmp_path_factory):
     from core.pipeline.ingest import ingest_files
 
     root = tmp_path_factory.mktemp("crafted")
-    shutil.copytree(SHIPPED_EXTRACTS, root / "extracts")
+    extracts_for_ingest(root / "extracts")
     row = tmp_path_factory.mktemp("crafted-input") / "budget_line_crafted.csv"
     header = "문서,출처 표·절,쪽수,인쇄 단위,기준일,기관,부서,회계연도,항목 ID,구분,사업명,합계 행,본예산,예산현액·추경,집행액(원인행위)"
     name = NAME.replace('"', '""')
