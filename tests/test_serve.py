@@ -73,6 +73,27 @@ def test_the_upload_limit_follows_the_streamlit_config(tmp_path):
     assert f"client_max_body_size {limit + serve.UPLOAD_MARGIN_MB}m;" in serve.nginx_config(plan)
 
 
+def test_replicas_accept_the_public_name_the_proxy_passes_on(tmp_path, monkeypatch):
+    monkeypatch.setenv(serve.PUBLIC_HOST_ENV, "Dash.Example.go.kr")
+    plan = serve.make_plan(18080, 2, 18601, tmp_path)
+    assert plan.public_host == "dash.example.go.kr"
+    cmd = serve.Replica(18601, plan, {}).command()
+    allowed = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--server.allowedHosts"]
+    assert allowed == ["localhost", "127.0.0.1", "dash.example.go.kr"]
+    monkeypatch.setenv(serve.PUBLIC_HOST_ENV, "https://dash.example.go.kr/")
+    with pytest.raises(SystemExit, match=serve.PUBLIC_HOST_ENV):
+        serve.make_plan(18080, 2, 18601, tmp_path)
+
+
+def test_run_py_serves_and_installs_nginx_for_the_tests():
+    import run
+
+    assert "serve" in run.COMMANDS and "nginx" in run.SERVER_PACKAGES and "nginx" in run.REQUIRED_PACKAGES
+    assert (
+        "SERVER_PACKAGES" in (PROJECT_DIR / "run.py").read_text().split("def ensure_chromium", 1)[1].split("def ", 1)[0]
+    )
+
+
 @needs_nginx
 def test_nginx_accepts_the_config_in_a_run_folder(tmp_path):
     plan = serve.make_plan(18080, 2, 18601, tmp_path)
