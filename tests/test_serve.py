@@ -126,6 +126,15 @@ def _free_ports(n: int) -> list[int]:
     raise RuntimeError("no free ports")
 
 
+def _reachable_temp() -> str:
+    """A temp folder nginx's worker can pass through (TMPDIR may sit in a private folder)."""
+    user = serve._worker_user()
+    for folder in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
+        if Path(folder).is_dir() and (user is None or serve.unreachable_folder(Path(folder), user) is None):
+            return folder
+    return tempfile.gettempdir()
+
+
 class Proxy:
     def __init__(self, proc: subprocess.Popen, port: int, replica_ports: list[int], run_dir: Path, log: Path):
         self.proc, self.port, self.replica_ports, self.run_dir, self.log = proc, port, replica_ports, run_dir, log
@@ -194,7 +203,7 @@ def proxy_server(dashboard_data, tmp_path_factory):
     folder = tmp_path_factory.mktemp("serve")
     # nginx's workers drop to www-data when started as root: the run folder must be reachable, which a pytest
     # temp folder (mode 700 above it) is not
-    run_dir, log = Path(tempfile.mkdtemp(prefix="serve-test-")), folder / "serve.log"
+    run_dir, log = Path(tempfile.mkdtemp(prefix="serve-test-", dir=_reachable_temp())), folder / "serve.log"
     port, *replica_ports = _free_ports(3)
     env = dashboard_env(dashboard_data)
     env.pop(serve.PUBLIC_HOST_ENV, None)
@@ -251,6 +260,19 @@ def test_a_foreign_host_gets_no_page(proxy_server):
     status, _, body = proxy_server.request("/", {"Host": f"localhost:{proxy_server.port + 1}"})
     assert status == 421 and b"streamlit" not in body.lower()
     assert proxy_server.request("/", {"Host": f"localhost:{proxy_server.port}"})[0] == 200
+
+
+def test_an_upload_over_the_limit_is_refused_at_the_proxy(proxy_server):
+    limit = serve.streamlit_settings()["server"]["maxUploadSize"] + serve.UPLOAD_MARGIN_MB
+    conn = http.client.HTTPConnection("127.0.0.1", proxy_server.port, timeout=10)
+    try:  # the declared length is enough: nginx answers before any of the body is sent
+        conn.putrequest("PUT", "/_stcore/upload_file/session/file", skip_host=True)
+        conn.putheader("Host", proxy_server.host)
+        conn.putheader("Content-Length", str(limit * 1024 * 1024 + 1))
+        conn.endheaders()
+        assert conn.getresponse().status == 413
+    finally:
+        conn.close()
 
 
 def test_a_websocket_from_a_foreign_origin_is_refused_before_streamlit(proxy_server):
