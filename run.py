@@ -2,7 +2,8 @@
 """One entry point that needs only python3: it creates .venv, installs the locked requirements, then runs.
 
 python3 run.py app     start the dashboard on the shipped data
-python3 run.py test    run every test (installs Debian's chromium for the browser tests if missing)
+python3 run.py serve   N replicas of the dashboard behind nginx (--replicas N, --port P; installs Debian's nginx)
+python3 run.py test    run every test (installs Debian's chromium and nginx for the browser tests if missing)
 python3 run.py lint    ruff check and ruff format --check
 python3 run.py bench   run the benchmark (arguments after 'bench' are passed on)
 python3 run.py core …  run 'python -m core …' (ingest, build, check, seed)
@@ -22,7 +23,7 @@ VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 LOCK = ROOT / "requirements.lock"  # every package of the tree, pinned with hashes (pip-compile of pyproject.toml)
 MIN_PYTHON = (3, 11)
-COMMANDS = ("app", "test", "lint", "bench", "core")
+COMMANDS = ("app", "serve", "test", "lint", "bench", "core")
 
 
 def check_python() -> None:
@@ -44,31 +45,43 @@ def ensure_venv() -> None:
 
 
 BROWSER_PACKAGES = ["chromium", "fonts-noto-cjk", "fonts-noto-color-emoji"]  # Hangul and emoji in screenshots
+SERVER_PACKAGES = ["nginx"]  # the proxy of 'serve', started by its test too
+REQUIRED_PACKAGES = {"chromium", "nginx"}  # the others only make screenshots look right
+# Without dpkg (another distribution), the file a package installs tells whether it is there.
+PACKAGE_FILES = {"chromium": "/usr/bin/chromium", "nginx": "/usr/sbin/nginx"}
 
 
-def _missing_debian_packages() -> list[str]:
+def _missing_debian_packages(packages: list[str]) -> list[str]:
     if shutil.which("dpkg-query") is None:
-        return [] if Path("/usr/bin/chromium").exists() else BROWSER_PACKAGES
+        return [p for p in packages if p in PACKAGE_FILES and not Path(PACKAGE_FILES[p]).exists()]
     missing = []
-    for name in BROWSER_PACKAGES:
+    for name in packages:
         status = subprocess.run(["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True).stdout
         if "install ok installed" not in status:
             missing.append(name)
     return missing
 
 
-def ensure_chromium() -> None:
-    missing = _missing_debian_packages()
+def ensure_debian_packages(packages: list[str], purpose: str) -> None:
+    missing = _missing_debian_packages(packages)
     if not missing:
         return
     if shutil.which("apt-get") is None or os.geteuid() != 0:
-        if "chromium" not in missing:
+        if not REQUIRED_PACKAGES & set(missing):
             print(f"참고: {' '.join(missing)} 패키지가 없어 화면 캡처의 글꼴이 깨질 수 있습니다.", file=sys.stderr)
             return
-        sys.exit(f"브라우저 테스트에 Debian의 chromium이 필요합니다: sudo apt-get install -y {' '.join(missing)}")
+        sys.exit(f"{purpose}에 Debian 패키지가 필요합니다: sudo apt-get install -y {' '.join(missing)}")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.check_call(["apt-get", "update", "-qq"], env=env)
     subprocess.check_call(["apt-get", "install", "-y", "-qq", *missing], env=env)
+
+
+def ensure_chromium() -> None:
+    ensure_debian_packages(BROWSER_PACKAGES + SERVER_PACKAGES, "브라우저·프록시 테스트")
+
+
+def ensure_nginx() -> None:
+    ensure_debian_packages(SERVER_PACKAGES, "'python3 run.py serve'(nginx 프록시)")
 
 
 def main() -> int:
@@ -84,6 +97,10 @@ def main() -> int:
             ROOT / "datasets" / "dashboard.duckdb"
         ).exists() else None
         return subprocess.call([str(PY), "-m", "streamlit", "run", "app.py", *rest])
+    if cmd == "serve":
+        ensure_nginx()
+        # Replaced, not waited for: Ctrl-C and SIGTERM reach the supervisor, which stops nginx and the replicas.
+        os.execv(str(PY), [str(PY), "-m", "core.serve", *rest])
     if cmd == "test":
         ensure_chromium()
         return subprocess.call([str(PY), "-m", "pytest", *rest])

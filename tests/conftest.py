@@ -50,7 +50,7 @@ CHROMIUM_ARGS = [
 
 # Speed tiers (markers in pyproject.toml), told apart by what a test needs; every tier runs in CI,
 # and `-m unit` alone takes seconds.
-BROWSER_FIXTURES = {"browser", "server", "page", "shared_page"}
+BROWSER_FIXTURES = {"browser", "server", "page", "shared_page", "proxy_server"}  # proxy_server: nginx + replicas
 BROWSER_MODULES = {"test_e2e", "test_concurrency", "test_markup"}  # they drive chromium from their own helpers
 # Files on disk (a DuckDB build, extracts, a subprocess's folder) make a test an integration test.
 INTEGRATION_FIXTURES = {"dashboard_data", "use_dashboard_data", "tmp_path", "tmp_path_factory"}
