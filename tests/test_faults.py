@@ -171,18 +171,52 @@ def test_a_writer_that_cannot_get_the_lock_gives_up_with_a_message(data):
     assert_refused_and_unchanged(result, before, data, "다른 적재·빌드", str(os.getpid()))
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through any permission; run as another user to check")
+def _read_only_mount_works(folder: Path) -> bool:
+    probe = subprocess.run(
+        [
+            "unshare",
+            "--mount",
+            "sh",
+            "-c",
+            f'mount --bind "{folder}" "{folder}" && mount -o remount,bind,ro "{folder}"',
+        ],
+        capture_output=True,
+    )
+    return probe.returncode == 0
+
+
 def test_a_read_only_data_folder_gets_a_korean_message(data):
+    """A folder the command cannot write: by permissions for an ordinary user; for root, who writes through
+    any permission, by a read-only bind mount of the folder in a mount namespace of the command's own."""
     before = tree_digest(data)
-    for p in [data, *data.rglob("*")]:
-        if p.is_dir():
-            p.chmod(0o555)
-    try:
-        result = run_cli(["ingest", "--batch", "new", str(VALID)], data)
-    finally:
+    args = ["ingest", "--batch", "new", str(VALID)]
+    if os.geteuid() == 0:
+        if shutil.which("unshare") is None or not _read_only_mount_works(data):
+            pytest.fail("running as root, this check needs 'unshare' and a read-only bind mount (util-linux)")
+        env = dict(os.environ, DASHBOARD_DATA_DIR=str(data), DASHBOARD_WRITER_WAIT="60")
+        env.pop("DASHBOARD_DB", None)
+        script = (
+            f'mount --bind "{data}" "{data}" && mount -o remount,bind,ro "{data}" && '
+            f'exec "{sys.executable}" -m core "$@"'
+        )
+        result = subprocess.run(
+            ["unshare", "--mount", "sh", "-c", script, "sh", *args],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    else:
         for p in [data, *data.rglob("*")]:
             if p.is_dir():
-                p.chmod(0o755)
+                p.chmod(0o555)
+        try:
+            result = run_cli(args, data)
+        finally:
+            for p in [data, *data.rglob("*")]:
+                if p.is_dir():
+                    p.chmod(0o755)
     assert_refused_and_unchanged(result, before, data, "쓸 수 없습니다")
 
 
