@@ -5,7 +5,8 @@ python3 run.py app     start the dashboard on the shipped data
 python3 run.py serve   N replicas of the dashboard behind nginx (--replicas N, --port P; installs Debian's nginx)
 python3 run.py test    run every test (installs Debian's chromium and nginx for the browser tests if missing)
 python3 run.py lint    ruff check and ruff format --check
-python3 run.py bench   run the benchmark (arguments after 'bench' are passed on)
+python3 run.py bench   run the benchmark (arguments after 'bench' are passed on;
+                       'bench load …' runs the many-sessions load test, bench/load.py)
 python3 run.py core …  run 'python -m core …' (ingest, build, check, seed)
 """
 
@@ -111,6 +112,9 @@ def main() -> int:
         ]
         return max(subprocess.call(c) for c in checks)
     if cmd == "bench":
+        if rest[:1] == ["load"]:  # many browser sessions against replicas behind nginx (bench/load.py)
+            ensure_chromium()
+            return subprocess.call([str(PY), "-m", "bench.load", *rest[1:]])
         return subprocess.call([str(PY), "-m", "bench", *rest])
     return subprocess.call([str(PY), "-m", "core", *rest])
 
