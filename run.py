@@ -83,6 +83,9 @@ def main() -> int:
         subprocess.check_call([str(PY), "-m", "core", "build"]) if not (
             ROOT / "datasets" / "dashboard.duckdb"
         ).exists() else None
+        # Without sign-in ([auth] in .streamlit/secrets.toml) only a loopback address may serve the dashboard.
+        if subprocess.call([str(PY), "-m", "core.auth", *rest]) != 0:
+            return 3
         return subprocess.call([str(PY), "-m", "streamlit", "run", "app.py", *rest])
     if cmd == "test":
         ensure_chromium()
