@@ -173,9 +173,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path, log_path: Path):
-    """``streamlit run app.py`` on a free loopback port against ``data_dir``; yields its base URL."""
-    port = _free_port()
+def streamlit_server(data_dir: Path, log_path: Path, extra_args: tuple[str, ...] = (), port: int | None = None):
+    """``streamlit run app.py`` on a free loopback port against ``data_dir``; yields its base URL.
+
+    ``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a sign-in configuration)."""
+    port = port or _free_port()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [
@@ -190,6 +192,7 @@ def streamlit_server(data_dir: Path, log_path: Path):
                 "true",
                 "--server.address",
                 "127.0.0.1",
+                *extra_args,
             ],
             cwd=PROJECT_DIR,
             env=dashboard_env(data_dir),
