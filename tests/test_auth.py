@@ -256,3 +256,14 @@ def test_the_audit_log_holds_both_attempts_and_is_downloadable(data):
     assert list(table["결과"]) == ["성공", "성공", "거부"]  # newest first
     assert list(table["작업"]) == ["적재", "검증", "검증"]
     assert at.get("download_button")[0].proto.label == "적재 기록 내려받기 (JSON Lines)"
+
+
+def test_the_secrets_template_is_commented_and_the_real_file_is_ignored():
+    template = (PROJECT_DIR / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    assert all(line.startswith("#") for line in template.splitlines() if line.strip())
+    for key in ("redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url", "oauth2callback"):
+        assert key in template
+    ignored = (PROJECT_DIR / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert ".streamlit/secrets.toml" in ignored and "datasets/audit/" in ignored
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+    assert "/oauth2callback" in readme and "audit/ingest.jsonl" in readme and "[dashboard.roles]" in readme
