@@ -83,6 +83,10 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
     st.html(PRINT_CSS)
     st.title(page.heading)
     if not filters:
+        _remember_search()
+        if searched:  # the search box works from here too: the task page lists the matches
+            ui.remember("task", None)
+            st.switch_page(navigation.page("task").script)
         try:
             render(Filters())
         except Exception:
