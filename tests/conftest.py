@@ -166,6 +166,24 @@ def dashboard_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+# A secrets file that never exists: tests do not read a sign-in configuration an operator put in
+# .streamlit/secrets.toml (every page would then ask for sign-in); the sign-in tests bring their own.
+NO_SECRETS = PROJECT_DIR / "tests" / ".no-secrets.toml"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_local_secrets():
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(NO_SECRETS)])
+    secrets_singleton._reset()
+    yield
+    config.set_option("secrets.files", before)
+    secrets_singleton._reset()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -192,6 +210,8 @@ def streamlit_server(data_dir: Path, log_path: Path, extra_args: tuple[str, ...]
                 "true",
                 "--server.address",
                 "127.0.0.1",
+                "--secrets.files",
+                str(NO_SECRETS),
                 *extra_args,
             ],
             cwd=PROJECT_DIR,

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import APP_PATH, PROJECT_DIR, extracts_for_ingest, tree_digest
+from conftest import APP_PATH, NO_SECRETS, PROJECT_DIR, extracts_for_ingest, tree_digest
 from streamlit.testing.v1 import AppTest
 
 from core import auth
@@ -98,7 +98,11 @@ def test_loopback_and_local_requests():
 
 def _startup_check(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "core.auth", *args], cwd=PROJECT_DIR, capture_output=True, text=True, env=env
+        [sys.executable, "-m", "core.auth", "--secrets.files", str(NO_SECRETS), *args],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        env=env,
     )
 
 
