@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point that needs only python3: it creates .venv, installs the locked requirements, then runs.
 
-python3 run.py app     start the dashboard on the shipped data
+python3 run.py app     start the dashboard on the shipped data (without [auth] sign-in settings: loopback only)
 python3 run.py test    run every test (installs Debian's chromium for the browser tests if missing)
 python3 run.py lint    ruff check and ruff format --check
 python3 run.py bench   run the benchmark (arguments after 'bench' are passed on)

@@ -235,7 +235,7 @@ def test_a_bad_file_changes_nothing_and_says_which_row_and_column(data):
     at = _upload(session(ADMIN_PAGE, user=ADMIN, secrets=SECRETS), "budget_line_bad_total.csv")
     shown = " ".join(texts(at.error) + texts(at.markdown))
     assert "적재 실패" in shown and "budget\\_line\\_bad\\_total\\.csv" in shown and "기대" in shown
-    assert "행" in shown
+    assert "5행, '본예산'열" in shown and "합계 불일치" in shown  # the row and column of the wrong total
     assert not any(b.label == "적재 확정" for b in at.button)
     assert {k: v for k, v in tree_digest(data).items() if not k.startswith("audit/")} == digest
     (entry,) = [json.loads(line) for line in (data / "audit" / "ingest.jsonl").read_text(encoding="utf-8").splitlines()]
