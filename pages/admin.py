@@ -82,7 +82,7 @@ def render(_f: Filters) -> None:
     if loaded is not None:
         st.success(
             "적재했습니다. 데이터 파일을 다시 만들었습니다: "
-            + ", ".join(f"{t} {n:,}행" for t, n in loaded.counts.items()),
+            + ", ".join(f"{TABLES[t].label if t in TABLES else t} {n:,}행" for t, n in loaded.counts.items()),
             icon="✅",
         )
         _changes(loaded, done=True)
