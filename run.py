@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One entry point that needs only python3: it creates .venv, installs the locked requirements, then runs.
 
-python3 run.py app     start the dashboard on the shipped data
+python3 run.py app     start the dashboard on the shipped data (without [auth] sign-in settings: loopback only)
 python3 run.py serve   N replicas of the dashboard behind nginx (--replicas N, --port P; installs Debian's nginx)
 python3 run.py test    run every test (installs Debian's chromium and nginx for the browser tests if missing)
 python3 run.py lint    ruff check and ruff format --check
@@ -97,6 +97,9 @@ def main() -> int:
         subprocess.check_call([str(PY), "-m", "core", "build"]) if not (
             ROOT / "datasets" / "dashboard.duckdb"
         ).exists() else None
+        # Without sign-in ([auth] in .streamlit/secrets.toml) only a loopback address may serve the dashboard.
+        if subprocess.call([str(PY), "-m", "core.auth", *rest]) != 0:
+            return 3
         return subprocess.call([str(PY), "-m", "streamlit", "run", "app.py", *rest])
     if cmd == "serve":
         ensure_nginx()

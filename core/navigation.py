@@ -46,7 +46,11 @@ PAGES: tuple[Page, ...] = (
     Page("sources", "pages/sources.py", "데이터 출처·품질", "데이터 출처·품질", "🔎"),
     Page("glossary", "pages/glossary.py", "용어 설명", "용어 설명", "📖"),
 )
-BY_NAME: dict[str, Page] = {p.name: p for p in PAGES}
+# Pages for admins only (데이터 적재): drawn in the navigation for an admin, refused to anyone else by the frame.
+# They are not reading pages: the benchmark and the reading tests walk PAGES.
+ADMIN_PAGES: tuple[Page, ...] = (Page("admin", "pages/admin.py", "데이터 적재", "데이터 적재", "📥"),)
+ALL_PAGES: tuple[Page, ...] = PAGES + ADMIN_PAGES
+BY_NAME: dict[str, Page] = {p.name: p for p in ALL_PAGES}
 
 
 def page(name: str) -> Page:

@@ -435,6 +435,15 @@ def main(argv: list[str] | None = None) -> int:
     if any(not 1 <= p <= 65535 for p in ports) or len(set(ports)) != len(ports):
         parser.error("--port와 복제본 포트(--backend-port부터)는 1~65535에서 서로 달라야 합니다.")
 
+    public = os.environ.get("DASHBOARD_PUBLIC_HOST", "").strip()
+    if public:  # reachable from other machines through the front proxy: only with sign-in configured
+        from core.auth import startup_problem
+
+        problem = startup_problem(["--server.address", public])
+        if problem:
+            _say(problem)
+            return 3
+
     nginx = find_nginx()
     if nginx is None:
         _say(

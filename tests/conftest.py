@@ -178,6 +178,24 @@ def dashboard_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
+# A secrets file that never exists: tests do not read a sign-in configuration an operator put in
+# .streamlit/secrets.toml (every page would then ask for sign-in); the sign-in tests bring their own.
+NO_SECRETS = PROJECT_DIR / "tests" / ".no-secrets.toml"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_local_secrets():
+    from streamlit import config
+    from streamlit.runtime.secrets import secrets_singleton
+
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(NO_SECRETS)])
+    secrets_singleton._reset()
+    yield
+    config.set_option("secrets.files", before)
+    secrets_singleton._reset()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -185,9 +203,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path, log_path: Path):
-    """``streamlit run app.py`` on a free loopback port against ``data_dir``; yields its base URL."""
-    port = _free_port()
+def streamlit_server(data_dir: Path, log_path: Path, extra_args: tuple[str, ...] = (), port: int | None = None):
+    """``streamlit run app.py`` on a free loopback port against ``data_dir``; yields its base URL.
+
+    ``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a sign-in configuration)."""
+    port = port or _free_port()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [
@@ -202,6 +222,9 @@ def streamlit_server(data_dir: Path, log_path: Path):
                 "true",
                 "--server.address",
                 "127.0.0.1",
+                "--secrets.files",
+                str(NO_SECRETS),
+                *extra_args,
             ],
             cwd=PROJECT_DIR,
             env=dashboard_env(data_dir),

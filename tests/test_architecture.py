@@ -67,6 +67,20 @@ def test_read_side_imports_the_pipeline_only_inside_a_function():
     assert offenders == []
 
 
+def test_pages_import_the_pipeline_only_inside_a_function():
+    """The admin page (데이터 적재) loads files with the pipeline: it imports it when an admin opens it, so no
+    reading page, and no viewer's session, loads the pipeline."""
+    offenders = []
+    for p in python_files("app.py", "pages"):
+        tree = ast.parse(p.read_text(encoding="utf-8"))
+        for node in tree.body:
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if any(n.startswith("core.pipeline") for n in names):
+                offenders.append(f"{p.relative_to(PROJECT_DIR)}:{node.lineno}")
+    assert offenders == []
+
+
 def test_a_file_of_another_schema_version_is_rebuilt_before_it_is_read(dashboard_data, tmp_path, monkeypatch):
     from core.dashboard import db
     from core.settings import SCHEMA_VERSION

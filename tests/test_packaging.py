@@ -7,7 +7,7 @@ import tomllib
 
 from conftest import PROJECT_DIR
 
-PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;\\]+)", re.M)
+PIN = re.compile(r"^([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?==([^\s;\\]+)", re.M)  # a name may carry extras: streamlit[auth]
 
 
 def _pins(text: str) -> dict[str, str]:
@@ -25,7 +25,8 @@ def test_the_lock_pins_every_direct_dependency_at_its_version_with_hashes():
     locked = _pins(lock)
     direct = _pins((PROJECT_DIR / "requirements.txt").read_text(encoding="utf-8"))
     assert {k: locked.get(k) for k in direct} == direct
-    blocks = re.split(r"\n(?=[A-Za-z0-9_.-]+==)", lock.split("\n\n", 1)[1])
+    body = re.sub(r"\A(?:#.*\n)*\n?", "", lock)  # after pip-compile's header (with or without a blank line)
+    blocks = re.split(r"\n(?=[A-Za-z0-9_.-]+==)", body)
     assert all("--hash=sha256:" in b for b in blocks if PIN.match(b))
     assert len(locked) > len(direct)  # the transitive packages are pinned too
 

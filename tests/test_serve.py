@@ -95,6 +95,23 @@ def test_run_py_serves_and_installs_nginx_for_the_tests():
 
 
 @needs_nginx
+def test_a_public_name_without_sign_in_is_refused_before_anything_starts(tmp_path):
+    """Behind a front proxy the dashboard is reachable from other machines: serve refuses without [auth]."""
+    env = dict(os.environ, DASHBOARD_PUBLIC_HOST="dash.example.go.kr", DASHBOARD_DATA_DIR=str(tmp_path))
+    env["STREAMLIT_SECRETS_FILES"] = str(tmp_path / "no-secrets.toml")
+    result = subprocess.run(
+        [sys.executable, "-m", "core.serve", "--replicas", "1", "--run-dir", str(tmp_path / "run")],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "로그인 설정이 없어 대시보드를 열지 않습니다: 서버 주소 dash.example.go.kr" in result.stdout + result.stderr
+    assert not (tmp_path / "dashboard.duckdb").exists()  # refused before building or starting anything
+
+
 def test_nginx_accepts_the_config_in_a_run_folder(tmp_path):
     plan = serve.make_plan(18080, 2, 18601, tmp_path)
     conf = tmp_path / "nginx.conf"

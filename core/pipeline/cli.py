@@ -12,7 +12,9 @@ import logging
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from core.settings import db_path, extracts_dir
 
@@ -23,6 +25,7 @@ from .parsing import TRIANGLE_DECREASE, TRIANGLE_INCREASE
 from .seed import seed_extracts
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEBUG_VARIABLE = "DASHBOARD_DEBUG"  # set to show the traceback of an unexpected failure
 UNCHANGED = "아무 파일도 바뀌지 않았습니다 (추출 파일과 데이터 파일 그대로)."
@@ -48,12 +51,12 @@ def _report(head: str, lines: list[str]) -> None:
         log.error("  … 그 밖에 %d건", len(lines) - MESSAGES_SHOWN)
 
 
-def _build_into_place(allow_shrink: bool):
+def _build_into_place(allow_shrink: bool, report: Callable[[dict[str, int]], None] | None = None):
     """The build step of an ingest or seed: from the staging folder, into the real database file."""
 
     def run(stage: Path) -> None:
         counts = build_mod.build(root=stage, allow_shrink=allow_shrink, recorded_root=extracts_dir())
-        _print_counts(counts)
+        (report or _print_counts)(counts)
 
     return run
 
@@ -64,45 +67,86 @@ def _print_counts(counts: dict[str, int]) -> None:
         print(f"  {name}: {n:,}행")
 
 
-def _writing(run):
-    """Run a writing command under the writer lock, after recovery; every refusal says nothing changed."""
+def locked(run: Callable[[], T]) -> T:
+    """Run a writing step under the data folder's writer lock, after repairing what a killed run left."""
+    with safety.writer_lock(db_path().parent):
+        safety.recover(extracts_dir(), db_path())
+        return run()
+
+
+def failure(e: BaseException) -> tuple[str, list[str]] | None:
+    """A refused or failed write as (head line, problems), each saying nothing changed; None if not one of them."""
     import duckdb
 
-    try:
-        with safety.writer_lock(db_path().parent):
-            safety.recover(extracts_dir(), db_path())
-            return run()
-    except safety.PipelineBusy as e:
-        log.error("%s", safe_line(e, 1000))
-        return 1
-    except IngestError as e:
-        _report(f"적재 실패: {UNCHANGED} 문제 {len(e.messages)}건:", e.messages)
-        return 1
-    except (build_mod.BuildError, duckdb.Error) as e:
-        _report(f"빌드 실패: {UNCHANGED}", str(e).splitlines())
-        return 1
-    except OSError as e:  # a read-only or full data folder, a file that cannot be read
+    if isinstance(e, safety.PipelineBusy):
+        return safe_line(e, 1000), []
+    if isinstance(e, IngestError):
+        return f"적재 실패: {UNCHANGED} 문제 {len(e.messages)}건:", e.messages
+    if isinstance(e, (build_mod.BuildError, duckdb.Error)):
+        return f"빌드 실패: {UNCHANGED}", str(e).splitlines()
+    if isinstance(e, OSError):  # a read-only or full data folder, a file that cannot be read
         where = safe_line(e.filename or db_path().parent, 200)
-        log.error("파일을 읽거나 쓸 수 없습니다: %s (%s). %s", where, e.strerror or type(e).__name__, UNCHANGED)
+        return f"파일을 읽거나 쓸 수 없습니다: {where} ({e.strerror or type(e).__name__}). {UNCHANGED}", []
+    return None
+
+
+def _writing(run):
+    """Run a writing command under the writer lock, after recovery; every refusal says nothing changed."""
+    try:
+        return locked(run)
+    except Exception as e:
+        reported = failure(e)
+        if reported is None:
+            raise
+        _report(*reported)
         return 1
+
+
+def ingest_into_place(
+    files: list[Path],
+    table: str | None = None,
+    batch: str | None = None,
+    accept_total_differences: bool = False,
+    replace_official: bool = False,
+    triangle: str | None = None,
+    sheet: str | None = None,
+    values: list[str] | None = None,
+    build: bool = True,
+    allow_shrink: bool = False,
+    report: Callable[[dict[str, int]], None] | None = None,
+) -> list[Path]:
+    """Ingest ``files`` into a staging copy of the extracts, build from it and swap both in (safety.replace_extracts);
+    call under ``locked``. ``report`` gets the build's row counts (printed by default)."""
+    return safety.replace_extracts(
+        extracts_dir(),
+        write=lambda stage: ingest_files(
+            files,
+            table_name=table,
+            batch=batch,
+            accept_total_differences=accept_total_differences,
+            root=stage,
+            replace_official=replace_official,
+            triangle=triangle,
+            sheet=sheet,
+            values=values or [],
+        ),
+        build=_build_into_place(allow_shrink, report) if build else None,
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     def run() -> int:
-        written = safety.replace_extracts(
-            extracts_dir(),
-            write=lambda stage: ingest_files(
-                [Path(p) for p in args.files],
-                table_name=args.table,
-                batch=args.batch,
-                accept_total_differences=args.accept_total_differences,
-                root=stage,
-                replace_official=args.replace_official,
-                triangle=args.triangle,
-                sheet=args.sheet,
-                values=args.value,
-            ),
-            build=None if args.no_build else _build_into_place(args.allow_shrink),
+        written = ingest_into_place(
+            [Path(p) for p in args.files],
+            table=args.table,
+            batch=args.batch,
+            accept_total_differences=args.accept_total_differences,
+            replace_official=args.replace_official,
+            triangle=args.triangle,
+            sheet=args.sheet,
+            values=args.value,
+            build=not args.no_build,
+            allow_shrink=args.allow_shrink,
         )
         for p in written:
             print(f"적재: {safe_line(p)}")

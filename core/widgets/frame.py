@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from core import labels, navigation
+from core import auth, labels, navigation
 from core.dashboard.db import DataUnavailable, connection
 from core.dashboard.filters import Filters, describe
 from core.dashboard.queries import sources as sources_queries
@@ -50,7 +50,9 @@ FRAME_GUARD = """<script>
 </script>"""
 
 
-def run_page(name: str, render: Render) -> None:
+def run_page(name: str, render: Render, filters: bool = True) -> None:
+    """Draw page ``name`` for a signed-in reader. ``filters=False`` (an admin page) leaves out the filter sidebar,
+    the context line and the URL's filter; ``render`` then gets the default filter."""
     page = navigation.page(name)
     st.set_page_config(
         page_title=f"{page.title} · {navigation.APP_TITLE}" if page.name != "overview" else navigation.APP_TITLE,
@@ -58,7 +60,18 @@ def run_page(name: str, render: Render) -> None:
         layout="wide",
     )
     st.html(FRAME_GUARD, unsafe_allow_javascript=True)
-    searched = _draw_navigation(page)
+    who = _signed_in()
+    if who is None:
+        return
+    searched = _draw_navigation(page, who)
+    if page in navigation.ADMIN_PAGES and not who.is_admin:
+        st.title(page.heading)
+        st.error(
+            f"{ui.escape_markdown(who.name)} 님은 열람자라 '{page.title}' 화면을 쓸 수 없습니다. 데이터 적재는 관리자만 "
+            "할 수 있습니다. 권한이 필요하면 대시보드 관리자에게 요청하세요.",
+            icon="🚫",
+        )
+        return
     try:
         connection()  # builds the data file from the extracts on first start, or after an upgrade
     except DataUnavailable as e:
@@ -69,8 +82,19 @@ def run_page(name: str, render: Render) -> None:
         return
     st.html(PRINT_CSS)
     st.title(page.heading)
+    if not filters:
+        _remember_search()
+        if searched:  # the search box works from here too: the task page lists the matches
+            ui.remember("task", None)
+            st.switch_page(navigation.page("task").script)
+        try:
+            render(Filters())
+        except Exception:
+            log.exception("page %s failed", name)
+            st.error(f"이 화면을 그리는 중 문제가 생겼습니다 ({dt.datetime.now():%Y-%m-%d %H:%M:%S}).", icon="⚠️")
+        return
     with ui.shared_by_every_page():
-        f = ui.sidebar_filters()
+        f = ui.sidebar_filters(default_agency=who.agency)
     _remember_search()
     if searched:  # after the filter's widgets were drawn, so that the switch keeps their values
         ui.remember("task", None)  # the search lists its matches; the reader picks one
@@ -98,11 +122,43 @@ def run_page(name: str, render: Render) -> None:
     ui.sync_url(shown if shown is not None else f)
 
 
-def _draw_navigation(current: navigation.Page) -> bool:
+def _signed_in() -> auth.Identity | None:
+    """The reader, or None after drawing the sign-in screen or the refusal to serve without sign-in."""
+    who = auth.current()
+    if isinstance(who, str):
+        st.error(who, icon="🔒")
+        log.error("%s", who)
+        return None
+    if who is None:
+        st.title(f"🔐 {navigation.APP_TITLE}")
+        st.markdown("이 대시보드는 로그인한 사용자만 볼 수 있습니다. 기관 계정으로 로그인하세요.")
+        if st.button("로그인", type="primary", key="login"):
+            st.login()
+        return None
+    return who
+
+
+def _draw_user(who: auth.Identity) -> None:
+    if who.open_mode:
+        st.caption(
+            "🔓 로그인 설정 없이 이 컴퓨터(127.0.0.1)에서만 열린 모드입니다. 누구나 관리자로 봅니다. "
+            "다른 컴퓨터에서 보게 하려면 로그인을 설정하세요(README '로그인과 권한')."
+        )
+        return
+    st.markdown(f"👤 **{ui.escape_markdown(who.name)}** · {auth.ROLE_LABELS[who.role]}")
+    if st.button("로그아웃", key="logout"):
+        st.logout()
+
+
+def _draw_navigation(current: navigation.Page, who: auth.Identity) -> bool:
     """The sidebar's page list and 과제 찾기 box; True when a new search asks for the task page."""
     with st.sidebar:
+        _draw_user(who)
         for p in navigation.PAGES:
             st.page_link(p.script, label=p.label, icon=p.icon)
+        if who.is_admin:
+            for p in navigation.ADMIN_PAGES:
+                st.page_link(p.script, label=p.label, icon=p.icon)
         st.divider()
         ui.hold_search_over_page_switch()
         with ui.shared_by_every_page():

@@ -67,17 +67,20 @@ def _initial_query_params() -> dict[str, list[str]]:
     return st.session_state["_qp0"]
 
 
-def sidebar_filters() -> Filters:
+def sidebar_filters(default_agency: str | None = None) -> Filters:
     """Render 기관 → 부서 and 연도 in the sidebar and return the current filter.
 
     Drawn inside the frame, these widgets are the same widgets on every page, so the filter holds
-    while the user moves between pages; the URL is read once, when the session starts.
+    while the user moves between pages; the URL is read once, when the session starts. ``default_agency``
+    (the signed-in reader's 기관) is the first 기관 when neither the URL nor 내 부서 names one.
     """
     agencies, years, has_unknown = _options()
     year_options = [YEAR_ALL, *reversed(years)] + ([YEAR_UNKNOWN] if has_unknown else [])
     if "_filters_ready" not in st.session_state:
         qp = _initial_query_params()
         home = {} if ("agency" in qp or "division" in qp) else saved_home()  # a link's filter outranks 내 부서
+        if not home and "agency" not in qp and "division" not in qp and default_agency in agencies:
+            qp = {**qp, "agency": [default_agency]}
         initial, notices = from_query_params(
             {**qp, **home},
             agencies,
