@@ -5,11 +5,9 @@ import streamlit as st
 from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import common as common_queries
-from core.dashboard.queries import insights as insights_queries
 from core.dashboard.queries import overview as overview_queries
 from core.widgets import charts, frame, ui
 
-ALERTS_SHOWN = 5  # the overview lists the most severe alerts; the 점검·경보 page has them all
 TASKS_CHARTED = 8  # tasks furthest behind their training target
 
 
@@ -102,12 +100,12 @@ def render(f: Filters) -> Filters:
         c[1].caption("필터에 콜센터 데이터 없음")
 
     alerts = view.alerts
-    if not alerts.empty:
-        tasks = insights_queries.alerts_by_task(alerts)
+    if alerts.alerts:
+        tasks = alerts.top
         with st.container(border=True):
-            st.markdown(f"#### 🚨 점검이 필요한 과제 {len(tasks)}개 (경보 {len(alerts)}건)")
+            st.markdown(f"#### 🚨 점검이 필요한 과제 {alerts.tasks:,}개 (경보 {alerts.alerts:,}건)")
             doc_ids = common_queries.source_doc(tasks[labels.SOURCE])
-            for i, r in enumerate(tasks.head(ALERTS_SHOWN).to_dict("records")):
+            for i, r in enumerate(tasks.to_dict("records")):
                 frame.task_link(f, doc_ids.iat[i], r[labels.TASK_ID], f"[{r['점검']}] {r['사업명']}")
                 st.caption(ui.escape_markdown(r["이유"]))
             frame.page_link("insights", "점검·경보 전체 보기 (판정 규칙 포함)")
