@@ -22,6 +22,7 @@ PAGES = app_pages()
 BUDGET_TABLE = "000 · 2018년 본예산 사업별 내역"
 QUARTER_TASK = "교원 자격단계별 핵심역량 강화 자격연수"
 NO_DATA_DIVISION = "교통방송"  # listed in 004's org chart, owns no budget, training or call rows
+LATEST_YEAR = "2024"  # the latest year any 기관 has data for: the year a page opens on
 
 pytestmark = pytest.mark.usefixtures("use_dashboard_data")
 
@@ -83,7 +84,8 @@ def set_year(at: AppTest, year: str) -> AppTest:
 def test_page_runs_with_default_filter(url_path):
     at = open_page(url_path)
     assert at.title, "page has no title"
-    assert at.selectbox(key="f_year").value == "all"
+    assert at.selectbox(key="f_year").value == LATEST_YEAR  # the latest year, not every year at once
+    assert "전체 연도" in at.selectbox(key="f_year").options  # every year stays one pick away
     assert at.multiselect(key="f_agency").value == []
     assert at.multiselect(key="f_division").value == []
     assert not any("URL" in t for t in texts(at.warning)), texts(at.warning)  # no notice without URL values
@@ -292,7 +294,7 @@ def test_training_2018_tasks_carry_their_printed_names_and_targets():
 
 
 def test_callcenter_sample_notice_and_kpis():
-    at = open_page("callcenter")
+    at = open_page("callcenter", {"year": "all"})
     assert any("예시 데이터" in w for w in texts(at.warning)), texts(at.warning)
     labels = [m.label for m in at.metric]
     assert labels == ["인입", "응답률", "포기율", "20초 내 응답률", "평균 상담시간", "직접처리율", "상담만족도"]
@@ -339,9 +341,10 @@ def test_hostile_url_values_warn_and_data_still_shows(url_path):
     assert "무시" in warnings, warnings
     assert "연도" in warnings and "기관" in warnings
     # the filter fell back to its defaults and the URL no longer carries the hostile values
-    assert at.selectbox(key="f_year").value == "all"
+    assert at.selectbox(key="f_year").value == LATEST_YEAR
     assert at.multiselect(key="f_agency").value == []
-    for key in ("year", "agency", "division"):
+    assert at.query_params.get("year") == LATEST_YEAR
+    for key in ("agency", "division"):
         assert key not in at.query_params, at.query_params
     if "unit" in at.query_params:
         assert at.query_params["unit"] == "천원"
@@ -421,7 +424,28 @@ def test_year_list_narrows_to_the_years_the_chosen_agency_has():
     rerun(at)
     years = at.selectbox(key="f_year").options
     assert "2018년" not in years and {"2024년", "2023년"} <= set(years)
-    assert at.selectbox(key="f_year").value == "all"  # the year it had is not one of 교육연수원's
+    assert at.selectbox(key="f_year").value == "2024"  # the year it had is not one of 교육연수원's: its latest
+
+
+def latest_year_of(agency: str) -> str:
+    from core.dashboard.db import query
+
+    return str(int(query("SELECT max(year) AS y FROM agency_year WHERE agency = $a", {"a": agency})["y"].iat[0]))
+
+
+def test_the_year_defaults_to_the_latest_of_the_chosen_agency_until_the_reader_picks_one():
+    city, office = "서울특별시", "서울특별시교육청"
+    assert latest_year_of(city) != latest_year_of(office)
+    at = open_page("overview", {"agency": city})
+    assert at.selectbox(key="f_year").value == latest_year_of(city)
+    at.multiselect(key="f_agency").set_value([office])
+    rerun(at)
+    assert at.selectbox(key="f_year").value == latest_year_of(office)  # the default follows the 기관
+    set_year(at, "all")  # a year the reader picks holds
+    at.multiselect(key="f_agency").set_value([city])
+    rerun(at)
+    assert at.selectbox(key="f_year").value == "all"
+    assert open_page("overview", {"agency": city, "year": "all"}).selectbox(key="f_year").value == "all"  # URL wins
 
 
 def test_an_empty_page_offers_where_its_data_is_and_goes_there():

@@ -89,6 +89,9 @@ def sidebar_filters() -> Filters:
         st.session_state["f_agency"] = list(initial.agencies)
         st.session_state["f_division"] = list(initial.divisions)
         st.session_state["f_year"] = initial.year
+        # Without a year in the link the page opens on the latest year of the chosen 기관, and keeps following
+        # the 기관 until the reader picks a year (전체 연도 stays one of the choices).
+        st.session_state[_YEAR_FOLLOWS] = initial.year == YEAR_ALL and YEAR_ALL not in qp.get("year", [])
         st.session_state["_notices"] = notices
         st.session_state["_filters_ready"] = True
     for n in st.session_state.get("_notices", []):
@@ -105,13 +108,17 @@ def sidebar_filters() -> Filters:
         if chosen:  # only the years the chosen 기관 have data for (연도 미상 stays: its rows have no year)
             chosen_years = {y for a in chosen for y in details.years_by_agency.get(a, [])}
             year_options = [y for y in year_options if y in (YEAR_ALL, YEAR_UNKNOWN) or y in chosen_years]
-        if st.session_state.get("f_year") not in year_options:
+        latest = latest_year(year_options)
+        if st.session_state.get(_YEAR_FOLLOWS, True):
+            st.session_state["f_year"] = latest
+        elif st.session_state.get("f_year") not in year_options:
             if chosen and st.session_state.get("f_year") not in (None, YEAR_ALL):
                 st.caption(
-                    f"{year_label(st.session_state['f_year'])}에는 고른 기관의 데이터가 없어 전체 연도로 바꿨습니다."
+                    f"{year_label(st.session_state['f_year'])}에는 고른 기관의 데이터가 없어 "
+                    f"{year_label(latest)}(으)로 바꿨습니다."
                 )
-            st.session_state["f_year"] = YEAR_ALL
-        st.selectbox("연도", year_options, key="f_year", format_func=year_label)
+            st.session_state["f_year"] = latest
+        st.selectbox("연도", year_options, key="f_year", format_func=year_label, on_change=_year_chosen)
         current = Filters(
             tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]), st.session_state["f_year"]
         )
@@ -131,6 +138,19 @@ def sidebar_filters() -> Filters:
 
 
 FILTER_KEYS = ("f_agency", "f_division", "f_year")
+_YEAR_FOLLOWS = "_year_follows_agency"  # the year is the default one, not one the reader picked
+
+
+def latest_year(year_options: list[str]) -> str:
+    """The default year: the latest one the options offer (the chosen 기관's), else 전체 연도."""
+    years = [y for y in year_options if y.isdigit()]
+    return max(years) if years else YEAR_ALL
+
+
+def _year_chosen() -> None:
+    st.session_state[_YEAR_FOLLOWS] = False
+
+
 NO_DATA_MARK = "데이터 없음"
 
 
@@ -510,6 +530,7 @@ def _show_filter(agency: str, year: str) -> None:
     st.session_state["f_agency"] = [agency]
     st.session_state["f_division"] = []
     st.session_state["f_year"] = year
+    st.session_state[_YEAR_FOLLOWS] = False
 
 
 def fmt_money(value, unit: str) -> str:
