@@ -146,7 +146,10 @@ def render(f: Filters) -> Filters:
                 selection_mode="points",
                 key="training_behind",
             )
-            st.caption("막대를 누르면 그 과제의 '과제 한눈에'가 열립니다.")
+            shown = (
+                f"달성률 낮은 순 상위 {len(behind)}개 / 전체 {len(tasks):,}개 · " if len(tasks) > len(behind) else ""
+            )
+            st.caption(shown + "막대를 누르면 그 과제의 '과제 한눈에'가 열립니다.")
             frame.open_charted_task(f, behind, event, "과제명")
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:

@@ -18,6 +18,8 @@ import pytest
 from conftest import APP_PATH, app_pages
 from streamlit.testing.v1 import AppTest
 
+from core.dashboard.filters import Filters
+
 PAGES = app_pages()
 BUDGET_TABLE = "000 · 2018년 본예산 사업별 내역"
 QUARTER_TASK = "교원 자격단계별 핵심역량 강화 자격연수"
@@ -476,3 +478,68 @@ def test_a_quarterly_link_with_a_task_opens_the_page_with_that_task_selected():
     assert any("세부 집행계획" in h and "미래교육 대비 수업·평가 혁신 역량 제고 연수" in h for h in texts(at.subheader))
     assert at.query_params["task"] == "002-T05" and at.query_params["unit"] == "백만원"
     assert at.multiselect(key="f_agency").value == ["서울특별시교육청교육연수원"]
+
+
+# ---------------------------------------------------------------- drawing only what is read
+
+
+def bars_drawn(at: AppTest, index: int = 0) -> int:
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return len(spec["data"][0]["y"])
+
+
+def test_a_long_chart_draws_its_first_bars_and_says_how_many_there_are(monkeypatch):
+    """The shipped data has fewer tasks than the cap, so the cap is lowered to see it work."""
+    from core.dashboard.queries import training as training_queries
+    from core.widgets import charts
+
+    monkeypatch.setattr(charts, "CHART_BARS", 5)
+    rated = training_queries.training_view(Filters(), None).tasks.dropna(subset=["달성률(%)"])
+    assert len(rated) > 5
+    at = open_page("training", {"year": "all"})
+    assert bars_drawn(at) == 5
+    assert any(f"달성률 낮은 순 상위 5개 / 전체 {len(rated)}개" in c for c in texts(at.caption)), texts(at.caption)
+    tasks = next(d.value for d in at.dataframe if "달성률(%)" in d.value.columns)
+    assert len(tasks) == len(training_queries.training_view(Filters(), None).tasks)  # the table below has them all
+    at.toggle(key="training_rates_all").set_value(True)
+    rerun(at)
+    assert bars_drawn(at) == len(rated)
+
+
+def test_a_long_table_shows_its_first_rows_with_the_count_and_downloads_every_row(monkeypatch):
+    """The shipped data's tables are short, so the row limit is lowered to see it work."""
+    from core.dashboard.queries import quarterly as quarterly_queries
+    from core.widgets import ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS", 10)
+    downloaded: dict[str, int] = {}
+    real = ui.downloads
+
+    def record(df, *args, **kwargs):
+        downloaded[kwargs["key"]] = len(df)
+        return real(df, *args, **kwargs)
+
+    monkeypatch.setattr(ui, "downloads", record)
+    everything = quarterly_queries.quarterly_view(Filters(), "천원").tasks
+    assert len(everything) > 10
+    at = open_page("quarterly", {"year": "all"})
+    grid = next(d.value for d in at.dataframe if "사업명" in d.value.columns)
+    assert len(grid) == 10
+    assert any(f"전체 {len(everything)}행 중 10행" in c for c in texts(at.caption)), texts(at.caption)
+    assert downloaded["quarterly"] == len(everything)  # the file is the whole filtered table
+
+
+def test_the_overview_alert_count_is_the_count_of_every_alert():
+    from core.dashboard.queries import insights as insights_queries
+
+    for year in ("all", LATEST_YEAR, "2018"):
+        at = open_page("overview", {"year": year})
+        watch = insights_queries.execution_watch(Filters(year=year))
+        tasks = insights_queries.alerts_by_task(watch)
+        heads = [m for m in texts(at.markdown) if "점검이 필요한 과제" in m]
+        if watch.empty:
+            assert heads == []
+        else:
+            assert heads == [f"#### 🚨 점검이 필요한 과제 {len(tasks):,}개 (경보 {len(watch):,}건)"]

@@ -32,6 +32,7 @@ from core.dashboard.filters import (
 )
 from core.dashboard.queries import options as options_queries
 from core.settings import DEFAULT_UNIT, UNIT_DECIMALS
+from core.widgets import charts
 from core.widgets.home import home_controls, saved_home
 from core.widgets.text import escape_markdown
 
@@ -386,12 +387,20 @@ def term_help(label: str) -> str | None:
     return measures.HELP_BY_COLUMN.get(label)
 
 
-def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None = None, **kwargs):
+TABLE_ROWS = 200  # a table shows this many rows; its CSV·Excel download holds every row
+
+
+def table(
+    df: pd.DataFrame, unit: str | None = None, column_config: dict | None = None, limit: int | None = None, **kwargs
+):
     """st.dataframe with the project's column formats; empty cells show blank instead of 'None'.
 
-    Only the displayed copy turns nullable integers into floats (exact below 2**53); downloads keep integers.
+    A table longer than ``limit`` shows its first ``limit`` rows (row positions, and so a selected row, stay those
+    of ``df``) and says how many there are; downloads are made from the whole ``df``. Only the displayed copy turns
+    nullable integers into floats (exact below 2**53); downloads keep integers.
     """
-    shown = df.copy()
+    total, limit = len(df), TABLE_ROWS if limit is None else limit
+    shown = df.head(limit).copy() if total > limit else df.copy()
     for c in shown.columns:
         if isinstance(shown[c].dtype, pd.Int64Dtype) or str(shown[c].dtype) in ("Int32", "Int64"):
             shown[c] = shown[c].astype("float64")
@@ -404,7 +413,30 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     config.update(column_config or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "")  # a figure the report does not print stays blank, not 'None'
-    return st.dataframe(shown, column_config=config, **kwargs)
+    event = st.dataframe(shown, column_config=config, **kwargs)
+    if total > limit:
+        st.caption(f"{rows_shown_line(total, limit)} · 전체 표는 CSV·Excel 내려받기에 모두 들어 있습니다")
+    return event
+
+
+def rows_shown_line(total: int, shown: int) -> str:
+    return f"전체 {total:,}행 중 {shown:,}행"
+
+
+def chart_rows(df: pd.DataFrame, key: str, order: str) -> pd.DataFrame:
+    """The rows a bar chart draws: its first charts.CHART_BARS in ``df``'s order (named by ``order``, e.g. '달성률
+    낮은 순'), or every row when the reader turns on 전체 보기. The caption says how many there are; totals and
+    counts elsewhere on the page never come from the capped rows."""
+    total = len(df)
+    bars = charts.CHART_BARS
+    if total <= bars:
+        return df
+    everything = st.toggle(f"전체 보기 ({total:,}개)", key=f"{key}_all", help="막대가 많으면 차트가 길어집니다.")
+    if everything:
+        st.caption(f"전체 {total:,}개")
+        return df
+    st.caption(f"{order} 상위 {bars}개 / 전체 {total:,}개 · 나머지는 '전체 보기'나 아래 표에서 봅니다")
+    return df.head(bars)
 
 
 SOURCES_LISTED = 4  # a download names up to this many source tables; beyond, it points to the 출처 column
