@@ -163,8 +163,14 @@ def render(f: Filters) -> Filters:
                 width="stretch",
                 config=charts.CHART_CONFIG,
             )
+            drawn = by_year["기관"].nunique()
             st.caption(
-                "기관마다 따로 그린 막대입니다(쌓거나 더하지 않음). 측정값: "
+                (
+                    f"예산 큰 순 상위 {drawn}개 기관 / 전체 {view.budget_agencies:,}개 기관 · "
+                    if view.budget_agencies > drawn
+                    else ""
+                )
+                + "기관마다 따로 그린 막대입니다(쌓거나 더하지 않음). 측정값: "
                 + ", ".join(sorted(set(by_year["측정값"])))
             )
         frame.page_link("budget", "과제별 예산 보기")

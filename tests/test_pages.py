@@ -543,3 +543,15 @@ def test_the_overview_alert_count_is_the_count_of_every_alert():
             assert heads == []
         else:
             assert heads == [f"#### 🚨 점검이 필요한 과제 {len(tasks):,}개 (경보 {len(watch):,}건)"]
+
+
+def test_the_overview_budget_chart_says_how_many_agencies_it_leaves_out(monkeypatch):
+    from core.dashboard.queries import overview as overview_queries
+
+    monkeypatch.setattr(overview_queries, "TREND_AGENCIES", 2)
+    at = open_page("overview", {"year": "all"})
+    every = {c.agency for c in overview_queries.budget_cards(Filters(), every_year=True) if c.amount is not None}
+    assert len(every) > 2
+    assert any(f"예산 큰 순 상위 2개 기관 / 전체 {len(every)}개 기관" in c for c in texts(at.caption)), texts(
+        at.caption
+    )

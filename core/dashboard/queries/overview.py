@@ -32,6 +32,7 @@ class OverviewView:
     quarterly: pd.DataFrame  # quarterly_totals
     budget_by_year: pd.DataFrame  # budget_trend
     call_monthly: pd.DataFrame
+    budget_agencies: int = 0  # 기관 with a budget amount in some year; the chart draws TREND_AGENCIES of them
 
 
 def overview_view(f: Filters, unit: str) -> OverviewView:
@@ -45,6 +46,7 @@ def overview_view(f: Filters, unit: str) -> OverviewView:
         quarterly=quarterly_totals(f, unit),
         budget_by_year=budget_trend(yearly, unit),
         call_monthly=call_monthly(f),
+        budget_agencies=len({c.agency for c in yearly if c.amount is not None}),
     )
 
 
