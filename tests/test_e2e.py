@@ -232,6 +232,8 @@ def budget_cards(pg) -> dict[str, str]:
 
 def test_sidebar_year_changes_url_and_figures(server, page):
     open_page(page, server, "overview")
+    assert sidebar_select_value(page, "연도") == "2024년"  # a first visit opens on the latest year
+    open_page(page, server, "overview", {"year": "all"})
     cards = budget_cards(page)
     # One card per 기관, each its latest year: 002 예산현황 계 (1차추경) 14,872,545; 000 예산현액 총계 47,744,891.
     assert cards["서울특별시교육청교육연수원"] == "14,872,545 천원"
