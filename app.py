@@ -5,11 +5,9 @@ import streamlit as st
 from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import common as common_queries
-from core.dashboard.queries import insights as insights_queries
 from core.dashboard.queries import overview as overview_queries
 from core.widgets import charts, frame, ui
 
-ALERTS_SHOWN = 5  # the overview lists the most severe alerts; the 점검·경보 page has them all
 TASKS_CHARTED = 8  # tasks furthest behind their training target
 
 
@@ -102,12 +100,12 @@ def render(f: Filters) -> Filters:
         c[1].caption("필터에 콜센터 데이터 없음")
 
     alerts = view.alerts
-    if not alerts.empty:
-        tasks = insights_queries.alerts_by_task(alerts)
+    if alerts.alerts:
+        tasks = alerts.top
         with st.container(border=True):
-            st.markdown(f"#### 🚨 점검이 필요한 과제 {len(tasks)}개 (경보 {len(alerts)}건)")
+            st.markdown(f"#### 🚨 점검이 필요한 과제 {alerts.tasks:,}개 (경보 {alerts.alerts:,}건)")
             doc_ids = common_queries.source_doc(tasks[labels.SOURCE])
-            for i, r in enumerate(tasks.head(ALERTS_SHOWN).to_dict("records")):
+            for i, r in enumerate(tasks.to_dict("records")):
                 frame.task_link(f, doc_ids.iat[i], r[labels.TASK_ID], f"[{r['점검']}] {r['사업명']}")
                 st.caption(ui.escape_markdown(r["이유"]))
             frame.page_link("insights", "점검·경보 전체 보기 (판정 규칙 포함)")
@@ -148,7 +146,10 @@ def render(f: Filters) -> Filters:
                 selection_mode="points",
                 key="training_behind",
             )
-            st.caption("막대를 누르면 그 과제의 '과제 한눈에'가 열립니다.")
+            shown = (
+                f"달성률 낮은 순 상위 {len(behind)}개 / 전체 {len(tasks):,}개 · " if len(tasks) > len(behind) else ""
+            )
+            st.caption(shown + "막대를 누르면 그 과제의 '과제 한눈에'가 열립니다.")
             frame.open_charted_task(f, behind, event, "과제명")
         frame.page_link("training", "연수 목표 대비 실적 보기")
     with right:
@@ -162,8 +163,14 @@ def render(f: Filters) -> Filters:
                 width="stretch",
                 config=charts.CHART_CONFIG,
             )
+            drawn = by_year["기관"].nunique()
             st.caption(
-                "기관마다 따로 그린 막대입니다(쌓거나 더하지 않음). 측정값: "
+                (
+                    f"예산 큰 순 상위 {drawn}개 기관 / 전체 {view.budget_agencies:,}개 기관 · "
+                    if view.budget_agencies > drawn
+                    else ""
+                )
+                + "기관마다 따로 그린 막대입니다(쌓거나 더하지 않음). 측정값: "
                 + ", ".join(sorted(set(by_year["측정값"])))
             )
         frame.page_link("budget", "과제별 예산 보기")

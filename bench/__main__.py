@@ -150,7 +150,7 @@ def page_queries(page: str, year: str) -> dict:
             "budget_cards": len(v.budget_cards),
             "budget_cards_won": _num(sum(c.amount or 0 for c in v.budget_cards)),  # a checksum, never shown
             "answer_rate": _num(h.get("answer_rate")),
-            "alerts": len(v.alerts),
+            "alerts": v.alerts.alerts,
         }
     if page == "budget":
         tables = budget_queries.budget_tables(f)

@@ -70,7 +70,12 @@ def render(f: Filters) -> Filters:
             key="budget",
             sources=budget_queries.table_label(doc_id, section),
         )
-        chart = shown.melt(
+        charted = shown
+        if len(shown) > charts.CHART_BARS:  # the largest first, so that the capped chart keeps the big items
+            size = next(c for c in ("예산현액·추경", "본예산", "집행액") if c in shown)
+            charted = shown.sort_values(size, ascending=False, kind="stable", na_position="last")
+            charted = ui.chart_rows(charted, "budget_chart", f"{size} 큰 순")
+        chart = charted.melt(
             id_vars="사업명",
             value_vars=[c for c in ("본예산", "예산현액·추경", "집행액") if c in shown],
             var_name="구분",
@@ -85,7 +90,7 @@ def render(f: Filters) -> Filters:
                     color="구분",
                     horizontal=True,
                     barmode="group",
-                    height=charts.GROUPED_BARS.height(len(shown)),
+                    height=charts.GROUPED_BARS.height(len(charted)),
                     x_title=f"금액({unit})",
                     y_title="",
                     reverse_categories=True,
@@ -97,7 +102,7 @@ def render(f: Filters) -> Filters:
                 key="budget_chart",
             )
             st.caption("막대를 누르면 그 사업의 '과제 한눈에'가 열립니다.")
-            frame.open_charted_task(f, shown, event, "사업명", id_column=column_labels.ITEM_ID)
+            frame.open_charted_task(f, charted, event, "사업명", id_column=column_labels.ITEM_ID)
         f = years_side_by_side(f, doc_id, section, view.parent, unit)
     return f
 

@@ -66,9 +66,12 @@ def render(f: Filters) -> Filters:
     ui.shared_divisions_note(shown)
     gap = tasks["차이"].fillna(0) != 0
     if gap.any():
+        names = tasks.loc[gap, "사업명"]
+        more = len(names) - charts.CHART_BARS
         st.warning(
-            f"분기 합이 예산액과 다른 과제 {int(gap.sum())}건: "
-            + ", ".join(ui.escape_markdown(n) for n in tasks.loc[gap, "사업명"])
+            f"분기 합이 예산액과 다른 과제 {int(gap.sum()):,}건: "
+            + ", ".join(ui.escape_markdown(n) for n in names.head(charts.CHART_BARS))
+            + (f" 외 {more:,}건 ('차이' 열)" if more > 0 else "")
             + " (데이터 출처·품질 페이지 참고)"
         )
     else:

@@ -26,8 +26,9 @@ def render(f: Filters) -> Filters:
         + (f" · 연수 구분 [{category}]의 계획·실적만 집계 (목표는 구분 없이 인쇄됨)" if category else ""),
     )
 
-    behind = tasks.dropna(subset=["달성률(%)"]).sort_values("달성률(%)")
+    behind = tasks.dropna(subset=["달성률(%)"]).sort_values("달성률(%)", kind="stable")
     if not behind.empty:
+        behind = ui.chart_rows(behind, "training_rates", "달성률 낮은 순")
         event = st.plotly_chart(
             charts.rate_bar(
                 behind,

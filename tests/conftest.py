@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# No warm-up thread reading a data folder while a test swaps it; test_architecture runs the warm-up itself.
+os.environ.setdefault("DASHBOARD_WARM_UP", "0")
 if str(PROJECT_DIR) not in sys.path:
     sys.path.insert(0, str(PROJECT_DIR))
 

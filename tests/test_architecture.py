@@ -4,6 +4,7 @@ nothing in the product depends on the benchmark, and an outdated data file is re
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -133,3 +134,41 @@ def test_bench_calls_the_view_function_each_page_calls():
         assert f"{view}(" in (PROJECT_DIR / script).read_text(encoding="utf-8"), script
         assert f"{view}(" in bench, view
     assert not re.search(r"\bdb\._", bench)  # the app is observed through public APIs only
+
+
+def test_a_first_visit_on_a_current_file_loads_no_build_or_reconciliation_code(dashboard_data):
+    """The overview drawn on a file that is up to date, and the server's warm-up, never import the pipeline."""
+    code = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(PROJECT_DIR / 'app.py')!r}, default_timeout=120)\n"
+        "at.run()\n"
+        "assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]\n"
+        "assert any('점검' in m.value or '예산' in m.value for m in at.markdown)\n"
+        "from core.dashboard import warm\n"
+        "assert warm.warm_default_views() == []\n"
+        "print(sorted(m for m in sys.modules if m.startswith('core.pipeline')))\n"
+    )
+    env = {**os.environ, "DASHBOARD_DATA_DIR": str(dashboard_data), "DASHBOARD_WARM_UP": "0"}
+    env.pop("DASHBOARD_DB", None)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    loaded = out.stdout.strip().splitlines()[-1]
+    assert "core.pipeline.build" not in loaded and "core.pipeline.reconcile" not in loaded, loaded
+    assert loaded == "[]", loaded
+
+
+def test_the_warm_up_holds_every_result_the_default_overview_asks_for(use_dashboard_data):
+    from streamlit.testing.v1 import AppTest
+
+    from core.dashboard import db, warm
+
+    db.reset()
+    assert warm.warm_default_views() == []
+    with db.RESULTS.watch() as w:
+        at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=120)
+        at.run()
+    assert not at.exception
+    assert w.seen and not w.added, [k.sql[:80] for k in w.added]

@@ -232,6 +232,8 @@ def budget_cards(pg) -> dict[str, str]:
 
 def test_sidebar_year_changes_url_and_figures(server, page):
     open_page(page, server, "overview")
+    assert sidebar_select_value(page, "연도") == "2024년"  # a first visit opens on the latest year
+    open_page(page, server, "overview", {"year": "all"})
     cards = budget_cards(page)
     # One card per 기관, each its latest year: 002 예산현황 계 (1차추경) 14,872,545; 000 예산현액 총계 47,744,891.
     assert cards["서울특별시교육청교육연수원"] == "14,872,545 천원"
@@ -373,7 +375,7 @@ def test_hostile_url_shows_notice_not_error(server, page):
     texts = " ".join(alerts.all_inner_texts())
     assert "2018; DROP TABLE budget_line" in texts and "<script>" in texts  # shown as text, not markup
     assert page.locator("script", has_text="alert(1)").count() == 0
-    assert sidebar_select_value(page, "연도") == "전체 연도"
+    assert sidebar_select_value(page, "연도") == "2024년"  # the default: the latest year
     assert "DROP" not in page.url and "script" not in page.url
     assert len(grid_rows(page)) > 0
 

@@ -156,3 +156,17 @@ def test_every_filter_shows_the_quarterly_pages_executed_amount_and_the_training
         assert card.on_pace == int((shown["달성률(%)"] >= card.elapsed).sum()), f
         trained += 1
     assert from_quarters >= 3 and trained >= 3
+
+
+@pytest.mark.parametrize(
+    "f", [Filters(), Filters(year="2018"), Filters(year="2024"), Filters(agencies=(EDU_OFFICE,)), Filters(year="2019")]
+)
+def test_alert_counts_and_top_tasks_counted_in_sql_match_the_whole_alert_list(f):
+    """The overview counts alerts and picks its few tasks in DuckDB; they are what the full list would give."""
+    from core.dashboard.queries import insights as insights_queries
+
+    watch = insights_queries.execution_watch(f)
+    tasks = insights_queries.alerts_by_task(watch)
+    summary = insights_queries.alert_summary(f, overview_queries.ALERTS_SHOWN)
+    assert (summary.alerts, summary.tasks) == (len(watch), len(tasks))
+    assert summary.top.equals(tasks.head(overview_queries.ALERTS_SHOWN).reset_index(drop=True))

@@ -18,10 +18,13 @@ import pytest
 from conftest import APP_PATH, app_pages
 from streamlit.testing.v1 import AppTest
 
+from core.dashboard.filters import Filters
+
 PAGES = app_pages()
 BUDGET_TABLE = "000 · 2018년 본예산 사업별 내역"
 QUARTER_TASK = "교원 자격단계별 핵심역량 강화 자격연수"
 NO_DATA_DIVISION = "교통방송"  # listed in 004's org chart, owns no budget, training or call rows
+LATEST_YEAR = "2024"  # the latest year any 기관 has data for: the year a page opens on
 
 pytestmark = pytest.mark.usefixtures("use_dashboard_data")
 
@@ -83,7 +86,8 @@ def set_year(at: AppTest, year: str) -> AppTest:
 def test_page_runs_with_default_filter(url_path):
     at = open_page(url_path)
     assert at.title, "page has no title"
-    assert at.selectbox(key="f_year").value == "all"
+    assert at.selectbox(key="f_year").value == LATEST_YEAR  # the latest year, not every year at once
+    assert "전체 연도" in at.selectbox(key="f_year").options  # every year stays one pick away
     assert at.multiselect(key="f_agency").value == []
     assert at.multiselect(key="f_division").value == []
     assert not any("URL" in t for t in texts(at.warning)), texts(at.warning)  # no notice without URL values
@@ -292,7 +296,7 @@ def test_training_2018_tasks_carry_their_printed_names_and_targets():
 
 
 def test_callcenter_sample_notice_and_kpis():
-    at = open_page("callcenter")
+    at = open_page("callcenter", {"year": "all"})
     assert any("예시 데이터" in w for w in texts(at.warning)), texts(at.warning)
     labels = [m.label for m in at.metric]
     assert labels == ["인입", "응답률", "포기율", "20초 내 응답률", "평균 상담시간", "직접처리율", "상담만족도"]
@@ -339,9 +343,10 @@ def test_hostile_url_values_warn_and_data_still_shows(url_path):
     assert "무시" in warnings, warnings
     assert "연도" in warnings and "기관" in warnings
     # the filter fell back to its defaults and the URL no longer carries the hostile values
-    assert at.selectbox(key="f_year").value == "all"
+    assert at.selectbox(key="f_year").value == LATEST_YEAR
     assert at.multiselect(key="f_agency").value == []
-    for key in ("year", "agency", "division"):
+    assert at.query_params.get("year") == LATEST_YEAR
+    for key in ("agency", "division"):
         assert key not in at.query_params, at.query_params
     if "unit" in at.query_params:
         assert at.query_params["unit"] == "천원"
@@ -421,7 +426,28 @@ def test_year_list_narrows_to_the_years_the_chosen_agency_has():
     rerun(at)
     years = at.selectbox(key="f_year").options
     assert "2018년" not in years and {"2024년", "2023년"} <= set(years)
-    assert at.selectbox(key="f_year").value == "all"  # the year it had is not one of 교육연수원's
+    assert at.selectbox(key="f_year").value == "2024"  # the year it had is not one of 교육연수원's: its latest
+
+
+def latest_year_of(agency: str) -> str:
+    from core.dashboard.db import query
+
+    return str(int(query("SELECT max(year) AS y FROM agency_year WHERE agency = $a", {"a": agency})["y"].iat[0]))
+
+
+def test_the_year_defaults_to_the_latest_of_the_chosen_agency_until_the_reader_picks_one():
+    city, office = "서울특별시", "서울특별시교육청"
+    assert latest_year_of(city) != latest_year_of(office)
+    at = open_page("overview", {"agency": city})
+    assert at.selectbox(key="f_year").value == latest_year_of(city)
+    at.multiselect(key="f_agency").set_value([office])
+    rerun(at)
+    assert at.selectbox(key="f_year").value == latest_year_of(office)  # the default follows the 기관
+    set_year(at, "all")  # a year the reader picks holds
+    at.multiselect(key="f_agency").set_value([city])
+    rerun(at)
+    assert at.selectbox(key="f_year").value == "all"
+    assert open_page("overview", {"agency": city, "year": "all"}).selectbox(key="f_year").value == "all"  # URL wins
 
 
 def test_an_empty_page_offers_where_its_data_is_and_goes_there():
@@ -452,3 +478,80 @@ def test_a_quarterly_link_with_a_task_opens_the_page_with_that_task_selected():
     assert any("세부 집행계획" in h and "미래교육 대비 수업·평가 혁신 역량 제고 연수" in h for h in texts(at.subheader))
     assert at.query_params["task"] == "002-T05" and at.query_params["unit"] == "백만원"
     assert at.multiselect(key="f_agency").value == ["서울특별시교육청교육연수원"]
+
+
+# ---------------------------------------------------------------- drawing only what is read
+
+
+def bars_drawn(at: AppTest, index: int = 0) -> int:
+    import json
+
+    spec = json.loads(at.get("plotly_chart")[index].proto.spec)
+    return len(spec["data"][0]["y"])
+
+
+def test_a_long_chart_draws_its_first_bars_and_says_how_many_there_are(monkeypatch):
+    """The shipped data has fewer tasks than the cap, so the cap is lowered to see it work."""
+    from core.dashboard.queries import training as training_queries
+    from core.widgets import charts
+
+    monkeypatch.setattr(charts, "CHART_BARS", 5)
+    rated = training_queries.training_view(Filters(), None).tasks.dropna(subset=["달성률(%)"])
+    assert len(rated) > 5
+    at = open_page("training", {"year": "all"})
+    assert bars_drawn(at) == 5
+    assert any(f"달성률 낮은 순 상위 5개 / 전체 {len(rated)}개" in c for c in texts(at.caption)), texts(at.caption)
+    tasks = next(d.value for d in at.dataframe if "달성률(%)" in d.value.columns)
+    assert len(tasks) == len(training_queries.training_view(Filters(), None).tasks)  # the table below has them all
+    at.toggle(key="training_rates_all").set_value(True)
+    rerun(at)
+    assert bars_drawn(at) == len(rated)
+
+
+def test_a_long_table_shows_its_first_rows_with_the_count_and_downloads_every_row(monkeypatch):
+    """The shipped data's tables are short, so the row limit is lowered to see it work."""
+    from core.dashboard.queries import quarterly as quarterly_queries
+    from core.widgets import ui
+
+    monkeypatch.setattr(ui, "TABLE_ROWS", 10)
+    downloaded: dict[str, int] = {}
+    real = ui.downloads
+
+    def record(df, *args, **kwargs):
+        downloaded[kwargs["key"]] = len(df)
+        return real(df, *args, **kwargs)
+
+    monkeypatch.setattr(ui, "downloads", record)
+    everything = quarterly_queries.quarterly_view(Filters(), "천원").tasks
+    assert len(everything) > 10
+    at = open_page("quarterly", {"year": "all"})
+    grid = next(d.value for d in at.dataframe if "사업명" in d.value.columns)
+    assert len(grid) == 10
+    assert any(f"전체 {len(everything)}행 중 10행" in c for c in texts(at.caption)), texts(at.caption)
+    assert downloaded["quarterly"] == len(everything)  # the file is the whole filtered table
+
+
+def test_the_overview_alert_count_is_the_count_of_every_alert():
+    from core.dashboard.queries import insights as insights_queries
+
+    for year in ("all", LATEST_YEAR, "2018"):
+        at = open_page("overview", {"year": year})
+        watch = insights_queries.execution_watch(Filters(year=year))
+        tasks = insights_queries.alerts_by_task(watch)
+        heads = [m for m in texts(at.markdown) if "점검이 필요한 과제" in m]
+        if watch.empty:
+            assert heads == []
+        else:
+            assert heads == [f"#### 🚨 점검이 필요한 과제 {len(tasks):,}개 (경보 {len(watch):,}건)"]
+
+
+def test_the_overview_budget_chart_says_how_many_agencies_it_leaves_out(monkeypatch):
+    from core.dashboard.queries import overview as overview_queries
+
+    monkeypatch.setattr(overview_queries, "TREND_AGENCIES", 2)
+    at = open_page("overview", {"year": "all"})
+    every = {c.agency for c in overview_queries.budget_cards(Filters(), every_year=True) if c.amount is not None}
+    assert len(every) > 2
+    assert any(f"예산 큰 순 상위 2개 기관 / 전체 {len(every)}개 기관" in c for c in texts(at.caption)), texts(
+        at.caption
+    )

@@ -256,9 +256,9 @@ def test_pages_with_hostile_query_params(url_path, use_dashboard_data):
     assert any("부서" in w and "무시" in w for w in warnings), warnings
     assert any("기관" in w and "<script>" in w for w in warnings), warnings  # shown as text in a notice
     # Nothing hostile was kept: the filter fell back to its defaults and the URL was cleaned.
-    assert at.selectbox(key="f_year").value == "all"
+    assert at.selectbox(key="f_year").value == "2024"  # the default: the latest year
     assert at.multiselect(key="f_agency").value == [] and at.multiselect(key="f_division").value == []
-    assert "year" not in at.query_params and "agency" not in at.query_params
+    assert at.query_params.get("year") == "2024" and "agency" not in at.query_params
     db.reset()
     assert sha256(db_file) == before_hash
     assert table_counts() == before_counts

@@ -80,7 +80,7 @@ def test_a_multi_year_task_of_004_lists_each_printed_year_and_001_says_its_year_
 
 
 def test_an_unknown_task_says_so_and_lists_the_tasks():
-    at = open_page("task", {"doc": "002", "task": "[x](http://evil.example)"})
+    at = open_page("task", {"doc": "002", "task": "[x](http://evil.example)", "year": "all"})
     assert any("찾지 못했습니다" in w for w in texts(at.warning))
     assert any("\\[x\\]" in w for w in texts(at.warning))  # shown as typed, not as a link
     tasks, _ = frame_named(at, "사업명", "직원 사회공헌활동 추진")
@@ -199,13 +199,15 @@ def test_the_glossary_page_and_the_column_tooltips_come_from_the_same_terms():
 
 
 def test_two_years_of_a_multi_year_table_side_by_side_with_the_change():
-    at = open_page("budget", {"table": "004 · 과제별 예산 투자계획", "unit": "백만원", "years": "2018-2022"})
+    at = open_page(
+        "budget", {"table": "004 · 과제별 예산 투자계획", "unit": "백만원", "years": "2018-2022", "year": "all"}
+    )
     side = at.dataframe[-1].value
     row = side[side["항목 ID"] == "004-1"].iloc[0]
     assert row["본예산 2018"] == 2_489 and row["본예산 2022"] == 3_278 and row["증감"] == 789
     assert "같은 표·같은 항목" in row["비교 기준"]
     assert at.query_params["years"] == "2018-2022"
-    single = open_page("budget", {"table": "000 · 2018년 본예산 사업별 내역"})
+    single = open_page("budget", {"table": "000 · 2018년 본예산 사업별 내역", "year": "all"})
     assert any("한 해만 인쇄" in c for c in shown(single.caption))
 
 

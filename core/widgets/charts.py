@@ -37,6 +37,8 @@ class RowLayout:
         return max(self.minimum, self.per_row * rows + self.chrome)
 
 
+CHART_BARS = 20  # a bar chart draws this many rows (tasks, items); the rest are a toggle or the table away
+
 GROUPED_BARS = RowLayout(per_row=38, chrome=120, minimum=320)  # up to three bars (본예산, 예산현액, 집행액) a row
 RATE_BARS = RowLayout(per_row=30, chrome=100, minimum=300)  # one bar a row
 

@@ -74,6 +74,9 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
         return
     try:
         connection()  # builds the data file from the extracts on first start, or after an upgrade
+        from core.dashboard import warm
+
+        warm.start_once()  # the default views' results, once per process, while this reader's page is drawn
     except DataUnavailable as e:
         st.error(
             "데이터 파일을 만들 수 없습니다. 관리자는 아래 문제를 고친 뒤 `python -m core build`를 실행하세요.\n\n"

@@ -32,6 +32,7 @@ from core.dashboard.filters import (
 )
 from core.dashboard.queries import options as options_queries
 from core.settings import DEFAULT_UNIT, UNIT_DECIMALS
+from core.widgets import charts
 from core.widgets.home import home_controls, saved_home
 from core.widgets.text import escape_markdown
 
@@ -92,6 +93,9 @@ def sidebar_filters(default_agency: str | None = None) -> Filters:
         st.session_state["f_agency"] = list(initial.agencies)
         st.session_state["f_division"] = list(initial.divisions)
         st.session_state["f_year"] = initial.year
+        # Without a year in the link the page opens on the latest year of the chosen 기관, and keeps following
+        # the 기관 until the reader picks a year (전체 연도 stays one of the choices).
+        st.session_state[_YEAR_FOLLOWS] = initial.year == YEAR_ALL and YEAR_ALL not in qp.get("year", [])
         st.session_state["_notices"] = notices
         st.session_state["_filters_ready"] = True
     for n in st.session_state.get("_notices", []):
@@ -108,13 +112,17 @@ def sidebar_filters(default_agency: str | None = None) -> Filters:
         if chosen:  # only the years the chosen 기관 have data for (연도 미상 stays: its rows have no year)
             chosen_years = {y for a in chosen for y in details.years_by_agency.get(a, [])}
             year_options = [y for y in year_options if y in (YEAR_ALL, YEAR_UNKNOWN) or y in chosen_years]
-        if st.session_state.get("f_year") not in year_options:
+        latest = latest_year(year_options)
+        if st.session_state.get(_YEAR_FOLLOWS, True):
+            st.session_state["f_year"] = latest
+        elif st.session_state.get("f_year") not in year_options:
             if chosen and st.session_state.get("f_year") not in (None, YEAR_ALL):
                 st.caption(
-                    f"{year_label(st.session_state['f_year'])}에는 고른 기관의 데이터가 없어 전체 연도로 바꿨습니다."
+                    f"{year_label(st.session_state['f_year'])}에는 고른 기관의 데이터가 없어 "
+                    f"{year_label(latest)}(으)로 바꿨습니다."
                 )
-            st.session_state["f_year"] = YEAR_ALL
-        st.selectbox("연도", year_options, key="f_year", format_func=year_label)
+            st.session_state["f_year"] = latest
+        st.selectbox("연도", year_options, key="f_year", format_func=year_label, on_change=_year_chosen)
         current = Filters(
             tuple(st.session_state["f_agency"]), tuple(st.session_state["f_division"]), st.session_state["f_year"]
         )
@@ -134,6 +142,19 @@ def sidebar_filters(default_agency: str | None = None) -> Filters:
 
 
 FILTER_KEYS = ("f_agency", "f_division", "f_year")
+_YEAR_FOLLOWS = "_year_follows_agency"  # the year is the default one, not one the reader picked
+
+
+def latest_year(year_options: list[str]) -> str:
+    """The default year: the latest one the options offer (the chosen 기관's), else 전체 연도."""
+    years = [y for y in year_options if y.isdigit()]
+    return max(years) if years else YEAR_ALL
+
+
+def _year_chosen() -> None:
+    st.session_state[_YEAR_FOLLOWS] = False
+
+
 NO_DATA_MARK = "데이터 없음"
 
 
@@ -369,12 +390,20 @@ def term_help(label: str) -> str | None:
     return measures.HELP_BY_COLUMN.get(label)
 
 
-def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None = None, **kwargs):
+TABLE_ROWS = 200  # a table shows this many rows; its CSV·Excel download holds every row
+
+
+def table(
+    df: pd.DataFrame, unit: str | None = None, column_config: dict | None = None, limit: int | None = None, **kwargs
+):
     """st.dataframe with the project's column formats; empty cells show blank instead of 'None'.
 
-    Only the displayed copy turns nullable integers into floats (exact below 2**53); downloads keep integers.
+    A table longer than ``limit`` shows its first ``limit`` rows (row positions, and so a selected row, stay those
+    of ``df``) and says how many there are; downloads are made from the whole ``df``. Only the displayed copy turns
+    nullable integers into floats (exact below 2**53); downloads keep integers.
     """
-    shown = df.copy()
+    total, limit = len(df), TABLE_ROWS if limit is None else limit
+    shown = df.head(limit).copy() if total > limit else df.copy()
     for c in shown.columns:
         if isinstance(shown[c].dtype, pd.Int64Dtype) or str(shown[c].dtype) in ("Int32", "Int64"):
             shown[c] = shown[c].astype("float64")
@@ -387,7 +416,30 @@ def table(df: pd.DataFrame, unit: str | None = None, column_config: dict | None 
     config.update(column_config or {})
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "")  # a figure the report does not print stays blank, not 'None'
-    return st.dataframe(shown, column_config=config, **kwargs)
+    event = st.dataframe(shown, column_config=config, **kwargs)
+    if total > limit:
+        st.caption(f"{rows_shown_line(total, limit)} · 전체 표는 CSV·Excel 내려받기에 모두 들어 있습니다")
+    return event
+
+
+def rows_shown_line(total: int, shown: int) -> str:
+    return f"전체 {total:,}행 중 {shown:,}행"
+
+
+def chart_rows(df: pd.DataFrame, key: str, order: str) -> pd.DataFrame:
+    """The rows a bar chart draws: its first charts.CHART_BARS in ``df``'s order (named by ``order``, e.g. '달성률
+    낮은 순'), or every row when the reader turns on 전체 보기. The caption says how many there are; totals and
+    counts elsewhere on the page never come from the capped rows."""
+    total = len(df)
+    bars = charts.CHART_BARS
+    if total <= bars:
+        return df
+    everything = st.toggle(f"전체 보기 ({total:,}개)", key=f"{key}_all", help="막대가 많으면 차트가 길어집니다.")
+    if everything:
+        st.caption(f"전체 {total:,}개")
+        return df
+    st.caption(f"{order} 상위 {bars}개 / 전체 {total:,}개 · 나머지는 '전체 보기'나 아래 표에서 봅니다")
+    return df.head(bars)
 
 
 SOURCES_LISTED = 4  # a download names up to this many source tables; beyond, it points to the 출처 column
@@ -513,6 +565,7 @@ def _show_filter(agency: str, year: str) -> None:
     st.session_state["f_agency"] = [agency]
     st.session_state["f_division"] = []
     st.session_state["f_year"] = year
+    st.session_state[_YEAR_FOLLOWS] = False
 
 
 def fmt_money(value, unit: str) -> str:

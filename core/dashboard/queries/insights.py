@@ -49,19 +49,39 @@ def _division_as_full(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=["any_division"])
 
 
-def execution_watch(f: Filters) -> pd.DataFrame:
+def execution_watch(f: Filters, doc_id: str | None = None, items: list[str] | None = None) -> pd.DataFrame:
     """Tasks whose execution lags the pace expected at their as-of date, most behind first.
 
     DuckDB applies the rules and words the reasons for the whole filtered set in one query (the
-    budget leaves of budget_watch_line and the quarterly plans of quarterly_watch, core/derived.py);
-    Python only rounds, adds the links and sorts. The arithmetic is the rule's as written:
+    budget leaves of budget_watch_line and the quarterly plans of quarterly_watch, core/derived.py) and sorts
+    them; Python only rounds and adds the links. ``doc_id`` and ``items`` keep the alerts of those items only.
+    The arithmetic is the rule's as written:
     ``(amount * 100) / budget`` divides two exact doubles once, as Python's int / int does, and
     fmt's '{:.1f}' rounds like Python's format, so figures and texts match a row-by-row check.
     """
+    sql, params = _watch_sql(f)
+    only = "TRUE"
+    if doc_id is not None:
+        only = "doc_id = $watch_doc AND item_id IN (SELECT unnest($watch_items::VARCHAR[]))"
+        params = {**params, "watch_doc": doc_id, "watch_items": list(items or [])}
+    rows = query(
+        sql
+        + f"""
+        SELECT * EXCLUDE (seq, sub, task_key, pos),
+               (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM lines) AS lines_division,
+               (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division
+        FROM watch WHERE {only} ORDER BY pos""",
+        params,
+    )
+    return _watch_frame(rows, f)
+
+
+def _watch_sql(f: Filters) -> tuple[str, dict]:
+    """The WITH clause naming every alert of the filter as ``watch``: its task (``task_key``: a sub-item's alert
+    belongs to the item above it) and its place in the list (``pos``: most severe first, then table order)."""
     cond, params = where(f, "b")
     pace, factor = _pace_sql("as_of"), PACE_FACTOR
-    rows = query(
-        f"""
+    sql = f"""
         WITH lines AS MATERIALIZED (
             SELECT b.*, {pace} AS pace, (b.committed * 100)::DOUBLE / b.budget::DOUBLE AS rate
             FROM budget_watch_line b WHERE {cond}),
@@ -90,14 +110,49 @@ def execution_watch(f: Filters) -> pd.DataFrame:
             SELECT 1, doc_id, NULL, 1, item_id, name, division, source_section, page, as_of, fiscal_year, NULL, NULL,
                    NULL, rate, pace, '연말 집중', q4_share - {Q4_SHARE_LIMIT},
                    format('예산의 {{:.1f}}%를 4분기에 집행할 계획입니다 (연말 집중 집행 위험).', q4_share)
-            FROM plans WHERE q4_share >= {Q4_SHARE_LIMIT})
-        SELECT * EXCLUDE (seq, sub),
+            FROM plans WHERE q4_share >= {Q4_SHARE_LIMIT}),
+        watch AS (
+            SELECT *, CASE WHEN coalesce(parent_section, '') <> '' THEN parent_item_id ELSE item_id END AS task_key,
+                   row_number() OVER (ORDER BY round(severity, 1) DESC, src, CASE WHEN src = 0 THEN doc_id END, seq,
+                                      item_id, fiscal_year, doc_id, sub) AS pos
+            FROM flagged)"""
+    return sql, params
+
+
+@dataclass(frozen=True)
+class AlertSummary:
+    """What the overview says of the alerts: how many, on how many tasks, and the most severe tasks' rows."""
+
+    alerts: int
+    tasks: int
+    top: pd.DataFrame  # alerts_by_task rows of the ``top`` most severe tasks
+
+
+def alert_summary(f: Filters, top: int) -> AlertSummary:
+    """The counts of execution_watch / alerts_by_task and their first ``top`` tasks, counted and picked in DuckDB:
+    only the alerts of the tasks shown come back to Python."""
+    sql, params = _watch_sql(f)
+    rows = query(
+        sql
+        + """,
+        tasks AS (SELECT doc_id, task_key, min(pos) AS first FROM watch GROUP BY doc_id, task_key),
+        shown AS (SELECT doc_id, task_key FROM tasks ORDER BY first LIMIT $top)
+        SELECT * EXCLUDE (seq, sub, task_key, pos),
                (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM lines) AS lines_division,
-               (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division
-        FROM flagged
-        ORDER BY src, CASE WHEN src = 0 THEN doc_id END, seq, item_id, fiscal_year, doc_id, sub""",
-        params,
+               (SELECT coalesce(bool_or(division IS NOT NULL), false) FROM plans) AS plans_division,
+               (SELECT count(*) FROM watch) AS n_alerts, (SELECT count(*) FROM tasks) AS n_tasks
+        FROM watch SEMI JOIN shown USING (doc_id, task_key) ORDER BY pos""",
+        {**params, "top": int(top)},
     )
+    if rows.empty:
+        return AlertSummary(0, 0, alerts_by_task(_watch_frame(rows, f)))
+    counts = int(rows["n_alerts"].iat[0]), int(rows["n_tasks"].iat[0])
+    frame = _watch_frame(rows.drop(columns=["n_alerts", "n_tasks"]), f)
+    return AlertSummary(*counts, alerts_by_task(frame))
+
+
+def _watch_frame(rows: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Alert rows from DuckDB, in their order, as the table 점검·경보 shows."""
     if rows.empty:
         return pd.DataFrame(
             columns=[
@@ -148,7 +203,7 @@ def execution_watch(f: Filters) -> pd.DataFrame:
             "심각도": [round(x, 1) for x in rows["severity"].tolist()],
         }
     )
-    return df.sort_values(["심각도"], ascending=False, kind="stable").reset_index(drop=True)
+    return df
 
 
 @functools.lru_cache(maxsize=4096)

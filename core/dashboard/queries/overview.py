@@ -12,11 +12,13 @@ from core.dashboard.db import query
 from core.dashboard.filters import UNIT_FACTORS, Filters
 from core.dashboard.queries.callcenter import call_kpis, call_monthly
 from core.dashboard.queries.common import to_unit, where
-from core.dashboard.queries.insights import execution_watch
+from core.dashboard.queries.insights import AlertSummary, alert_summary
 from core.dashboard.queries.quarterly import planned_tasks, quarterly_totals
 from core.dashboard.queries.training import training_by_task
 from core.dashboard.rules import as_date, elapsed_share
 from core.settings import SUMMARY_SECTION
+
+ALERTS_SHOWN = 5  # the overview lists the most severe alerts; the 점검·경보 page has them all
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,11 @@ class OverviewView:
     budget_cards: list  # BudgetCard per 기관
     headline: dict  # training and call-center cards
     training: pd.DataFrame  # per 과제 (training_by_task)
-    alerts: pd.DataFrame  # execution_watch
+    alerts: AlertSummary  # execution_watch counted, and its ALERTS_SHOWN most severe tasks
     quarterly: pd.DataFrame  # quarterly_totals
     budget_by_year: pd.DataFrame  # budget_trend
     call_monthly: pd.DataFrame
+    budget_agencies: int = 0  # 기관 with a budget amount in some year; the chart draws TREND_AGENCIES of them
 
 
 def overview_view(f: Filters, unit: str) -> OverviewView:
@@ -39,10 +42,11 @@ def overview_view(f: Filters, unit: str) -> OverviewView:
         budget_cards=latest_per_agency(yearly),
         headline=headline(f, training),
         training=training,
-        alerts=execution_watch(f),
+        alerts=alert_summary(f, ALERTS_SHOWN),
         quarterly=quarterly_totals(f, unit),
         budget_by_year=budget_trend(yearly, unit),
         call_monthly=call_monthly(f),
+        budget_agencies=len({c.agency for c in yearly if c.amount is not None}),
     )
 
 

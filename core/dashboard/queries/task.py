@@ -274,12 +274,11 @@ def task_indicators(key: TaskKey, agency: str) -> pd.DataFrame:
 def task_alerts(key: TaskKey, agency: str, projection: pd.DataFrame) -> pd.DataFrame:
     """The alerts of 점검·경보 raised on the task or on its sub-items, and its training lines projected to miss
     their target (추정치)."""
-    watch = execution_watch(Filters(agencies=(agency,)))
     sub = query(
         "SELECT DISTINCT item_id FROM budget_line WHERE doc_id = $d AND (item_id = $i OR parent_item_id = $i)",
         {"d": key.doc_id, "i": key.item_id},
     )["item_id"].tolist()
-    mine = watch[watch[labels.ITEM_ID].isin(sub) & watch[labels.SOURCE].str.startswith(f"{key.doc_id} · ")]
+    mine = execution_watch(Filters(agencies=(agency,)), key.doc_id, sub)  # only this task's alerts leave DuckDB
     alerts = mine[["점검", "사업명", "이유", labels.SOURCE, labels.PAGE, labels.AS_OF]].copy()
     if not projection.empty:
         missing = projection[projection["판정"] == "미달 우려"]
