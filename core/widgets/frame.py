@@ -95,6 +95,8 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
         except Exception:
             log.exception("page %s failed", name)
             st.error(f"이 화면을 그리는 중 문제가 생겼습니다 ({dt.datetime.now():%Y-%m-%d %H:%M:%S}).", icon="⚠️")
+        with st.sidebar:
+            _draw_user(who)
         return
     with ui.shared_by_every_page():
         f = ui.sidebar_filters(default_agency=who.agency)
@@ -123,6 +125,8 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
         "밝히지 않으면 보고서의 기준일), 빌드 시각은 화면의 데이터 파일을 만든 때입니다.",
     )
     ui.sync_url(shown if shown is not None else f)
+    with st.sidebar:  # last, below the filters: who is reading and how to sign out
+        _draw_user(who)
 
 
 def _signed_in() -> auth.Identity | None:
@@ -142,6 +146,11 @@ def _signed_in() -> auth.Identity | None:
 
 
 def _draw_user(who: auth.Identity) -> None:
+    """At the foot of the sidebar (the filters keep their place above): the admin's pages, who is reading."""
+    if who.is_admin:
+        st.divider()
+        for p in navigation.ADMIN_PAGES:
+            st.page_link(p.script, label=p.label, icon=p.icon)
     if who.open_mode:
         st.caption(
             "🔓 로그인 설정 없이 이 컴퓨터(127.0.0.1)에서만 열린 모드입니다. 누구나 관리자로 봅니다. "
@@ -156,12 +165,8 @@ def _draw_user(who: auth.Identity) -> None:
 def _draw_navigation(current: navigation.Page, who: auth.Identity) -> bool:
     """The sidebar's page list and 과제 찾기 box; True when a new search asks for the task page."""
     with st.sidebar:
-        _draw_user(who)
         for p in navigation.PAGES:
             st.page_link(p.script, label=p.label, icon=p.icon)
-        if who.is_admin:
-            for p in navigation.ADMIN_PAGES:
-                st.page_link(p.script, label=p.label, icon=p.icon)
         st.divider()
         ui.hold_search_over_page_switch()
         with ui.shared_by_every_page():
