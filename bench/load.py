@@ -251,6 +251,14 @@ def one_configuration(data_dir: Path, replicas: int, args) -> dict:
         shutil.rmtree(run_dir, ignore_errors=True)
 
 
+def cool_down(limit_s: float = 180) -> None:
+    """Start each configuration on a quiet machine: wait (bounded) until the 1-minute load average is below the
+    number of CPUs, so the previous configuration's wind-down is not counted against the next."""
+    deadline = time.monotonic() + limit_s
+    while os.getloadavg()[0] >= (os.cpu_count() or 1) and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def markdown(results: list[dict], machine: str) -> str:
     lines = [
         "| 복제본 | 세션 | 상호작용 | 오류 | 첫 방문 중앙값 / p95 | 필터 변경 중앙값 / p95 | 페이지 이동 중앙값 / p95 | 상호작용 p95 |",
@@ -298,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
         build(root=data_dir / "extracts", target=data_dir / "dashboard.duckdb")
         results = []
         for replicas in args.replicas:
+            cool_down()
             r = one_configuration(data_dir, replicas, args)
             r["kill_after"] = args.kill_after if replicas > 1 else None
             results.append(r)
