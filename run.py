@@ -115,6 +115,8 @@ def main() -> int:
         ]
         return max(subprocess.call(c) for c in checks)
     if cmd == "bench":
+        if "--browser" in rest:  # first visits and filter changes timed in Chromium (bench/browser.py)
+            ensure_chromium()
         if rest[:1] == ["load"]:  # many browser sessions against replicas behind nginx (bench/load.py)
             ensure_chromium()
             return subprocess.call([str(PY), "-m", "bench.load", *rest[1:]])

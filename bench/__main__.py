@@ -1309,6 +1309,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="데이터 폴더를 지우지 않고 여기에 둠")
     parser.add_argument("--pages", help="쉼표로 구분한 페이지만 (기본: 전부)")
     parser.add_argument("--markdown", type=Path, help="JSON 파일들로 BENCHMARKS.md를 씀")
+    parser.add_argument(
+        "--browser", action="store_true", help="실제 서버와 Chromium으로 첫 방문·필터 변경을 잼 (bench/browser.py)"
+    )
+    parser.add_argument(
+        "--samples", type=int, default=20, help="--browser: 페이지마다 첫 방문·변경 측정 횟수 (기본 20)"
+    )
     parser.add_argument("files", nargs="*", type=Path, help="--markdown 에 쓸 JSON 파일들")
     parser.add_argument("--worker", choices=["app", "pandas", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -1328,6 +1334,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not args.rows or not args.json:
         parser.error("--rows 와 --json 이 필요합니다 (또는 --markdown FILE JSON…)")
+    if args.browser:
+        from . import browser
+
+        started = time.perf_counter()
+        result = browser.run(
+            args.rows,
+            args.samples,
+            args.seed,
+            args.pages.split(",") if args.pages else PAGES,
+            log=lambda s: print(s, flush=True),
+        )
+        result["total_s"] = round(time.perf_counter() - started, 1)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        print(f"peak RSS app {result['peak_rss_mb']['app']} MB · total {result['total_s']} s → {args.json}")
+        return 0
     started = time.perf_counter()
     result = run_benchmark(
         args.rows,

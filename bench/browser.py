@@ -1,0 +1,224 @@
+"""Browser-timed benchmark: what a reader waits for, in Debian's Chromium against the real Streamlit server.
+
+    python3 run.py bench --rows 100000 --browser --json F [--samples 20] [--pages overview,budget]
+
+Synthetic extracts of ``--rows`` rows (``bench.scale``) are built into a temporary data folder and served by
+one ``streamlit run app.py`` on loopback, as the README's first command serves the shipped data. Per page:
+
+- first visit: a new browser context (a fresh session, no cookies) opens the page's plain URL, the default
+  landing view, and the time runs until the page first shows the state it settles in (no running indicator,
+  no skeleton, the main text then unchanged for 0.75 s, which is not counted); ``--samples`` times, the very first visit of the server included;
+- changes: in one session on that page, the sidebar 연도 switched between the two latest years, the 기관
+  set to one agency and cleared again, and the 금액 단위 switched between 천원 and 백만원 where the page has it,
+  in turn, each until settled; ``--samples`` changes in all.
+
+Also recorded: the server's CPU time per interaction (utime + stime of the server process, /proc) and its peak
+resident memory (VmHWM), the machine and the load average before and after. Medians and p95 (nearest rank).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from core import navigation
+from core.settings import PROJECT_DIR
+
+from .load import CHROMIUM, CHROMIUM_ARGS, free_port, percentile, settle
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_ms(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS  # utime, stime
+
+
+def _peak_rss_mb(pid: int) -> float | None:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def _filter_choices(db_file: Path) -> tuple[list[str], list[str]]:
+    """The options a session switches between, as the sidebar names them: the two latest budget years and two
+    agencies that have both of them (the 기관 switch uses the first)."""
+    import duckdb
+
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        years = [
+            y
+            for (y,) in con.execute(
+                "SELECT DISTINCT fiscal_year FROM budget_line WHERE fiscal_year IS NOT NULL ORDER BY 1 DESC LIMIT 2"
+            ).fetchall()
+        ]
+        agencies = [
+            a
+            for (a,) in con.execute(
+                "SELECT agency FROM budget_line WHERE fiscal_year IN $years GROUP BY agency "
+                "HAVING count(DISTINCT fiscal_year) = 2 ORDER BY agency LIMIT 2",
+                {"years": years},
+            ).fetchall()
+        ]
+    finally:
+        con.close()
+    return [f"{y}년" for y in years], agencies
+
+
+async def _choose(page, label: str, option: str, timeout: float) -> None:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+    await box.first.click(timeout=timeout * 1000)
+    await page.get_by_role("option", name=option, exact=True).click(timeout=timeout * 1000)
+
+
+async def _measure_page(
+    browser, base: str, name: str, samples: int, pid: int, timeout: float, choices: tuple[list[str], list[str]]
+) -> dict:
+    page_def = navigation.page(name)
+    url = f"{base}/{page_def.url_path}" if page_def.url_path else f"{base}/"
+    first, first_cpu = [], []
+    for _ in range(samples):
+        context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+        tab = await context.new_page()
+        cpu, started = _cpu_ms(pid), time.monotonic()
+        await tab.goto(url, timeout=timeout * 1000)
+        first.append((await settle(tab, timeout) - started) * 1000)
+        first_cpu.append(_cpu_ms(pid) - cpu)
+        await context.close()
+
+    context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+    tab = await context.new_page()
+    await tab.goto(url, timeout=timeout * 1000)
+    await settle(tab, timeout)
+    years, agencies = choices
+    unit = tab.get_by_role("radiogroup", name="금액 단위")
+    has_unit = await unit.count() > 0
+    kinds = [k for k, ok in (("year", len(years) == 2), ("agency", len(agencies) == 2), ("unit", has_unit)) if ok]
+    changes: dict[str, list[float]] = {k: [] for k in kinds}
+    change_cpu: list[float] = []
+    for i in range(samples if kinds else 0):
+        kind = kinds[i % len(kinds)]
+        turn = (i // len(kinds)) % 2
+        cpu, started = _cpu_ms(pid), time.monotonic()
+        if kind == "year":
+            await _choose(tab, "연도", years[turn], timeout)
+        elif kind == "agency":  # 기관 is a multiselect: one agency chosen, then cleared back to 전체 기관
+            box = tab.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text="기관").first
+            await box.click(timeout=timeout * 1000)
+            if turn == 0:
+                await tab.get_by_role("option", name=agencies[0], exact=True).click(timeout=timeout * 1000)
+            else:
+                await tab.keyboard.press("Backspace")
+            await tab.keyboard.press("Escape")
+        else:
+            await unit.get_by_role("radio", name="백만원" if turn == 0 else "천원").click(timeout=timeout * 1000)
+        changes[kind].append((await settle(tab, timeout) - started) * 1000)
+        change_cpu.append(_cpu_ms(pid) - cpu)
+    await context.close()
+    every = [ms for values in changes.values() for ms in values]
+    return {
+        "first_load_ms_median": round(statistics.median(first), 1),
+        "first_load_ms_p95": round(percentile(first, 0.95), 1),
+        "first_load_ms_first": round(first[0], 1),
+        "first_load_server_cpu_ms_median": round(statistics.median(first_cpu), 1),
+        "change_ms_median": round(statistics.median(every), 1) if every else None,
+        "change_ms_p95": round(percentile(every, 0.95), 1) if every else None,
+        "change_server_cpu_ms_median": round(statistics.median(change_cpu), 1) if change_cpu else None,
+        "changes": {
+            k: {"n": len(v), "median_ms": round(statistics.median(v), 1), "p95_ms": round(percentile(v, 0.95), 1)}
+            for k, v in changes.items()
+            if v
+        },
+    }
+
+
+async def _measure(
+    base: str, pages: list[str], samples: int, pid: int, timeout: float, choices: tuple[list[str], list[str]], log
+) -> dict:
+    from playwright.async_api import async_playwright
+
+    out = {}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name in pages:
+                out[name] = await _measure_page(browser, base, name, samples, pid, timeout, choices)
+                r = out[name]
+                log(
+                    f"{name:<11} 첫 방문 {r['first_load_ms_median']:>7.0f} / {r['first_load_ms_p95']:>7.0f} ms · "
+                    f"변경 {r['change_ms_median'] or 0:>6.0f} / {r['change_ms_p95'] or 0:>6.0f} ms"
+                )
+        finally:
+            await browser.close()
+    return out
+
+
+def run(rows: int, samples: int, seed: int, pages: list[str], log=print, timeout: float = 120) -> dict:
+    from core.pipeline.build import build
+
+    from . import scale
+
+    work = Path(tempfile.mkdtemp(prefix="dashboard-browser-bench-"))
+    result: dict = {
+        "method": "browser",
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPU, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, Chromium {CHROMIUM}",
+        "samples": samples,
+        "load_avg": {"start": [round(x, 2) for x in os.getloadavg()]},
+    }
+    server = None
+    try:
+        counts = scale.generate(rows, work, seed)
+        result["rows"] = sum(counts.values())
+        started = time.perf_counter()
+        build(root=work / "extracts", target=work / "dashboard.duckdb")
+        result["build_s"] = round(time.perf_counter() - started, 2)
+        log(f"생성·빌드 {result['rows']:,}행, 빌드 {result['build_s']}초")
+        port = free_port()
+        env = dict(os.environ, DASHBOARD_DATA_DIR=str(work))
+        env.pop("DASHBOARD_DB", None)
+        with (work / "server.log").open("w") as server_log:
+            server = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+                cwd=PROJECT_DIR,
+                env=env,
+                stdout=server_log,
+                stderr=subprocess.STDOUT,
+            )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"서버가 시작되지 않았습니다: {(work / 'server.log').read_text()[-2000:]}")
+            time.sleep(0.3)
+        choices = _filter_choices(work / "dashboard.duckdb")
+        result["filter_choices"] = {"years": choices[0], "agencies": choices[1]}
+        result["pages"] = asyncio.run(_measure(base, pages, samples, server.pid, timeout, choices, log))
+        result["peak_rss_mb"] = {"app": _peak_rss_mb(server.pid)}
+        result["load_avg"]["end"] = [round(x, 2) for x in os.getloadavg()]
+        return result
+    finally:
+        if server is not None:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+        shutil.rmtree(work, ignore_errors=True)
