@@ -27,13 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from core import navigation
 from core.settings import PROJECT_DIR
 
-from .load import CHROMIUM, CHROMIUM_ARGS, free_port, percentile, settle
+from .load import CHROMIUM, CHROMIUM_ARGS, free_port, percentile, settle, wait_until_healthy
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -197,17 +196,7 @@ def run(rows: int, samples: int, seed: int, pages: list[str], log=print, timeout
                 stderr=subprocess.STDOUT,
             )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"서버가 시작되지 않았습니다: {(work / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.3)
+        wait_until_healthy(base, server, work / "server.log")
         choices = _filter_choices(work / "dashboard.duckdb")
         result["filter_choices"] = {"years": choices[0], "agencies": choices[1]}
         result["pages"] = asyncio.run(_measure(base, pages, samples, server.pid, timeout, choices, log))

@@ -37,6 +37,8 @@ from pathlib import Path
 
 from core.settings import PROJECT_DIR
 
+# Debian's chromium, launched as every browser test launches it (tests/conftest.py imports these), plus a flag
+# for many pages at once in a container's small /dev/shm.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -46,8 +48,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--disable-dev-shm-usage",
 ]
+LOAD_CHROMIUM_ARGS = [*CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 YEARS = ("2024년", "2023년")  # the two latest years of the shipped data: the filter a session switches between
 PAGES = ("budget", "training", "callcenter", "overview")  # visited in turn between filter changes
 SETTLE_JS = """() => {
@@ -67,6 +69,22 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until_healthy(base: str, proc: subprocess.Popen, log_path: Path, ready=lambda: True, seconds=120) -> None:
+    """Until the server behind ``base`` answers its health check (and ``ready()``); a server that exits or does
+    not answer in time ends the benchmark with the tail of its log."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200 and ready():
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            raise SystemExit(f"서버가 시작되지 않았습니다: {log_path.read_text()[-2000:]}")
+        time.sleep(0.3)
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -168,7 +186,7 @@ async def run_load(base: str, sessions: int, seconds: float, timeout: float, kil
     log: list[dict] = []
     killed: dict = {}
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=LOAD_CHROMIUM_ARGS)
         until = time.monotonic() + seconds
         tasks = [asyncio.create_task(person(browser, base, i, until, timeout, log)) for i in range(sessions)]
         if kill:
@@ -224,17 +242,9 @@ def one_configuration(data_dir: Path, replicas: int, args) -> dict:
         proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and len(replica_pids([backend + i for i in range(replicas)])) == replicas:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit(f"서버가 시작되지 않았습니다: {serve_log.read_text()[-2000:]}")
-            time.sleep(0.5)
+        wait_until_healthy(
+            base, proc, serve_log, ready=lambda: len(replica_pids([backend + i for i in range(replicas)])) == replicas
+        )
         kill = (args.kill_after, backend + replicas - 1) if replicas > 1 and args.kill_after else None
         started = time.monotonic()
         load_before = os.getloadavg()

@@ -38,17 +38,11 @@ def app_pages() -> dict[str, str]:
     return {p.name: p.script for p in PAGES}
 
 
-# Debian's chromium, as every browser test launches it (no browser download: the registry's package only).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Debian's chromium, as every browser test and the browser benchmarks launch it (no browser download: the
+# registry's package only); one home, bench/load.py.
+from bench import load as browser_launch  # noqa: E402 - after PROJECT_DIR is on sys.path
+
+CHROMIUM, CHROMIUM_ARGS = browser_launch.CHROMIUM, browser_launch.CHROMIUM_ARGS
 
 # Speed tiers (markers in pyproject.toml), told apart by what a test needs; every tier runs in CI,
 # and `-m unit` alone takes seconds.
