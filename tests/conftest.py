@@ -232,12 +232,7 @@ def streamlit_server(data_dir: Path, log_path: Path, extra_args: tuple[str, ...]
             _wait_until_healthy(proc, base, log_path)
             yield base
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+            stop_process(proc)
 
 
 def _wait_until_healthy(proc: subprocess.Popen, base: str, log_path: Path, seconds: float = 60) -> None:
@@ -254,3 +249,24 @@ def _wait_until_healthy(proc: subprocess.Popen, base: str, log_path: Path, secon
         if time.monotonic() > deadline:
             raise RuntimeError(f"streamlit did not answer on {base}:\n{log_path.read_text(errors='replace')}")
         time.sleep(0.3)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """Ask a server started by a test to stop; kill it if it does not within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium through Playwright, one per test module (run.py test installs it: a missing one fails)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

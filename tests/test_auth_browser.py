@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, _free_port, streamlit_server
+from conftest import _free_port, stop_process, streamlit_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("oidc_provider_mock")
@@ -49,22 +49,7 @@ def oidc_provider(log_path: Path):
                     time.sleep(0.2)
             yield issuer
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+            stop_process(proc)
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, app_pages, streamlit_server
+from conftest import CHROMIUM, PROJECT_DIR, app_pages, streamlit_server
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -48,14 +48,6 @@ def server(dashboard_data, tmp_path_factory):
     text = log_path.read_text(errors="replace")
     server_errors = [line for line in text.splitlines() if "Traceback" in line or "Uncaught app" in line]
     print(f"\nstreamlit log: {log_path} ({len(server_errors)} error lines)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

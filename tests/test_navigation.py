@@ -4,11 +4,10 @@ whole frame drawn, and the filter (기관·부서·연도·단위) holds while t
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, streamlit_server
+from conftest import PROJECT_DIR, streamlit_server
 
 from core.navigation import ADMIN_PAGES, ALL_PAGES, PAGES, page
 
@@ -37,16 +36,6 @@ def test_every_page_script_is_drawn_by_the_frame():
         text = (PROJECT_DIR / p.script).read_text(encoding="utf-8")
         assert f'frame.run_page("{p.name}", render' in text, p.script
         assert "st.stop(" not in text and "sync_url(f)\n" not in text.split("def render")[0], p.script
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str):

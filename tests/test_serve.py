@@ -22,7 +22,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, dashboard_env
+from conftest import PROJECT_DIR, dashboard_env
 
 from core import serve
 
@@ -330,17 +330,6 @@ def _open_overview(browser, base: str) -> None:
         assert any(c["name"] == serve.ROUTE_COOKIE for c in ctx.cookies())
     finally:
         ctx.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_the_dashboard_loads_through_the_proxy_and_survives_a_dead_replica(proxy_server, browser):
