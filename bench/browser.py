@@ -32,14 +32,7 @@ from pathlib import Path
 from core import navigation
 from core.settings import PROJECT_DIR
 
-from .load import CHROMIUM, CHROMIUM_ARGS, free_port, percentile, settle, wait_until_healthy
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_ms(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS  # utime, stime
+from .load import CHROMIUM, CHROMIUM_ARGS, cpu_ms, free_port, percentile, settle, wait_until_healthy
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -90,10 +83,10 @@ async def _measure_page(
     for _ in range(samples):
         context = await browser.new_context(viewport={"width": 1280, "height": 1000})
         tab = await context.new_page()
-        cpu, started = _cpu_ms(pid), time.monotonic()
+        cpu, started = cpu_ms(pid), time.monotonic()
         await tab.goto(url, timeout=timeout * 1000)
         first.append((await settle(tab, timeout) - started) * 1000)
-        first_cpu.append(_cpu_ms(pid) - cpu)
+        first_cpu.append(cpu_ms(pid) - cpu)
         await context.close()
 
     context = await browser.new_context(viewport={"width": 1280, "height": 1000})
@@ -109,7 +102,7 @@ async def _measure_page(
     for i in range(samples if kinds else 0):
         kind = kinds[i % len(kinds)]
         turn = (i // len(kinds)) % 2
-        cpu, started = _cpu_ms(pid), time.monotonic()
+        cpu, started = cpu_ms(pid), time.monotonic()
         if kind == "year":
             await _choose(tab, "연도", years[turn], timeout)
         elif kind == "agency":  # 기관 is a multiselect: one agency chosen, then cleared back to 전체 기관
@@ -123,7 +116,7 @@ async def _measure_page(
         else:
             await unit.get_by_role("radio", name="백만원" if turn == 0 else "천원").click(timeout=timeout * 1000)
         changes[kind].append((await settle(tab, timeout) - started) * 1000)
-        change_cpu.append(_cpu_ms(pid) - cpu)
+        change_cpu.append(cpu_ms(pid) - cpu)
     await context.close()
     every = [ms for values in changes.values() for ms in values]
     return {

@@ -1,19 +1,28 @@
-"""Load test: many browser sessions at once against the dashboard behind nginx, with 1 and with N replicas.
+"""Load test: many readers at once against the dashboard behind nginx, with 1 and with N replicas.
 
-    python3 run.py bench load [--sessions 60] [--seconds 120] [--replicas 1 3] [--kill-after 45] [--json F]
+    python3 run.py bench load [--sessions 60] [--seconds 120] [--replicas 1 3] [--kill-after 45]
+                              [--think 5] [--client wire|browser] [--json F]
 
 For each replica count, ``core.serve`` starts the replicas and nginx on loopback over a copy of the shipped
-data, then one Debian Chromium (driven by Playwright) opens ``--sessions`` browser contexts at once. Each
-context is a person: it opens the overview (the default landing view), then until the time is up it
-alternates the sidebar 연도 filter between the two latest years and moves to another page through the
-sidebar, waiting after every action until the page has settled (no running indicator, no skeleton, text
-unchanged for 0.75 s). Timed: first visit and every interaction, in milliseconds, until the page first showed
-the state it settled in (the quiet 0.75 s is not counted).
-An error is an interaction that does not settle within ``--interaction-timeout`` or shows an exception.
+data, and ``--sessions`` readers start at once. Each reader opens the overview (the default landing view), then
+until the time is up alternates the sidebar 연도 filter between the two latest years and a move to another page,
+pausing ``--think`` seconds on average (uniformly 0.5–1.5 times that) between interactions, as a person reads
+before clicking again. Timed: the first visit and every interaction, in milliseconds.
+
+- ``--client wire`` (default): each reader is a ``bench.sessions.WireSession``, a Streamlit session spoken to over
+  its WebSocket as the front end speaks to it, timed until the server has sent the whole page and reported the
+  script run finished. Drawing is the reader's own PC's work and is not included, so the load generator takes
+  little of the 2 cores the servers run on.
+- ``--client browser``: each reader is a Chromium context (Playwright), timed until the page first showed the
+  state it settled in (no running indicator, no skeleton, text then unchanged for 0.75 s, not counted). On a
+  2-core machine a few dozen Chromium renderers measure Chromium, not the server; use it for small counts.
+
+An error is an interaction that does not finish within ``--interaction-timeout`` or shows an exception.
 
 With more than one replica, ``--kill-after`` seconds into the run one replica is killed (SIGKILL). The
 sessions that were not on it must see no error; those that were reconnect (nginx sends their next
-connection to a live replica, Streamlit's client reconnects and reruns) and must settle again.
+connection to a live replica, the client reconnects and reruns) and must finish again; a wire reader counts its
+reconnects, so the sessions that were on the killed replica are known.
 Everything is bounded: a fixed number of sessions, a fixed duration, loopback addresses only.
 """
 
@@ -24,6 +33,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import socket
@@ -36,6 +46,8 @@ import urllib.request
 from pathlib import Path
 
 from core.settings import PROJECT_DIR
+
+from .sessions import WireSession
 
 # Debian's chromium, launched as every browser test launches it (tests/conftest.py imports these), plus a flag
 # for many pages at once in a container's small /dev/shm.
@@ -52,6 +64,7 @@ CHROMIUM_ARGS = [
 LOAD_CHROMIUM_ARGS = [*CHROMIUM_ARGS, "--disable-dev-shm-usage"]
 YEARS = ("2024년", "2023년")  # the two latest years of the shipped data: the filter a session switches between
 PAGES = ("budget", "training", "callcenter", "overview")  # visited in turn between filter changes
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SETTLE_JS = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     return [main ? main.innerText.length : 0,
@@ -116,50 +129,118 @@ async def settle(page, timeout: float) -> float:
     raise Unsettled(f"not settled in {timeout:.0f} s")
 
 
-async def person(browser, base: str, index: int, until: float, timeout: float, log: list[dict]) -> None:
-    """One session: the first visit, then filter changes and page moves until ``until``."""
-    from core.navigation import page as nav_page
+def think_pause(mean_s: float, rng: random.Random) -> float:
+    """A reader's pause before the next click: uniformly 0.5–1.5 × the mean."""
+    return mean_s * rng.uniform(0.5, 1.5)
 
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    step = 0
 
-    async def timed(kind: str, action) -> None:
+def next_year(step: int) -> str:
+    """The 연도 a reader picks at a filter change: the other of the two latest years, starting with the older one
+    (a session opens on the latest)."""
+    return YEARS[(step // 2 + 1) % 2]
+
+
+def next_page(step: int) -> str:
+    return PAGES[(step // 2) % len(PAGES)]
+
+
+class Reader:
+    """What every reader does, whatever drives it: arrive, then change the year and move between pages until
+    the time is up, pausing to read in between, and log each interaction."""
+
+    def __init__(self, index: int, until: float, think_s: float, log: list[dict]):
+        self.index, self.until, self.think_s, self.log = index, until, think_s, log
+        self.rng = random.Random(index)
+
+    async def timed(self, kind: str, action) -> bool:
         started = time.monotonic()
-        entry = {"session": index, "kind": kind, "at": started}
+        entry = {"session": self.index, "kind": kind, "at": started}
+        reconnects = self.reconnects()
         try:
-            await action()
-            entry["ms"] = (await settle(page, timeout) - started) * 1000
+            entry["ms"] = await action() * 1000
         except Exception as e:  # any failure of the action or the page is this interaction's error
             entry["error"] = f"{type(e).__name__}: {str(e)[:120]}"
-        log.append(entry)
+        if self.reconnects() > reconnects:
+            entry["reconnected"] = True
+        self.log.append(entry)
+        return "error" not in entry
 
-    try:
-        await timed("first_visit", lambda: page.goto(base + "/", timeout=timeout * 1000))
-        while time.monotonic() < until:
+    def reconnects(self) -> int:
+        return 0
+
+    async def act(self) -> None:
+        if not await self.timed("first_visit", self.first_visit):
+            return  # a reader whose page never came up leaves
+        step = 0
+        while True:
+            await asyncio.sleep(think_pause(self.think_s, self.rng))
+            if time.monotonic() >= self.until:
+                return
             step += 1
             if step % 2:
-                year = YEARS[(step // 2) % 2]
-
-                async def change_year(year=year):
-                    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="연도")
-                    await box.click(timeout=timeout * 1000)
-                    await page.get_by_role("option", name=year, exact=True).click(timeout=timeout * 1000)
-
-                await timed("filter_change", change_year)
+                await self.timed("filter_change", lambda year=next_year(step): self.choose_year(year))
             else:
-                target = nav_page(PAGES[(step // 2) % len(PAGES)]).label
+                await self.timed("page_change", lambda name=next_page(step): self.move(name))
 
-                async def move(target=target):
-                    await (
-                        page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
-                        .filter(has_text=target)
-                        .first.click(timeout=timeout * 1000)
-                    )
 
-                await timed("page_change", move)
-    finally:
-        await context.close()
+class WireReader(Reader):
+    def __init__(self, base: str, timeout: float, *args):
+        super().__init__(*args)
+        self.session = WireSession(base, timeout)
+
+    def reconnects(self) -> int:
+        return self.session.reconnects
+
+    async def first_visit(self) -> float:
+        return await self.session.open()
+
+    async def choose_year(self, year: str) -> float:
+        return await self.session.choose("연도", year)
+
+    async def move(self, name: str) -> float:
+        from core.navigation import page as nav_page
+
+        return await self.session.go(nav_page(name).url_path)
+
+    async def close(self) -> None:
+        await self.session.close()
+
+
+class BrowserReader(Reader):
+    def __init__(self, context, base: str, timeout: float, *args):
+        super().__init__(*args)
+        self.context, self.base, self.timeout = context, base, timeout
+        self.page = None
+
+    async def _settled_since(self, started: float) -> float:
+        return await settle(self.page, self.timeout) - started
+
+    async def first_visit(self) -> float:
+        self.page = await self.context.new_page()
+        started = time.monotonic()
+        await self.page.goto(self.base + "/", timeout=self.timeout * 1000)
+        return await self._settled_since(started)
+
+    async def choose_year(self, year: str) -> float:
+        started = time.monotonic()
+        box = self.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="연도")
+        await box.click(timeout=self.timeout * 1000)
+        await self.page.get_by_role("option", name=year, exact=True).click(timeout=self.timeout * 1000)
+        return await self._settled_since(started)
+
+    async def move(self, name: str) -> float:
+        from core.navigation import page as nav_page
+
+        started = time.monotonic()
+        await (
+            self.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+            .filter(has_text=nav_page(name).label)
+            .first.click(timeout=self.timeout * 1000)
+        )
+        return await self._settled_since(started)
+
+    async def close(self) -> None:
+        await self.context.close()
 
 
 def replica_pids(ports: list[int]) -> dict[int, int]:
@@ -180,23 +261,61 @@ def replica_pids(ports: list[int]) -> dict[int, int]:
     return found
 
 
-async def run_load(base: str, sessions: int, seconds: float, timeout: float, kill: tuple[float, int] | None):
-    from playwright.async_api import async_playwright
+def cpu_ms(pid: int) -> float:
+    """CPU time (user + system) the process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS  # utime, stime
 
+
+def until_idle(pids: list[int], limit_s: float = 90) -> None:
+    """Until the servers have finished their start-up work (each replica warms its default views): both
+    configurations then start from servers doing nothing. Bounded."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        before = sum(cpu_ms(p) for p in pids)
+        time.sleep(1)
+        if sum(cpu_ms(p) for p in pids) - before < 50:  # under 5% of a core for a second
+            return
+
+
+async def run_load(args, base: str, kill: tuple[float, int] | None):
     log: list[dict] = []
     killed: dict = {}
+    until = time.monotonic() + args.seconds
+    common = (args.interaction_timeout,)
+
+    async def arrive(reader: Reader, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            await reader.act()
+        finally:
+            await reader.close()
+
+    async def killer() -> None:
+        after, port = kill
+        await asyncio.sleep(after)
+        pid = replica_pids([port]).get(port)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            killed.update(port=port, pid=pid, at=time.monotonic())
+
+    def spread(i: int) -> float:  # arrivals spread evenly over the ramp
+        return args.ramp * i / max(1, args.sessions)
+
+    if args.client == "wire":
+        readers = [WireReader(base, *common, i, until, args.think, log) for i in range(args.sessions)]
+        await asyncio.gather(*(arrive(r, spread(r.index)) for r in readers), *([killer()] if kill else []))
+        return log, killed
+
+    from playwright.async_api import async_playwright
+
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=LOAD_CHROMIUM_ARGS)
-        until = time.monotonic() + seconds
-        tasks = [asyncio.create_task(person(browser, base, i, until, timeout, log)) for i in range(sessions)]
-        if kill:
-            after, port = kill
-            await asyncio.sleep(after)
-            pid = replica_pids([port]).get(port)
-            if pid:
-                os.kill(pid, signal.SIGKILL)
-                killed = {"port": port, "pid": pid, "at": time.monotonic()}
-        await asyncio.gather(*tasks)
+        readers = []
+        for i in range(args.sessions):
+            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            readers.append(BrowserReader(context, base, *common, i, until, args.think, log))
+        await asyncio.gather(*(arrive(r, spread(r.index)) for r in readers), *([killer()] if kill else []))
         await browser.close()
     return log, killed
 
@@ -217,14 +336,16 @@ def summarise(log: list[dict], killed: dict) -> dict:
     out["interaction_median_ms"] = statistics.median(every) if every else None
     if killed:
         at = killed["at"]
-        hit = {e["session"] for e in errors if e["at"] >= at - 1}
-        after = [e for e in log if e["at"] >= at]
-        recovered = {e["session"] for e in after if "ms" in e and e["session"] in hit}
+        after = [e for e in log if e["at"] + e.get("ms", 0) / 1000 >= at]  # running or begun after the kill
+        moved = {e["session"] for e in after if e.get("reconnected")}
+        hit = {e["session"] for e in after if "error" in e}
         out["kill"] = {
             "replica_port": killed["port"],
+            "sessions_active_after_the_kill": len({e["session"] for e in after}),
+            "sessions_reconnected_to_a_live_replica": len(moved),
+            "of_those_finished_again": len({e["session"] for e in after if e["session"] in moved and "ms" in e}),
             "sessions_with_an_error_after_the_kill": len(hit),
-            "of_those_settled_again_later": len(recovered),
-            "sessions_without_error_after_the_kill": len({e["session"] for e in after} - hit),
+            "of_those_not_on_the_killed_replica": len(hit - moved),
         }
     return out
 
@@ -242,17 +363,20 @@ def one_configuration(data_dir: Path, replicas: int, args) -> dict:
         proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(
-            base, proc, serve_log, ready=lambda: len(replica_pids([backend + i for i in range(replicas)])) == replicas
-        )
+        ports = [backend + i for i in range(replicas)]
+        wait_until_healthy(base, proc, serve_log, ready=lambda: len(replica_pids(ports)) == replicas)
+        until_idle(list(replica_pids(ports).values()))
         kill = (args.kill_after, backend + replicas - 1) if replicas > 1 and args.kill_after else None
         started = time.monotonic()
         load_before = os.getloadavg()
-        log, killed = asyncio.run(run_load(base, args.sessions, args.seconds, args.interaction_timeout, kill))
+        log, killed = asyncio.run(run_load(args, base, kill))
         result = summarise(log, killed)
         result.update(
             replicas=replicas,
             sessions=args.sessions,
+            client=args.client,
+            think_s=args.think,
+            ramp_s=args.ramp,
             seconds=round(time.monotonic() - started, 1),
             load_avg_before=[round(x, 2) for x in load_before],
             load_avg_after=[round(x, 2) for x in os.getloadavg()],
@@ -277,27 +401,31 @@ def cool_down(limit_s: float = 180) -> None:
 
 def markdown(results: list[dict], machine: str) -> str:
     lines = [
-        "| 복제본 | 세션 | 상호작용 | 오류 | 첫 방문 중앙값 / p95 | 필터 변경 중앙값 / p95 | 페이지 이동 중앙값 / p95 | 상호작용 p95 |",
-        "|---|---|---|---|---|---|---|---|",
+        "| 복제본 | 읽는 방식 | 세션 | 상호작용 | 오류 | 첫 방문 중앙값 / p95 | 필터 변경 중앙값 / p95 | 페이지 이동 중앙값 / p95 "
+        "| 상호작용 p95 | 부하 평균 (전 → 후) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
 
     def f(v):
-        return "-" if v is None else f"{v / 1000:.1f} s"
+        return "-" if v is None else f"{v:,.0f} ms"
 
     for r in results:
         lines.append(
-            f"| {r['replicas']} | {r['sessions']} | {r['interactions']} | {r['errors']} | "
+            f"| {r['replicas']} | {r.get('client', 'browser')} | {r['sessions']} | {r['interactions']} | {r['errors']} | "
             f"{f(r['first_visit']['median_ms'])} / {f(r['first_visit']['p95_ms'])} | "
             f"{f(r['filter_change']['median_ms'])} / {f(r['filter_change']['p95_ms'])} | "
-            f"{f(r['page_change']['median_ms'])} / {f(r['page_change']['p95_ms'])} | {f(r['interaction_p95_ms'])} |"
+            f"{f(r['page_change']['median_ms'])} / {f(r['page_change']['p95_ms'])} | {f(r['interaction_p95_ms'])} | "
+            f"{r['load_avg_before'][0]} → {r['load_avg_after'][0]} |"
         )
     for r in results:
         if "kill" in r:
             k = r["kill"]
             lines.append(
                 f"\n복제본 {r['replicas']}개 중 하나(포트 {k['replica_port']})를 {r.get('kill_after', '')}초에 강제 종료: "
-                f"종료 뒤 오류가 한 번도 없던 세션 {k['sessions_without_error_after_the_kill']}개, 오류를 본 세션 "
-                f"{k['sessions_with_an_error_after_the_kill']}개 중 다시 정상으로 돌아온 세션 {k['of_those_settled_again_later']}개."
+                f"그 뒤 활동한 세션 {k['sessions_active_after_the_kill']}개 중 살아 있는 복제본으로 다시 연결된 세션 "
+                f"{k['sessions_reconnected_to_a_live_replica']}개(그중 다시 끝까지 받은 세션 {k['of_those_finished_again']}개), "
+                f"오류를 본 세션 {k['sessions_with_an_error_after_the_kill']}개(종료된 복제본에 있지 않던 세션 "
+                f"{k['of_those_not_on_the_killed_replica']}개)."
             )
     lines.append(f"\n기계: {machine}")
     return "\n".join(lines)
@@ -310,10 +438,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicas", type=int, nargs="+", default=[1, 3])
     parser.add_argument("--kill-after", type=float, default=45, help="seconds into a multi-replica run (0: none)")
     parser.add_argument("--interaction-timeout", type=float, default=60)
+    parser.add_argument("--think", type=float, default=5, help="mean pause between a reader's interactions, s")
+    parser.add_argument("--ramp", type=float, default=20, help="arrivals spread evenly over this many seconds")
+    parser.add_argument("--client", choices=["wire", "browser"], default="wire", help="how a reader is driven")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= 200 or not 5 <= args.seconds <= 900:
-        parser.error("--sessions 1~200, --seconds 5~900 (the test is bounded)")
+    if not 1 <= args.sessions <= 200 or not 5 <= args.seconds <= 900 or not 0 <= args.ramp < args.seconds:
+        parser.error("--sessions 1~200, --seconds 5~900, --ramp 0~seconds (the test is bounded)")
     data_dir = Path(tempfile.mkdtemp(prefix="load-data-"))
     try:
         shutil.copytree(PROJECT_DIR / "datasets" / "extracts", data_dir / "extracts")

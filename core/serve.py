@@ -48,6 +48,8 @@ MAX_REPLICAS = 16
 PUBLIC_HOST_ENV = "DASHBOARD_PUBLIC_HOST"  # e.g. dash.example.go.kr, served over https by a TLS proxy in front
 HEALTH_SECONDS = 120.0
 STOP_SECONDS = 10.0
+# After a failed connection nginx sends no new connection to that replica for this long (then tries it again).
+REPLICA_FAIL_TIMEOUT_S = 10
 # A multipart body is a little larger than the file it carries; Streamlit's own check (in the browser, before
 # sending) names the limit in its message, so the proxy's limit sits just above it.
 UPLOAD_MARGIN_MB = 1
@@ -124,7 +126,7 @@ def _quote(value: str) -> str:
 def nginx_config(plan: Plan) -> str:
     run = plan.run_dir
     user = f"user {plan.worker_user};\n" if plan.worker_user else ""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in plan.replica_ports)
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={REPLICA_FAIL_TIMEOUT_S}s;" for p in plan.replica_ports)
     hosts = "\n".join(f"        {_quote(h)} 1;" for h in plan.allowed_hosts)
     origins = "\n".join(f"        {_quote(o)} 1;" for o in plan.allowed_origins)
     names = " ".join(dict.fromkeys(_quote(hostname(h)) for h in plan.allowed_hosts))

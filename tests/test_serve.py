@@ -7,6 +7,7 @@ in Chromium after one replica is killed. The config tests at the top need no ser
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import http.client
 import os
@@ -19,6 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -346,3 +348,61 @@ def test_the_dashboard_loads_through_the_proxy_and_survives_a_dead_replica(proxy
     _open_overview(browser, base)
     # and the supervisor starts the dead one again
     _wait_for(lambda: _listening(victim), 90, "the killed replica was not started again", proxy_server.log)
+
+
+def _replica_for(proxy: Proxy, route: str) -> int:
+    """The replica port nginx sends a browser with this routing cookie to (read back from the access log)."""
+    probe = uuid.uuid4().hex
+    status, _, _ = proxy.request(f"/_stcore/health?probe={probe}", {"Cookie": f"{serve.ROUTE_COOKIE}={route}"})
+    assert status == 200
+    lines: list[str] = []
+
+    def logged() -> bool:  # nginx writes the line when it finishes the request, just after the answer left
+        lines[:] = [line for line in proxy.access_log().splitlines() if probe in line]
+        return bool(lines)
+
+    _wait_for(logged, 5, "the probe was not logged", proxy.log)
+    line = lines[-1]
+    return int(line.rsplit("upstream=", 1)[1].split(",")[-1].strip().rsplit(":", 1)[1])
+
+
+def test_a_reader_on_a_killed_replica_reconnects_to_a_live_one_with_its_filters(proxy_server):
+    """The load test's wire reader (bench.sessions) fails over as a browser does: the session on the killed replica
+    carries on from the live one with the year it chose, and the session on the live replica is not disturbed."""
+    from bench.sessions import WireSession
+
+    base = f"http://{proxy_server.host}"
+    if not all(_listening(port) for port in proxy_server.replica_ports):  # an earlier test killed one
+        for port in proxy_server.replica_ports:  # the supervisor starts it again
+            _wait_for(lambda port=port: _listening(port), 90, f"replica {port} is not up", proxy_server.log)
+        time.sleep(serve.REPLICA_FAIL_TIMEOUT_S + 1)  # and nginx sends it new connections again after this
+    routes: dict[int, str] = {}
+    while len(routes) < len(proxy_server.replica_ports):
+        route = uuid.uuid4().hex
+        routes.setdefault(_replica_for(proxy_server, route), route)
+    victim, survivor = proxy_server.replica_ports
+
+    async def scenario() -> tuple[WireSession, WireSession, str]:
+        readers = {}
+        for port in (victim, survivor):
+            reader = WireSession(base, timeout=60)
+            reader.cookies[serve.ROUTE_COOKIE] = routes[port]
+            await reader.open()
+            older_year = reader.widgets["연도"][2][2]  # 전체 연도, the latest year, then the one before it
+            await reader.choose("연도", older_year)
+            readers[port] = reader
+        os.kill(proxy_server.replica_pid(victim), signal.SIGKILL)
+        await asyncio.to_thread(
+            _wait_for, lambda: not _listening(victim), 10, "the killed replica still listens", proxy_server.log
+        )
+        for reader in readers.values():
+            await reader.go("budget")
+            await reader.close()
+        return readers[victim], readers[survivor], older_year
+
+    with ThreadPoolExecutor(1) as worker:  # its own event loop: the module's Playwright browser holds this thread's
+        moved, stayed, year = worker.submit(asyncio.run, scenario()).result()
+    assert moved.reconnects == 1 and stayed.reconnects == 0
+    for reader in (moved, stayed):
+        assert f"year={year.removesuffix('년')}" in reader.query  # the budget page ran with the year it had chosen
+    assert _replica_for(proxy_server, routes[victim]) == survivor
