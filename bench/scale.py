@@ -6,22 +6,62 @@ writes ``DIR/extracts/<table>/<batch>.parquet`` in exactly the project's schema 
 ``ingest.write_batches`` with the ``core.pipeline.schema`` tables, so every type matches what ingestion
 writes); ``core.pipeline.build.build(root=DIR/'extracts', target=...)`` turns them into DuckDB.
 
-The organisation grows with ``--rows``: the 17 시도교육청 always, plus up to 176 교육지원청
-(``rows // 25,000`` agencies in all, at most 193). Every agency has one budget document per
-fiscal year (2015–2024) whose 주요업무별 예산 내역 table holds 세부사업 → 과제 → monthly
-execution lines (과제세부, committed/spent only) and a printed 합계 row, with every parent equal
-to the sum of its children so the build's reconciliation finds nothing to report. About 40% of
-과제 have a quarterly plan (quarterly_execution), 6% are training tasks with 추진 목표
-(training_target) and 계획·실적 lines (training_result). call_center_daily (date × topic ×
-channel per agency, zero-call cells left out) fills the rest, so the total is exactly ``--rows``
-(for ``--rows`` ≥ about 20,000).
+**The organisation.** All 17 시도교육청 and their 176 교육지원청, 193 agencies, from 965,000 rows up
+(``ROWS_PER_AGENCY`` = 5,000 rows per agency); below that the 17 본청 and the ``rows // 5,000 − 17``
+heaviest 교육지원청 (100k: 20 agencies), since a small data set cannot give 1,930 documents a budget
+table each. The 교육지원청 per 시도 (``SIDO``): 서울 11, 부산 5, 대구 5 (군위 included, moved from 경북 in
+2023), 인천 5, 광주 2, 대전 2, 울산 2, 세종 0, 경기 25, 강원 17, 충북 10, 충남 14, 전북 14, 전남 22, 경북 22,
+경남 18, 제주 2; the names are the real offices' as we know them.
 
-Rough shares: call_center_daily ≈ 48%, budget_line ≈ 37%, quarterly_execution ≈ 6%,
-training_result ≈ 4%, training_target ≈ 1%, the small tables well under 1%.
+**The skew.** Each agency has a weight and its rows (budget lines, call-center rows, training lines and the
+money of its 정책사업 table) follow it. A 시도's weight is its share of the country's students: approximate
+2024 shares, rounded, an assumption written from memory, not official figures (경기 28%, 서울 16%, 경남 7%,
+부산 and 인천 6%, 충남 and 경북 5%, 대구 4%, 광주·대전·강원·충북·전북·전남 3%, 울산 2%, 세종 and 제주 1.5%).
+The 본청 keeps 40% of it (세종, without 교육지원청: all) and its 교육지원청 split the other 60% by a Zipf law
+with exponent 1 over their listed order (roughly largest first, again our guess): 1/1, 1/2, 1/3 … of the
+share. So the heaviest agency (경기도교육청, 11.2%) weighs about 500 times the lightest (구례, 0.02%). Every
+document still prints at least one 세부사업, so the lightest agencies get somewhat more than their weight
+(at 1M: 317–40,545 budget lines per agency, median 762), and an agency has at most one call-center row per
+day × topic × channel (104,070 cells), so at 10M the heaviest agencies' call rows are capped and passed on.
+
+**The documents.** Every agency has one budget document per fiscal year (2015–2024) with two or three budget
+tables (``source_section``), in this order:
+
+* 주요업무별 예산 내역 (``SECTION``, every document; 94% of budget_line at 1M, 99% at 10M): 세부사업 → 과제 → monthly
+  execution lines (과제세부, committed/spent only) and a printed 합계 row. The 세부사업 are named from
+  ``N_PROGRAM_NAMES`` = 601 names that the seed picks out of 750 (50 stems alone or with one of 14
+  qualifiers, e.g. "농산어촌 기초학력 보장"); an agency keeps its k-th 세부사업's name from year to year,
+  except one in five, named at random. 과제 are "<세부사업> <suffix>" (7 suffixes). Quarterly plans (about 40%
+  of 과제) and training tasks (6%) attach to this table's 과제.
+* 세출예산 정책사업별 현황 (``POLICY_SECTION``, every document): the whole budget by 정책사업 (11 in a 본청's,
+  6–9 in a 교육지원청's) with 본예산, 전년 본예산, 증감, 증감률 and a 합계 row; the money is
+  ``NATIONAL_BUDGET`` × the agency's weight, +4% a year.
+* 기관운영 기본경비 집행 현황 (``BASIC_SECTION``, every 본청 document, about 60% of the others): 4–7 비목
+  with 본예산, 예산현액, 원인행위액, 지출액, printed 집행률 and a 합계 row.
+
+Every parent equals the sum of its children and every printed total its rows, except on purpose:
+``FINDING_SHARE`` = 0.25% of the documents, at least ``MIN_FINDINGS`` = 3 (5 of the 1,930 documents from
+965,000 rows up, 3 below), carry one slip each of 1,000 to 900,000 천원, the ``FINDING_KINDS`` in turn: a
+summary 합계 예산현액, a 세부사업 본예산 (off from its 과제 and so the 합계 too), a 과제 원인행위액 (off
+from its monthly lines), a 정책사업 합계 본예산 (off from its rows and its printed 증감). The build keeps
+them and records them in ``data_quality`` (and ``python -m core check`` lists them): at 1M, 7 budget rows
+in those 5 documents; ``main`` prints the documents. The 계획 lines of a training task split its 추진 목표
+exactly, and no two 실적 lines of a document print the same course and trainee numbers by chance. The
+one other finding left is the ``중복 의심`` heuristic on 계획 lines of two 과제 that name the same course
+and print the same round numbers: 2 at 1M, about 220 in 91 documents at 10M (chance, not design).
+
+The other tables: training_target / training_result (계획 of the year, 실적 of the year and the one before,
+over 1–3 연수 구분), indicator (3 per document), headcount (6 grades per agency), training_overview
+(3 target groups per 본청 document), org_unit, source_document. call_center_daily (date × topic × channel
+per agency, zero-call cells left out, volume per cell ∝ the agency's weight) fills the rest, so the total is
+exactly ``--rows`` (for ``--rows`` ≥ about 20,000).
+
+Rough shares: call_center_daily ≈ 48–51%, budget_line ≈ 37–39%, quarterly_execution ≈ 6%,
+training_result ≈ 4%, training_target ≈ 1%, the small tables about 1–2% at 1M and well under 1% at 10M.
 
 Generation is vectorised with numpy (``default_rng(seed)``): loops run over agencies and tables,
-never over rows. The same seed gives byte-identical data. Call-center rows carry
-``is_sample = true`` and every document says it is synthetic.
+never over rows. The same seed gives byte-identical data (1M in about 2 s, 10M in 13–25 s on two shared
+cores). Call-center rows carry ``is_sample = true`` and every document says it is synthetic.
 """
 
 from __future__ import annotations
@@ -61,216 +101,232 @@ CURRENT_YEAR = YEARS[-1]
 CURRENT_AS_OF = dt.date(CURRENT_YEAR, 6, 30)
 CALL_START = dt.date(YEARS[0], 1, 1)
 SECTION = SUMMARY_SECTION  # the table whose items have quarterly plans
-ROWS_PER_AGENCY = 25_000
+ROWS_PER_AGENCY = 5_000  # rows per agency before the next 교육지원청 joins: all 193 from 965,000 rows
 SYNTHETIC_NOTE = "합성 데이터 (python -m bench.scale) — 실제 보고서 아님"
 
-# 시도교육청 (name, prefix of its 교육지원청 names, 교육지원청 districts).
-SIDO: list[tuple[str, str, list[str]]] = [
+# 시도교육청: (name, prefix of its 교육지원청 names, share of the country's students in %, 교육지원청 districts
+# roughly largest first). The shares are approximate 2024 student shares, rounded, written from memory as an
+# assumption for the benchmark, not official figures; the order of the districts is likewise our rough guess
+# at their size. 17 시도교육청 + 176 교육지원청 = 193 (군위 is counted under 대구, where it moved in 2023).
+SIDO: list[tuple[str, str, float, list[str]]] = [
     (
         "서울특별시교육청",
         "서울특별시",
+        16.0,
         [
-            "동부",
-            "서부",
-            "남부",
-            "북부",
-            "중부",
-            "강동송파",
             "강서양천",
             "강남서초",
+            "강동송파",
+            "북부",
             "동작관악",
-            "성동광진",
+            "남부",
+            "서부",
             "성북강북",
+            "동부",
+            "성동광진",
+            "중부",
         ],
     ),
-    ("부산광역시교육청", "부산광역시", ["서부", "남부", "북부", "동래", "해운대"]),
-    ("대구광역시교육청", "대구광역시", ["동부", "서부", "남부", "달성"]),
-    ("인천광역시교육청", "인천광역시", ["남부", "북부", "동부", "서부", "강화"]),
-    ("광주광역시교육청", "광주광역시", ["동부", "서부"]),
-    ("대전광역시교육청", "대전광역시", ["동부", "서부"]),
-    ("울산광역시교육청", "울산광역시", ["강남", "강북"]),
-    ("세종특별자치시교육청", "세종특별자치시", []),
+    ("부산광역시교육청", "부산광역시", 6.0, ["해운대", "북부", "남부", "동래", "서부"]),
+    ("대구광역시교육청", "대구광역시", 4.0, ["동부", "서부", "남부", "달성", "군위"]),
+    ("인천광역시교육청", "인천광역시", 6.0, ["서부", "남부", "북부", "동부", "강화"]),
+    ("광주광역시교육청", "광주광역시", 3.0, ["서부", "동부"]),
+    ("대전광역시교육청", "대전광역시", 3.0, ["서부", "동부"]),
+    ("울산광역시교육청", "울산광역시", 2.0, ["강남", "강북"]),
+    ("세종특별자치시교육청", "세종특별자치시", 1.5, []),
     (
         "경기도교육청",
         "경기도",
+        28.0,
         [
             "수원",
-            "성남",
-            "고양",
+            "화성오산",
             "용인",
+            "고양",
+            "성남",
+            "구리남양주",
             "부천",
             "안산",
-            "안양과천",
-            "남양주",
-            "화성오산",
             "평택",
-            "의정부",
+            "안양과천",
             "시흥",
-            "파주",
             "김포",
-            "광명",
-            "군포의왕",
+            "파주",
+            "의정부",
             "광주하남",
+            "군포의왕",
+            "광명",
             "이천",
-            "양평",
+            "동두천양주",
             "안성",
             "포천",
             "여주",
-            "양주",
-            "연천",
+            "양평",
             "가평",
+            "연천",
         ],
     ),
     (
         "강원특별자치도교육청",
         "강원특별자치도",
+        3.0,
         [
-            "춘천",
             "원주",
+            "춘천",
             "강릉",
-            "동해",
-            "태백",
             "속초양양",
-            "삼척",
+            "동해",
             "홍천",
+            "삼척",
+            "철원",
             "횡성",
+            "태백",
             "영월",
             "평창",
             "정선",
-            "철원",
-            "화천",
-            "양구",
             "인제",
             "고성",
+            "양구",
+            "화천",
         ],
     ),
     (
         "충청북도교육청",
         "충청북도",
-        ["청주", "충주", "제천", "보은", "옥천", "영동", "진천", "괴산증평", "음성", "단양"],
+        3.0,
+        ["청주", "충주", "제천", "음성", "진천", "옥천", "괴산증평", "영동", "보은", "단양"],
     ),
     (
         "충청남도교육청",
         "충청남도",
+        5.0,
         [
             "천안",
-            "공주",
-            "보령",
             "아산",
             "서산",
-            "논산계룡",
             "당진",
-            "금산",
-            "부여",
-            "서천",
-            "청양",
+            "논산계룡",
+            "공주",
             "홍성",
+            "보령",
             "예산",
             "태안",
+            "부여",
+            "금산",
+            "서천",
+            "청양",
         ],
     ),
     (
         "전북특별자치도교육청",
         "전북특별자치도",
+        3.0,
         [
             "전주",
-            "군산",
             "익산",
-            "정읍",
-            "남원",
-            "김제",
+            "군산",
             "완주",
+            "정읍",
+            "김제",
+            "남원",
+            "고창",
+            "부안",
+            "임실",
+            "순창",
             "진안",
             "무주",
             "장수",
-            "임실",
-            "순창",
-            "고창",
-            "부안",
         ],
     ),
     (
         "전라남도교육청",
         "전라남도",
+        3.0,
         [
-            "목포",
-            "여수",
             "순천",
-            "나주",
+            "여수",
+            "목포",
             "광양",
-            "담양",
-            "곡성",
-            "구례",
-            "고흥",
-            "보성",
+            "나주",
+            "무안",
             "화순",
-            "장흥",
-            "강진",
             "해남",
             "영암",
-            "무안",
-            "함평",
+            "고흥",
+            "담양",
             "영광",
             "장성",
             "완도",
+            "보성",
+            "강진",
+            "함평",
+            "장흥",
             "진도",
             "신안",
+            "곡성",
+            "구례",
         ],
     ),
     (
         "경상북도교육청",
         "경상북도",
+        5.0,
         [
             "포항",
-            "경주",
-            "김천",
-            "안동",
             "구미",
+            "경산",
+            "경주",
+            "안동",
+            "김천",
+            "칠곡",
             "영주",
             "영천",
             "상주",
             "문경",
-            "경산",
+            "예천",
+            "울진",
+            "성주",
             "의성",
-            "청송",
-            "영양",
-            "영덕",
             "청도",
             "고령",
-            "성주",
-            "칠곡",
-            "예천",
+            "영덕",
             "봉화",
-            "울진",
+            "청송",
+            "영양",
             "울릉",
         ],
     ),
     (
         "경상남도교육청",
         "경상남도",
+        7.0,
         [
             "창원",
+            "김해",
+            "양산",
             "진주",
+            "거제",
             "통영",
             "사천",
-            "김해",
             "밀양",
-            "거제",
-            "양산",
-            "의령",
             "함안",
+            "거창",
             "창녕",
             "고성",
-            "남해",
             "하동",
-            "산청",
-            "함양",
-            "거창",
             "합천",
+            "남해",
+            "함양",
+            "산청",
+            "의령",
         ],
     ),
-    ("제주특별자치도교육청", "제주특별자치도", ["제주", "서귀포"]),
+    ("제주특별자치도교육청", "제주특별자치도", 1.5, ["제주", "서귀포"]),
 ]
+# How a 시도's weight is split: the 본청 keeps HQ_SHARE (all of it where there is no 교육지원청, 세종) and the
+# 교육지원청 share the rest by a Zipf law over their order above, weight ∝ 1 / rank ** ZIPF_S.
+HQ_SHARE = 0.4
+ZIPF_S = 1.0
 HQ_DIVISIONS = [
     "기획조정관",
     "총무과",
@@ -296,7 +352,7 @@ HQ_DIVISIONS = [
 DISTRICT_DIVISIONS = ["교육지원과", "행정지원과", "학교지원센터", "교육복지과"]
 CALL_DIVISION = {True: "총무과", False: "행정지원과"}
 
-PROGRAMS = [
+PROGRAM_STEMS = [
     "학교운영비 지원",
     "교육과정 운영",
     "기초학력 보장",
@@ -348,6 +404,60 @@ PROGRAMS = [
     "교육공동체 협력",
     "본청 기관 운영",
 ]
+# 세부사업 names: a stem alone or with one qualifier (50 stems × 14 qualifiers + 50 = 750 candidates), of which
+# N_PROGRAM_NAMES, chosen by the seed, are used. A prime count, so an agency's stride through them never repeats
+# a name within a document of up to that many 세부사업.
+PROGRAM_QUALIFIERS = [
+    "초등",
+    "중등",
+    "유치원",
+    "특수학교",
+    "농산어촌",
+    "도서벽지",
+    "미래형",
+    "맞춤형",
+    "지역연계",
+    "학교급별",
+    "찾아가는",
+    "권역별",
+    "소규모학교",
+    "직속기관",
+]
+N_PROGRAM_NAMES = 601
+
+# The second table of every document: the whole budget by 정책사업 (the usual classification of an education
+# office's 세출예산), with rough shares of it (an assumption). NATIONAL_BUDGET (원, 2015; +4% a year) is spread over
+# the agencies by weight: the order of magnitude of the country's education budget, not a figure from a source.
+POLICY_SECTION = "세출예산 정책사업별 현황"
+POLICY_PROGRAMS = [
+    "인적자원운용",
+    "교수-학습활동지원",
+    "교육복지지원",
+    "보건/급식/체육활동",
+    "학교재정지원관리",
+    "학교교육여건개선시설",
+    "평생·직업교육",
+    "교육일반",
+    "기관운영관리",
+    "지방채상환 및 리스료",
+    "예비비 및 기타",
+]
+POLICY_SHARE = np.array([55, 5, 6, 4, 12, 7, 1, 5, 2, 2, 1], dtype=float)
+NATIONAL_BUDGET = 6.0e13
+# The third table, in every 본청 document and about 60% of the others.
+BASIC_SECTION = "기관운영 기본경비 집행 현황"
+BASIC_ITEMS = ["일반운영비", "여비", "업무추진비", "직무수행경비", "자산취득비", "시설장비유지비", "교육훈련비"]
+
+# Deliberate reconciliation findings: FINDING_SHARE of the documents (at least MIN_FINDINGS) carry one slip
+# each, the kinds in turn. What the build's data_quality then reports for each kind:
+FINDING_KINDS = [
+    "합계 행 예산현액 오기",  # 주요업무별 예산 내역's 합계 예산현액 ≠ its 세부사업: 합계 불일치
+    "세부사업 본예산 오기",  # a 세부사업's 본예산 ≠ its 과제 (상위 항목 ≠ 하위 항목 합) and so the 합계 (합계 불일치)
+    "과제 원인행위액 오기",  # a 과제's 원인행위액 ≠ its monthly lines: 상위 항목 ≠ 하위 항목 합
+    "정책사업 합계 본예산 오기",  # the 정책사업 table's 합계 본예산 ≠ its rows (합계 불일치) and its 증감 (증감 불일치)
+]
+FINDING_SHARE = 0.0025
+MIN_FINDINGS = 3
 TASK_SUFFIXES = ["운영", "지원", "내실화", "확대", "기반 조성", "컨설팅", "개선"]
 TRAINING_PROGRAMS = [
     "신규 교사 직무연수",
@@ -428,6 +538,11 @@ def _dates(days: np.ndarray) -> pa.Array:
 
 def _frame(table: Table, cols: dict[str, pa.Array], n: int) -> pd.DataFrame:
     """A pandas frame (Arrow-backed, zero copy) with every column of the table; unset columns are null."""
+    return _table(table, cols, n).to_pandas(types_mapper=pd.ArrowDtype)
+
+
+def _table(table: Table, cols: dict[str, pa.Array], n: int) -> pa.Table:
+    """An Arrow table with every column of the table (but batch); unset columns are null."""
     schema = pa.schema([f for f in arrow_schema(table) if f.name != "batch"])
     arrays = []
     for f in schema:
@@ -439,7 +554,11 @@ def _frame(table: Table, cols: dict[str, pa.Array], n: int) -> pd.DataFrame:
         if len(a) != n:
             raise ValueError(f"{table.name}.{f.name}: {len(a)} values for {n} rows")
         arrays.append(a)
-    return pa.Table.from_arrays(arrays, schema=schema).to_pandas(types_mapper=pd.ArrowDtype)
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _const(value: str, n: int) -> pa.Array:
+    return _take(_strs([value]), np.zeros(n, int))
 
 
 def _local_index(counts: np.ndarray) -> np.ndarray:
@@ -463,23 +582,46 @@ def _round_money(x: np.ndarray) -> np.ndarray:
     return (np.maximum(np.round(x / 1000.0), 0) * 1000).astype(np.int64)
 
 
+def _split_groups(totals: np.ndarray, weights: np.ndarray, sizes: np.ndarray, step: int = 1) -> np.ndarray:
+    """Split totals[g] (a multiple of step) over the sizes[g] rows of group g, laid out one group after another,
+    in proportion to weights (one per row), as multiples of step that add up exactly (the rest goes to the
+    group's first row)."""
+    starts = np.cumsum(sizes) - sizes
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    share = weights / np.add.reduceat(weights, starts)[group]
+    parts = (np.floor(totals[group] * share / step) * step).astype(np.int64)
+    parts[starts] += totals - np.add.reduceat(parts, starts)
+    return parts
+
+
 # ---------------------------------------------------------------- the organisation
 
 
+def agency_weights() -> pd.DataFrame:
+    """All 193 agencies with their weight (a share of the country, summing to 1) and their rank by weight."""
+    rows = []
+    for i, (name, prefix, share, districts) in enumerate(SIDO):
+        hq_share = 1.0 if not districts else HQ_SHARE
+        rows.append((name, i, True, prefix, share * hq_share, 0))
+        zipf = 1.0 / np.arange(1, len(districts) + 1) ** ZIPF_S
+        for k, d in enumerate(districts):
+            rows.append(
+                (f"{prefix}{d}교육지원청", i, False, prefix, share * (1 - hq_share) * zipf[k] / zipf.sum(), k + 1)
+            )
+    df = pd.DataFrame(rows, columns=["agency", "sido", "is_hq", "prefix", "weight", "rank"])
+    df["weight"] /= df["weight"].sum()
+    return df
+
+
 def agencies(n_rows: int) -> pd.DataFrame:
-    """The agencies for a data set of n_rows: every 시도 본청, then 교육지원청 round-robin over the 시도."""
-    hq = [(name, i, True, prefix) for i, (name, prefix, _) in enumerate(SIDO)]
-    districts = []
-    longest = max(len(d) for _, _, d in SIDO)
-    for k in range(longest):
-        for i, (_, prefix, names) in enumerate(SIDO):
-            if k < len(names):
-                districts.append((f"{prefix}{names[k]}교육지원청", i, False, prefix))
-    count = int(min(len(hq) + len(districts), max(len(hq), n_rows // ROWS_PER_AGENCY)))
-    rows = (hq + districts)[:count]
-    df = pd.DataFrame(rows, columns=["agency", "sido", "is_hq", "prefix"])
+    """The agencies for a data set of n_rows: every 시도 본청, then as many 교육지원청 as ``n_rows //
+    ROWS_PER_AGENCY`` allows (all 176 from 965,000 rows), the heaviest first; listed 시도 by 시도."""
+    everyone = agency_weights()
+    count = int(min(len(everyone), max(len(SIDO), n_rows // ROWS_PER_AGENCY)))
+    districts = everyone[~everyone["is_hq"]].sort_values("weight", ascending=False, kind="stable")
+    keep = set(districts.index[: count - len(SIDO)]) | set(everyone.index[everyone["is_hq"]])
+    df = everyone.loc[sorted(keep)].reset_index(drop=True)
     df["code"] = [f"A{i + 1:03d}" for i in range(len(df))]
-    df["weight"] = np.where(df["is_hq"], 4.0, 1.0)
     return df
 
 
@@ -496,6 +638,8 @@ class Generator:
         self.seed = seed
         self.rng = np.random.default_rng(seed)
         self.org = agencies(self.n_rows)
+        pool = [*PROGRAM_STEMS, *(f"{q} {p}" for p in PROGRAM_STEMS for q in PROGRAM_QUALIFIERS)]
+        self.program_names = [pool[i] for i in self.rng.permutation(len(pool))[:N_PROGRAM_NAMES]]
         self.tables: dict[str, list[tuple[pd.DataFrame, str]]] = {}
 
     def add(self, table: Table, frame: pd.DataFrame, batch: str) -> None:
@@ -568,18 +712,158 @@ class Generator:
         )
 
     # -------------------------------------------------------- budget
+    def findings_plan(self) -> None:
+        """The documents that get one deliberate inconsistency each, and which kind (see FINDING_KINDS)."""
+        rng, n_docs = self.rng, len(self.doc_ids)
+        n_bad = int(min(n_docs, max(MIN_FINDINGS, round(n_docs * FINDING_SHARE))))
+        self.bad_docs = np.sort(rng.choice(n_docs, n_bad, replace=False))
+        self.bad_kind = np.arange(n_bad) % len(FINDING_KINDS)
+        # a slip of 1,000 to 100,000 천원
+        self.bad_delta = 1000 * 10 ** rng.integers(3, 6, n_bad).astype(np.int64) * rng.integers(1, 10, n_bad)
+        self.findings = [
+            (self.doc_ids[d], FINDING_KINDS[k], int(x))
+            for d, k, x in zip(self.bad_docs, self.bad_kind, self.bad_delta, strict=True)
+        ]
+
+    def _bad(self, kind: int) -> tuple[np.ndarray, np.ndarray]:
+        sel = self.bad_kind == kind
+        return self.bad_docs[sel], self.bad_delta[sel]
+
+    def _policy_table(self, doc_pages: np.ndarray) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+        """세출예산 정책사업별 현황: the whole budget by 정책사업 (본예산, 전년 본예산, 증감) and its 합계 row,
+        in every document; a 본청 prints all 11 정책사업, a 교육지원청 6–9 of them."""
+        rng, org = self.rng, self.org
+        n_docs = len(self.doc_ids)
+        hq = org["is_hq"].to_numpy()[self.doc_agency]
+        k = np.where(hq, len(POLICY_PROGRAMS), rng.integers(6, 10, n_docs))
+        d = np.repeat(np.arange(n_docs), k)
+        j = _local_index(k)
+        growth = 1.04 ** (self.doc_year - YEARS[0])
+        totals = _round_money(NATIONAL_BUDGET * org["weight"].to_numpy()[self.doc_agency] * growth)
+        bo = _split_groups(totals, POLICY_SHARE[j] * rng.gamma(8.0, size=len(d)), k, step=1000)
+        po = _round_money(bo * rng.lognormal(-0.04, 0.06, len(d)))
+        starts = np.cumsum(k) - k
+        t_bo, t_po = np.add.reduceat(bo, starts), np.add.reduceat(po, starts)
+        t_change = t_bo - t_po
+        bad, delta = self._bad(3)
+        t_bo[bad] += delta  # the printed 합계 본예산 carries a slip; its 증감 was printed before
+        all_bo = np.concatenate([bo, t_bo])
+        all_po = np.concatenate([po, t_po])
+        change = np.concatenate([bo - po, t_change])
+        change_rate = np.round(100.0 * np.concatenate([bo - po, t_bo - t_po]) / np.maximum(all_po, 1), 1)
+        doc = np.concatenate([d, np.arange(n_docs)])
+        pos = np.concatenate([j, k])
+        n = len(doc)
+        is_total = np.concatenate([np.zeros(len(d), bool), np.ones(n_docs, bool)])
+        numbers = _numbers(2, len(POLICY_PROGRAMS))
+        item = _join(
+            _take(self.doc_dict, doc),
+            _const("-P", n),
+            _take(_strs([*numbers.to_pylist()[1:], "TOTAL"]), np.where(is_total, len(POLICY_PROGRAMS), pos)),
+        )
+        div = self.div_index["재정과"], self.div_index["행정지원과"]
+        table = _table(
+            BUDGET_LINE,
+            {
+                "doc_id": _take(self.doc_dict, doc),
+                "source_section": _const(POLICY_SECTION, n),
+                "page": _int(doc_pages[doc] + 1),
+                "unit": _const("천원", n),
+                "as_of": _dates(self.doc_as_of[doc]),
+                "agency": _take(self.agency_dict, self.doc_agency[doc]),
+                "division": _take(_strs(self.div_names), np.where(hq[doc], div[0], div[1])),
+                "fiscal_year": _int(self.doc_year[doc], type_=pa.int32()),
+                "item_id": item,
+                "level": _take(_strs(["정책사업", "합계"]), is_total.astype(int)),
+                "task_no": _take(_numbers(0, len(POLICY_PROGRAMS)), np.where(is_total, -1, pos + 1)),
+                "name": _take(_strs([*POLICY_PROGRAMS, "합계"]), np.where(is_total, len(POLICY_PROGRAMS), pos)),
+                "is_total": pa.array(is_total),
+                "non_budget": pa.array(np.zeros(n, bool)),
+                "budget_original": _int(all_bo),
+                "prior_original": _int(all_po),
+                "change_printed": _int(change),
+                "change_rate_printed": pa.array(change_rate, mask=all_po == 0),
+            },
+            n,
+        )
+        return table, doc, pos
+
+    def _basic_table(self, doc_pages: np.ndarray) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+        """기관운영 기본경비 집행 현황: 4–7 비목 with 본예산, 예산현액, 원인행위액, 지출액, 집행률 and a 합계 row,
+        in every 본청 document and about 60% of the 교육지원청 ones."""
+        rng, org = self.rng, self.org
+        hq_all = org["is_hq"].to_numpy()[self.doc_agency]
+        docs = np.flatnonzero(hq_all | (rng.random(len(self.doc_ids)) < 0.6))
+        n_docs = len(docs)
+        hq = hq_all[docs]
+        k = np.where(hq, len(BASIC_ITEMS), rng.integers(4, len(BASIC_ITEMS) + 1, n_docs))
+        d = np.repeat(docs, k)
+        j = _local_index(k)
+        current = self.doc_year[d] == CURRENT_YEAR
+        bo = _round_money(rng.lognormal(np.log(4.0e8), 0.8, len(d)) * np.where(hq_all[d], 5.0, 1.0))
+        bc = np.maximum(_round_money(bo * (1 + np.where(rng.random(len(d)) < 0.3, rng.normal(0.03, 0.05), 0.0))), 1000)
+        cm = _round_money(bc * np.where(current, rng.beta(9, 9, len(d)), rng.beta(30, 2, len(d))))
+        sp = _round_money(cm * rng.beta(40, 3, len(d)))
+        starts = np.cumsum(k) - k
+        sums = [np.add.reduceat(x, starts) for x in (bo, bc, cm, sp)]
+        all_ = [np.concatenate([x, t]) for x, t in zip((bo, bc, cm, sp), sums, strict=True)]
+        doc = np.concatenate([d, docs])
+        pos = np.concatenate([j, k])
+        n = len(doc)
+        is_total = np.concatenate([np.zeros(len(d), bool), np.ones(n_docs, bool)])
+        code = np.where(is_total, len(BASIC_ITEMS), pos)
+        item = _join(
+            _take(self.doc_dict, doc),
+            _const("-B", n),
+            _take(_strs([*_numbers(2, len(BASIC_ITEMS)).to_pylist()[1:], "TOTAL"]), code),
+        )
+        div = self.div_index["총무과"], self.div_index["행정지원과"]
+        table = _table(
+            BUDGET_LINE,
+            {
+                "doc_id": _take(self.doc_dict, doc),
+                "source_section": _const(BASIC_SECTION, n),
+                "page": _int(doc_pages[doc] + 2),
+                "unit": _const("천원", n),
+                "as_of": _dates(self.doc_as_of[doc]),
+                "agency": _take(self.agency_dict, self.doc_agency[doc]),
+                "division": _take(_strs(self.div_names), np.where(hq_all[doc], div[0], div[1])),
+                "fiscal_year": _int(self.doc_year[doc], type_=pa.int32()),
+                "item_id": item,
+                "level": _take(_strs(["비목", "합계"]), is_total.astype(int)),
+                "task_no": _take(_numbers(0, len(BASIC_ITEMS)), np.where(is_total, -1, pos + 1)),
+                "name": _take(_strs([*BASIC_ITEMS, "합계"]), code),
+                "is_total": pa.array(is_total),
+                "non_budget": pa.array(np.zeros(n, bool)),
+                "budget_original": _int(all_[0]),
+                "budget_current": _int(all_[1]),
+                "committed": _int(all_[2]),
+                "spent": _int(all_[3]),
+                "rate_committed_printed": pa.array(np.round(all_[2] * 100.0 / all_[1], 1)),
+            },
+            n,
+        )
+        return table, doc, pos
+
     def budget(self, target_rows: int) -> None:
         rng, org = self.rng, self.org
         n_docs = len(self.doc_ids)
+        self.findings_plan()
+        hq_doc = org["is_hq"].to_numpy()[self.doc_agency]
+        w = org["weight"].to_numpy()[self.doc_agency]
         mean_tasks, p_lines = 4.0, 0.7
         mean_months = (12 * (len(YEARS) - 1) + 6) / len(YEARS)
         rows_per_program = 1 + mean_tasks * (1 + p_lines * mean_months)
-        programs_total = max(n_docs, target_rows / rows_per_program)
-        w = org["weight"].to_numpy()[self.doc_agency]
+
+        # 세부사업 (top level): as many per document as its agency's weight gives, at least one
+        policy_guess = int(np.where(hq_doc, len(POLICY_PROGRAMS) + 1, 8.5).sum())
+        basic_guess = int(np.where(hq_doc, len(BASIC_ITEMS) + 1, 0.6 * 6.5).sum())
+        programs_total = max(n_docs, (target_rows - policy_guess - basic_guess) / rows_per_program)
         expected = programs_total * w / w.sum()
         s_per_doc = np.maximum(1, np.floor(expected + rng.random(n_docs))).astype(np.int64)
+        last_page = 20 + (s_per_doc - 1) // 8  # the two smaller tables print on the pages after the summary's
+        extras = [self._policy_table(last_page), self._basic_table(last_page)]
 
-        # 세부사업 (top level)
         p_doc = np.repeat(np.arange(n_docs), s_per_doc)
         p_local = _local_index(s_per_doc)
         n_p = len(p_doc)
@@ -603,7 +887,15 @@ class Generator:
         n_names = len(self.div_names)
         div_combo = np.where(two, c1 * n_names + c2, c1 * n_names + c1)
         combos = _strs(a if a == b else f"{a};{b}" for a in self.div_names for b in self.div_names)
-        p_name = rng.integers(0, len(PROGRAMS), n_p)
+        # An agency walks the name list from its own start with its own stride, so its k-th 세부사업 keeps its
+        # name from year to year and no name repeats within a document (the count is prime); one in five is
+        # a programme of that year only, named at random from the whole list.
+        n_prog_names = len(self.program_names)
+        a_start = rng.integers(0, n_prog_names, len(org))
+        a_stride = rng.integers(1, n_prog_names, len(org))
+        p_name = (a_start[p_agency] + p_local * a_stride[p_agency]) % n_prog_names
+        one_year = rng.random(n_p) < 0.2
+        p_name[one_year] = rng.integers(0, n_prog_names, int(one_year.sum()))
 
         # 과제
         t_count = rng.integers(1, 8, n_p)
@@ -613,7 +905,7 @@ class Generator:
         t_doc = p_doc[t_parent]
         t_year = self.doc_year[t_doc]
         current = t_year == CURRENT_YEAR
-        t_budget = _round_money(rng.lognormal(np.log(3.0e8), 1.1, n_t))
+        t_budget = _round_money(rng.lognormal(np.log(3.0e8), 1.1, n_t) * np.where(p_hq[t_parent], 2.0, 1.0))
         adjust = np.where(rng.random(n_t) < 0.25, rng.normal(0.04, 0.08, n_t), 0.0)
         t_current = _round_money(t_budget * (1 + adjust))
         t_current = np.maximum(t_current, 1000)
@@ -630,6 +922,11 @@ class Generator:
 
         # monthly execution lines under 70% of 과제 (Jan–Dec, or Jan–Jun in the current year)
         has_lines = rng.random(n_t) < p_lines
+        p_starts = np.cumsum(t_count) - t_count
+        d_starts = np.cumsum(s_per_doc) - s_per_doc
+        bad_task_docs, bad_task_delta = self._bad(2)
+        bad_task = p_starts[d_starts[bad_task_docs]]  # the document's first 과제
+        has_lines[bad_task] = True
         months = np.where(has_lines, np.where(current, 6, 12), 0)
         l_parent = np.repeat(np.arange(n_t), months)
         l_month = _local_index(months) + 1
@@ -647,9 +944,10 @@ class Generator:
             pos = (starts[sel][:, None] + np.arange(m)[None, :]).ravel()
             l_committed[pos] = cm.ravel()
             l_spent[pos] = sp.ravel()
+        # deliberate finding: the 과제's printed 원인행위액 no longer adds up its monthly lines
+        t_committed[bad_task] += bad_task_delta
 
         # 세부사업 = sum of its 과제
-        p_starts = np.cumsum(t_count) - t_count
         p_budget = np.add.reduceat(t_budget, p_starts)
         p_current = np.add.reduceat(t_current, p_starts)
         p_prior = np.add.reduceat(t_prior, p_starts)
@@ -657,8 +955,13 @@ class Generator:
         p_spent = np.add.reduceat(t_spent, p_starts)
 
         # printed 합계 row per document = sum of its 세부사업
-        d_starts = np.cumsum(s_per_doc) - s_per_doc
         d_sums = [np.add.reduceat(x, d_starts) for x in (p_budget, p_current, p_prior, p_committed, p_spent)]
+        # deliberate findings: a printed 합계 예산현액 off from its 세부사업, a 세부사업's 본예산 off from its 과제
+        # (and so from the 합계 too)
+        bad, delta = self._bad(0)
+        d_sums[1][bad] += delta
+        bad, delta = self._bad(1)
+        p_budget[d_starts[bad]] += delta
 
         # ---- lay every row out in printed order: per document, each 세부사업 then its 과제, each followed by its lines
         n_l = len(l_parent)
@@ -688,10 +991,10 @@ class Generator:
         s_nums = _numbers(0, int(max(s_per_doc.max(), 8)) + 1)
         pad4 = _numbers(4, int(s_per_doc.max()) + 1)
         pad2 = _numbers(2, 13)
-        p_id = _join(_take(self.doc_dict, p_doc), _take(_strs(["-S"]), np.zeros(n_p, int)), _take(pad4, p_local + 1))
-        t_id = _join(p_id.take(pa.array(t_parent)), _take(_strs(["-T"]), np.zeros(n_t, int)), _take(pad2, t_local + 1))
-        l_id = _join(t_id.take(pa.array(l_parent)), _take(_strs(["-M"]), np.zeros(n_l, int)), _take(pad2, l_month))
-        total_id = _join(self.doc_dict, _take(_strs(["-TOTAL"]), np.zeros(n_docs, int)))
+        p_id = _join(_take(self.doc_dict, p_doc), _const("-S", n_p), _take(pad4, p_local + 1))
+        t_id = _join(p_id.take(pa.array(t_parent)), _const("-T", n_t), _take(pad2, t_local + 1))
+        l_id = _join(t_id.take(pa.array(l_parent)), _const("-M", n_l), _take(pad2, l_month))
+        total_id = _join(self.doc_dict, _const("-TOTAL", n_docs))
         self.task_ids = t_id
         item_id = pa.concat_arrays([p_id, t_id, l_id, total_id]).take(pa.array(order))
         parent_id = pa.concat_arrays(
@@ -705,27 +1008,22 @@ class Generator:
         task_no = pa.concat_arrays(
             [
                 _take(s_nums, p_local + 1),
-                _join(
-                    _take(s_nums, p_local[t_parent] + 1),
-                    _take(_strs(["-"]), np.zeros(n_t, int)),
-                    _take(s_nums, t_local + 1),
-                ),
+                _join(_take(s_nums, p_local[t_parent] + 1), _const("-", n_t), _take(s_nums, t_local + 1)),
                 pa.nulls(n_l, pa.string()),
                 pa.nulls(n_docs, pa.string()),
             ]
         ).take(pa.array(order))
-        self.task_no = _join(
-            _take(s_nums, p_local[t_parent] + 1), _take(_strs(["-"]), np.zeros(n_t, int)), _take(s_nums, t_local + 1)
-        )
+        self.task_no = _join(_take(s_nums, p_local[t_parent] + 1), _const("-", n_t), _take(s_nums, t_local + 1))
         names = _strs(
             [
-                *PROGRAMS,
-                *(f"{p} {s}" for p in PROGRAMS for s in TASK_SUFFIXES),
+                *self.program_names,
+                *(f"{p} {s}" for p in self.program_names for s in TASK_SUFFIXES),
                 *(f"{m}월 집행" for m in range(1, 13)),
                 "합계",
             ]
         )
-        base_t, base_l = len(PROGRAMS), len(PROGRAMS) * (1 + len(TASK_SUFFIXES))
+        base_t = n_prog_names
+        base_l = n_prog_names * (1 + len(TASK_SUFFIXES))
         name_code = np.concatenate([p_name, base_t + t_name, base_l + l_month - 1, np.full(n_docs, base_l + 12)])[order]
         levels = _strs(["세부사업", "과제", "과제세부", "합계"])
         combo = np.concatenate([div_combo, div_combo[t_parent], div_combo[t_parent[l_parent]], np.full(n_docs, -1)])[
@@ -752,19 +1050,18 @@ class Generator:
         current_all = np.concatenate([p_current, t_current, np.ones(n_l, np.int64), d_sums[1]])[order]
         rate_mask = np.concatenate([np.zeros(n_p + n_t, bool), np.ones(n_l + n_docs, bool)])[order]
         rates = np.round(committed_all * 100.0 / current_all, 1)
-        year = self.doc_year[doc[order]]
         n = len(order)
-        frame = _frame(
+        summary = _table(
             BUDGET_LINE,
             {
                 "doc_id": _take(self.doc_dict, doc[order]),
-                "source_section": _take(_strs([SECTION]), np.zeros(n, int)),
+                "source_section": _const(SECTION, n),
                 "page": _int(page),
-                "unit": _take(_strs(["천원"]), np.zeros(n, int)),
+                "unit": _const("천원", n),
                 "as_of": _dates(self.doc_as_of[doc[order]]),
                 "agency": _take(self.agency_dict, agency),
                 "division": _take(combos, combo),
-                "fiscal_year": _int(year, type_=pa.int32()),
+                "fiscal_year": _int(self.doc_year[doc[order]], type_=pa.int32()),
                 "item_id": item_id,
                 "parent_item_id": parent_id,
                 "level": _take(levels, level[order]),
@@ -781,6 +1078,17 @@ class Generator:
             },
             n,
         )
+        # Every document's tables one after another: the summary table first (the overview's table), then the
+        # 정책사업 table, then the 기본경비 table where the document has one.
+        parts = [(summary, doc[order], np.arange(n))] + extras
+        all_rows = pa.concat_tables([t for t, _, _ in parts])
+        doc_all = np.concatenate([d for _, d, _ in parts])
+        table_no = np.concatenate([np.full(len(d), i) for i, (_, d, _) in enumerate(parts)])
+        pos_all = np.concatenate([p for _, _, p in parts])
+        final = np.lexsort((pos_all, table_no, doc_all))
+        frame = all_rows.take(pa.array(final)).to_pandas(types_mapper=pd.ArrowDtype)
+        year = self.doc_year[doc_all[final]]
+        self.tables_per_doc = np.bincount(np.unique(doc_all * len(parts) + table_no) // len(parts), minlength=n_docs)
         for y in YEARS:  # documents are year-major, so each year is one slice
             start, stop = np.searchsorted(year, [y, y + 1])
             self.add(BUDGET_LINE, frame.iloc[start:stop].reset_index(drop=True), f"scale-{y}")
@@ -841,7 +1149,7 @@ class Generator:
         n_names = len(self.div_names)
         first_div = combo // n_names  # the programme's first division owns the training
         courses = rng.integers(2, 40, n_g)
-        trainees = courses * rng.integers(15, 45, n_g)
+        trainees = np.round(courses * rng.integers(15, 45, n_g) / 10).astype(np.int64) * 10  # targets in round tens
         period = rng.integers(0, len(PERIODS), n_g)
         task_no = self.task_no.take(pa.array(g_task))
         target_section = _join(
@@ -896,7 +1204,26 @@ class Generator:
         )
         r_courses = np.maximum(0, np.round(courses[r_g] * share * progress)).astype(np.int64)
         r_trainees = np.maximum(0, np.round(trainees[r_g] * share * progress)).astype(np.int64)
+        # the 계획 lines split the 추진 목표 exactly (a target that differs from its plan is a finding)
+        plan = r_kind == 0
+        r_courses[plan] = _split_groups(courses, share[plan], n_cat)
+        r_trainees[plan] = _split_groups(trainees, share[plan], n_cat, step=10)
+        # 실적 lines of two 과제 printing the very same numbers look like a repeat to the check (중복 의심): within
+        # each document, kind and course count, raise the trainees just enough that no two lines are equal
+        # (t'_i = max(t_i, t'_{i-1} + 1) in sorted order), so the check flags what was meant, not chance
         r_doc = doc[r_g]
+        act = np.flatnonzero(~plan & (r_trainees >= 100))
+        if len(act):
+            o = act[np.lexsort((r_trainees[act], r_courses[act], r_kind[act], r_doc[act]))]
+            new_group = np.concatenate(
+                [[True], (np.diff(r_doc[o]) != 0) | (np.diff(r_kind[o]) != 0) | (np.diff(r_courses[o]) != 0)]
+            )
+            gid = np.cumsum(new_group) - 1
+            i = _local_index(np.bincount(gid))
+            u = r_trainees[o] - i
+            low = u.min()
+            big = int(u.max() - low) + 1  # a cumulative maximum over offset groups stays within each group
+            r_trainees[o] = np.maximum.accumulate(u - low + gid * big) - gid * big + low + i
         result_section = _join(
             _take(_strs(["과제 "]), np.zeros(n_r, int)),
             task_no.take(pa.array(r_g)),
@@ -1068,7 +1395,8 @@ class Generator:
         answer_shift = np.array([CHANNELS[c][1] for c in channels])[chan_i]
         direct_shift = np.array([CHANNELS[c][2] for c in channels])[chan_i]
         years_in = date.astype("datetime64[Y]").astype(int) + 1970 - YEARS[0]
-        size = np.where(org["is_hq"].to_numpy()[a_idx], 1.0, 0.15)
+        # call volume per cell follows the agency's weight (1.0 for a 본청 of average weight)
+        size = (w / w[org["is_hq"].to_numpy()].mean())[a_idx]
         expected = base * season * day_factor * chan_share * (1 + 0.04 * years_in) * size
         inbound = np.maximum(1, rng.poisson(expected))
         load = season * day_factor
@@ -1128,6 +1456,10 @@ class Generator:
 
 def generate(n_rows: int, out: Path, seed: int = 7) -> dict[str, int]:
     """Write the extracts for n_rows under out/extracts (replacing what was there); return rows per table."""
+    return _generate(n_rows, out, seed)[0]
+
+
+def _generate(n_rows: int, out: Path, seed: int) -> tuple[dict[str, int], Generator]:
     out = Path(out)
     extracts = out / "extracts"
     shutil.rmtree(extracts, ignore_errors=True)
@@ -1135,7 +1467,7 @@ def generate(n_rows: int, out: Path, seed: int = 7) -> dict[str, int]:
     counts = gen.run()
     items = [(TABLES[name], frame, batch) for name, parts in gen.tables.items() for frame, batch in parts]
     write_batches(items, extracts)
-    return counts
+    return counts, gen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1145,12 +1477,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    counts = generate(args.rows, args.out, args.seed)
+    counts, gen = _generate(args.rows, args.out, args.seed)
     took = time.perf_counter() - started
     total = sum(counts.values())
     for name, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         print(f"  {name}: {n:,}행 ({n * 100 / max(total, 1):.1f}%)")
     print(f"합계 {total:,}행, {took:.1f}초 ({total / took:,.0f}행/초) → {args.out / 'extracts'}")
+    tables = np.bincount(gen.tables_per_doc)
+    print(
+        f"기관 {len(gen.org)}곳, 문서 {len(gen.doc_ids):,}개 (예산표 "
+        + ", ".join(f"{k}개: {n:,}" for k, n in enumerate(tables) if n)
+        + f"), 세부사업명 {len(gen.program_names)}개 중에서"
+    )
+    print(f"의도한 합계 불일치 {len(gen.findings)}개 문서:")
+    for doc_id, kind, delta in gen.findings:
+        print(f"  {doc_id}: {kind} (+{delta // 1000:,}천원)")
     return 0
 
 
