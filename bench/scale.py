@@ -15,7 +15,7 @@ table each. The 교육지원청 per 시도 (``SIDO``): 서울 11, 부산 5, 대�
 
 **The skew.** Each agency has a weight and its rows (budget lines, call-center rows, training lines and the
 money of its 정책사업 table) follow it. A 시도's weight is its share of the country's students: approximate
-2024 shares, rounded, an assumption written from memory, not official figures (경기 28%, 서울 16%, 경남 7%,
+2024 shares, rounded: our assumption, not official figures (경기 28%, 서울 16%, 경남 7%,
 부산 and 인천 6%, 충남 and 경북 5%, 대구 4%, 광주·대전·강원·충북·전북·전남 3%, 울산 2%, 세종 and 제주 1.5%).
 The 본청 keeps 40% of it (세종, without 교육지원청: all) and its 교육지원청 split the other 60% by a Zipf law
 with exponent 1 over their listed order (roughly largest first, again our guess): 1/1, 1/2, 1/3 … of the
