@@ -18,15 +18,16 @@ per repetition (the order rotates every repetition):
              whole cache cleared (``rerun_cold``, filter lists included).
 (b) queries  the same ``core.dashboard.queries``/``core.dashboard.queries.insights`` calls the page makes, with the result
              cache cleared first (``query_ms``) and again with it warm (``query_cached_ms``).
-(c) pandas   a plain pandas peer: ``pandas.read_parquet`` of the needed columns of the same
-             extracts, then filter and aggregate in memory to the same figures, per filter
-             change (``pandas_ms``; ``pandas_compute_ms`` is the part after loading, i.e. a
-             peer that keeps the raw frames in memory).
+(c) pandas   a fair pandas peer (``PandasPeer``): the needed columns of the same extracts read once
+             when the peer starts (``pandas_load_s``), the build's derived tables computed once
+             from them (``pandas_prepare_s``), then per filter change masks, group-bys and merges
+             in memory to the same figures: ``pandas_ms`` with numpy-backed dtypes (categoricals,
+             int64), ``pandas_arrow_ms`` with ``dtype_backend="pyarrow"``, each in its own process.
 (d) bare     the exact SQL statements (b) ran, replayed with ``duckdb.connect(file,
              read_only=True)`` and ``.df()``, no app code around them (``bare_ms``).
 
-(a)+(b), (c) and (d) run in three separate worker processes, so ``peak_rss_mb`` is the peak of the
-app process (AppTest + queries) and of the pandas peer on their own (VmHWM; see ``_rss_mb`` for why
+(a)+(b), (c) numpy, (c) pyarrow and (d) run in four separate worker processes, so ``peak_rss_mb`` is the
+peak of the app process (AppTest + queries) and of each pandas peer on their own (VmHWM; see ``_rss_mb`` for why
 ``ru_maxrss`` is only reported beside it).
 ``streamlit_overhead_ms`` is the median AppTest rerun of a trivial script (a selectbox change
 and one line of text). Checks compare a few figures from (b) and (c) so the peer is known to
@@ -218,17 +219,14 @@ def _num(v):
 
 
 class PandasPeer:
-    """What a plain pandas dashboard does: read the needed Parquet columns, filter and aggregate in memory."""
+    """A fair pandas dashboard: every extract read once into memory when the peer starts (``load_s``), with
+    numpy-backed dtypes (categoricals for repeated text, int64 counts and money, nullable ``Int64`` where a
+    column has gaps; no ``ArrowDtype``) or, as the second variant, ``dtype_backend="pyarrow"``. The derived
+    tables the build materialises (``core/pipeline/derived``) are computed once at load from the raw extracts
+    (``prepare_s``), so a filter change does what the app's SQL does on them: masks, ``groupby().agg``,
+    ``merge``, no loop over rows."""
 
-    def __init__(self, extracts: Path):
-        self.extracts = Path(extracts)
-
-    def load(self, table: str, columns: list[str]):
-        import pandas as pd
-
-        return pd.read_parquet(self.extracts / table, columns=columns)
-
-    # ---------------------------------------------------------- shared pieces
+    BACKENDS = ("numpy", "pyarrow")
     BL = [
         "doc_id",
         "source_section",
@@ -253,11 +251,7 @@ class PandasPeer:
         "non_budget",
         "agency",
     ]
-    CC = [
-        "agency",
-        "call_date",
-        "topic",
-        "channel",
+    MEASURES = [
         "inbound",
         "answered",
         "abandoned",
@@ -266,23 +260,170 @@ class PandasPeer:
         "resolved_direct",
         "satisfaction_responses",
         "satisfaction_sum",
-        "is_sample",
     ]
+    CC = ["doc_id", "agency", "division", "call_date", "topic", "channel", *MEASURES, "is_sample"]
+    # the columns any page reads (None: all); the sources page's row counts need doc_id, as_of and unit
+    COLUMNS = {
+        "budget_line": BL,
+        "quarterly_execution": None,
+        "training_target": None,
+        "training_result": None,
+        "training_overview": None,
+        "indicator": None,
+        "headcount": ["doc_id", "as_of", "unit"],
+        "org_unit": ["doc_id"],
+        "source_document": ["doc_id"],
+        "call_center_daily": CC,
+    }
+
+    def __init__(self, extracts: Path, backend: str = "numpy"):
+        if backend not in self.BACKENDS:
+            raise ValueError(backend)
+        self.extracts = Path(extracts)
+        self.backend = backend
+        t = time.perf_counter()
+        self.fr = {table: self.load(table, cols) for table, cols in self.COLUMNS.items()}
+        self.load_s = time.perf_counter() - t
+        t = time.perf_counter()
+        self.d = self._prepare()
+        self.prepare_s = time.perf_counter() - t
+
+    def load(self, table: str, columns: list[str] | None):
+        import pandas as pd
+
+        from core.pipeline.schema import TABLES
+
+        kinds = {c.name: c.kind for c in TABLES[table].columns}
+        columns = columns or list(kinds)
+        if self.backend == "pyarrow":
+            df = pd.read_parquet(self.extracts / table, columns=columns, dtype_backend="pyarrow")
+            # dates as Arrow timestamps, so that they compare with a Timestamp and have .dt as the numpy ones
+            return df.astype({c: "timestamp[s][pyarrow]" for c in columns if kinds[c] == "date"})
+        df = pd.read_parquet(self.extracts / table, columns=columns)
+        return df.assign(**{c: self._numpy(df[c], kinds[c]) for c in columns})
 
     @staticmethod
-    def _kpis(df) -> dict:
-        s = df[
-            [
-                "inbound",
-                "answered",
-                "abandoned",
-                "answered_20s",
-                "handle_seconds",
-                "resolved_direct",
-                "satisfaction_responses",
-                "satisfaction_sum",
-            ]
-        ].sum()
+    def _numpy(s, kind: str):
+        """A numpy-backed column: repeated text as a categorical (else object), exact integers as int64
+        (nullable Int64 where there are gaps), dates as datetime64, booleans as bool (nullable where gaps)."""
+        import pandas as pd
+
+        gaps = bool(s.isna().any())
+        if kind == "text":
+            if len(s) and s.nunique() <= max(1, len(s) // 2):
+                return s.astype("category")
+            return s.astype(object)
+        if kind in ("int", "money", "year", "quarter"):
+            return s.astype("Int64" if gaps else "int64")
+        if kind in ("rate", "number"):
+            return s.astype("float64")
+        if kind == "date":
+            return pd.to_datetime(s).astype("datetime64[s]")
+        if kind == "bool":
+            return s.astype("boolean" if gaps else "bool")
+        return s
+
+    # ---------------------------------------------------------- the build's derived tables, once at load
+    def _prepare(self) -> dict:
+        fr = self.fr
+        bl, qe, cc = fr["budget_line"], fr["quarterly_execution"], fr["call_center_daily"]
+        d: dict = {}
+        bl = bl.assign(order=range(len(bl)))  # rowid
+        fr["budget_line"] = bl
+        # budget_parent
+        parents = bl.loc[bl["parent_item_id"].notna(), ["doc_id", "parent_item_id"]].drop_duplicates()
+        d["parent"] = parents.set_axis(["doc_id", "item_id"], axis=1).astype(object).assign(has_children=True)
+        # budget_first_table per 기관 and year, and each top-level table's figures (the overview's cards)
+        top = bl[bl["parent_item_id"].isna()]
+        rows = top[~top["is_total"]]
+        key = ["doc_id", "source_section", "fiscal_year"]
+        firsts = rows.groupby(["agency", *key], as_index=False).agg(order=("order", "min"))
+        parts = rows.assign(
+            money=rows["budget_original"].notna() | rows["budget_current"].notna(),
+            has_current=rows["budget_current"].notna(),
+        ).groupby(key, as_index=False).agg(
+            money=("money", "sum"),
+            has_current=("has_current", "sum"),
+            sum_original=("budget_original", "sum"),
+            sum_current=("budget_current", "sum"),
+        )
+        printed = (
+            top[top["is_total"]]
+            .groupby(key, as_index=False)
+            .agg(printed_original=("budget_original", "first"), printed_current=("budget_current", "first"))
+        )
+        d["first_table"] = firsts.merge(parts, on=key).merge(printed, on=key, how="left")
+        d["top_tables"] = rows.groupby(key, sort=False, as_index=False, observed=True).agg(order=("order", "min"))
+        # budget_watch_line: leaf items with an execution figure and a budget
+        budget = bl["budget_current"].fillna(bl["budget_original"])
+        cand = bl[
+            ~bl["is_total"]
+            & bl["committed"].notna()
+            & bl["as_of"].notna()
+            & bl["counterpart_item_id"].isna()
+            & (budget.fillna(0) > 0)
+        ]
+        cand = cand[["doc_id", "item_id", "fiscal_year", "as_of", "committed"]].assign(budget=budget[cand.index])
+        cand = cand.merge(d["parent"], on=["doc_id", "item_id"], how="left")
+        d["watch_line"] = cand[cand["has_children"].isna()].drop(columns="has_children")
+        # quarterly_watch: per budget row its 4th-quarter and executed sums
+        q = qe[qe["source_section"] == SUMMARY_SECTION]
+        d["q_summary"] = q
+        b = bl[~bl["is_total"] & (bl["budget_original"].fillna(0) > 0)]
+        plans = b[["doc_id", "item_id", "fiscal_year", "budget_original"]].merge(
+            q.assign(
+                q4=q["amount"].where(q["quarter"] == 4),
+                actual=q["amount"].where(q["status"] == "집행"),
+                is_actual=q["status"] == "집행",
+            )[["doc_id", "item_id", "fiscal_year", "q4", "actual", "is_actual", "as_of"]],
+            on=["doc_id", "item_id", "fiscal_year"],
+        )
+        d["quarterly_watch"] = plans.groupby(["doc_id", "item_id", "fiscal_year"], as_index=False).agg(
+            budget=("budget_original", "first"),
+            q4=("q4", "sum"),
+            actual=("actual", "sum"),
+            actual_quarters=("is_actual", "sum"),
+            as_of=("as_of", "first"),
+        )
+        # budget_planned: the budget rows of items with a quarterly plan in the summary table
+        keys = q[["doc_id", "item_id"]].drop_duplicates().astype(object)
+        d["planned"] = bl[~bl["is_total"]].merge(keys, on=["doc_id", "item_id"])
+        # training_result_key / training_target_key / training_task_name
+        tr, tt = fr["training_result"], fr["training_target"]
+        lines = tr[tr["task_item_id"].notna()]
+        d["result_key"] = lines.assign(
+            gk=self._name_key(lines["group_name"]),
+            in_task_total=~lines["repeat"].eq(REPEAT_IN_TASK).fillna(False).astype(bool),
+        )
+        d["target_key"] = tt.assign(gk=self._name_key(tt["target_name"]))
+        d["task_name"] = bl.loc[bl["source_section"] == SUMMARY_SECTION, ["doc_id", "item_id", "name", "task_no"]]
+        # call_center_day and call_center_month
+        day = cc.groupby(["agency", "division", "call_date"], as_index=False, observed=True)[self.MEASURES].sum()
+        d["cc_day"] = day.assign(year=day["call_date"].dt.year)
+        month = cc.assign(month=cc["call_date"].astype("datetime64[s]").dt.to_period("M"))
+        d["cc_month"] = month.groupby(
+            ["agency", "division", "month", "topic", "channel"], as_index=False, observed=True
+        ).agg(**{m: (m, "sum") for m in self.MEASURES}, first_day=("call_date", "min"), last_day=("call_date", "max"))
+        d["cc_month"]["year"] = d["cc_month"]["month"].dt.year
+        # table_row_count
+        counts = []
+        for table, df in fr.items():  # one group-by per table, as the derived table's UNION ALL
+            if table == "source_document":
+                continue
+            date = "call_date" if "call_date" in df else ("as_of" if "as_of" in df else None)
+            aggs = {"n": ("doc_id", "size")}
+            if date:
+                aggs.update(first=(date, "min"), last=(date, "max"))
+            counts.append(df.groupby("doc_id", observed=True).agg(**aggs).assign(table=table))
+        import pandas as pd
+
+        d["row_count"] = pd.concat(counts)
+        return d
+
+    # ---------------------------------------------------------- shared pieces
+    @classmethod
+    def _kpis(cls, df) -> dict:
+        s = df[cls.MEASURES].sum()
         inbound = float(s["inbound"])
         answered = float(s["answered"])
         return {
@@ -295,92 +436,36 @@ class PandasPeer:
             "last": df["call_date"].max(),
         }
 
-    @staticmethod
-    def _group_kpis(df, by):
-        g = df.groupby(by, observed=True)[
-            [
-                "inbound",
-                "answered",
-                "abandoned",
-                "answered_20s",
-                "handle_seconds",
-                "resolved_direct",
-                "satisfaction_responses",
-                "satisfaction_sum",
-            ]
-        ].sum()
+    @classmethod
+    def _group_kpis(cls, df, by):
+        g = df.groupby(by, observed=True)[cls.MEASURES].sum()
         g["answer_rate"] = (100.0 * g["answered"] / g["inbound"]).round(1)
         g["service_level"] = (100.0 * g["answered_20s"] / g["answered"]).round(1)
         g["direct_rate"] = (100.0 * g["resolved_direct"] / g["answered"]).round(1)
         g["satisfaction"] = (g["satisfaction_sum"] / g["satisfaction_responses"]).round(2)
         return g
 
-    def _calls_year(self, cc, year: int):
-        years = cc["call_date"].dt.year
-        return cc[years == year]
-
-    def _budget_cards(self, bl, year: int) -> list[int]:
+    def _budget_cards(self, year: int):
         """Per 기관: its first top-level table in the year, that table's printed 계 (else the rows' sum),
         예산현액 where every row with money prints it, else 본예산."""
-        top = bl[bl["parent_item_id"].isna() & (bl["fiscal_year"] == year)]
-        rows = top[~top["is_total"]].assign(order=lambda d: range(len(d)))
-        if rows.empty:
-            return []
-        first = rows.groupby(["agency", "doc_id", "source_section"], sort=False)["order"].min().reset_index()
-        first = first.sort_values(["agency", "doc_id", "order"]).drop_duplicates("agency")
-        amounts = []
-        for r in first.itertuples(index=False):
-            part = rows[(rows["doc_id"] == r.doc_id) & (rows["source_section"] == r.source_section)]
-            money = part["budget_original"].notna() | part["budget_current"].notna()
-            column = (
-                "budget_current"
-                if money.any() and part["budget_current"].notna().sum() == money.sum()
-                else "budget_original"
-            )
-            total = top[top["is_total"] & (top["doc_id"] == r.doc_id) & (top["source_section"] == r.source_section)]
-            printed = total[column].dropna()
-            amounts.append(int(printed.iloc[0]) if len(printed) else int(part[column].sum()))
-        return amounts
+        f = self.d["first_table"]
+        f = f[f["fiscal_year"] == year].sort_values(["agency", "doc_id", "order"]).drop_duplicates("agency")
+        current = (f["money"] > 0) & (f["has_current"] == f["money"])
+        printed = f["printed_current"].where(current, f["printed_original"])
+        summed = f["sum_current"].where(current, f["sum_original"])
+        return printed.fillna(summed).astype("int64")
 
-    def _execution_watch(self, bl, qe, year: int) -> int:
+    def _execution_watch(self, year: int) -> int:
         import numpy as np
 
-        parents = bl[["doc_id", "parent_item_id"]].dropna().drop_duplicates()
-        parents.columns = ["doc_id", "item_id"]
-        budget = bl["budget_current"].fillna(bl["budget_original"])
-        cand = bl[
-            ~bl["is_total"]
-            & bl["committed"].notna()
-            & bl["as_of"].notna()
-            & bl["counterpart_item_id"].isna()
-            & (budget.fillna(0) > 0)
-            & (bl["fiscal_year"] == year)
-        ]
-        cand = cand.assign(budget=budget[cand.index])
-        cand = cand.merge(parents.assign(has_children=True), on=["doc_id", "item_id"], how="left")
-        cand = cand[cand["has_children"].isna()]
-        as_of = cand["as_of"].astype("datetime64[s]")
-        pace = np.minimum(1.0, (as_of.dt.dayofyear) / DAYS_IN_YEAR) * 100
+        cand = self.d["watch_line"]
+        cand = cand[cand["fiscal_year"] == year]
+        pace = np.minimum(1.0, cand["as_of"].dt.dayofyear.astype(float) / DAYS_IN_YEAR) * 100
         rate = cand["committed"].astype(float) * 100 / cand["budget"].astype(float)
         n = int(((cand["committed"] == 0) | (rate < pace * PACE_FACTOR)).sum())
-        q = qe[qe["source_section"] == SUMMARY_SECTION]
-        b = bl[~bl["is_total"] & (bl["budget_original"].fillna(0) > 0) & (bl["fiscal_year"] == year)]
-        plans = b[["doc_id", "item_id", "fiscal_year", "budget_original"]].merge(
-            q.assign(
-                q4=q["amount"].where(q["quarter"] == 4),
-                actual=q["amount"].where(q["status"] == "집행"),
-                is_actual=q["status"] == "집행",
-            ),
-            on=["doc_id", "item_id", "fiscal_year"],
-        )
-        g = plans.groupby(["doc_id", "item_id", "fiscal_year"]).agg(
-            budget=("budget_original", "first"),
-            q4=("q4", "sum"),
-            actual=("actual", "sum"),
-            actual_quarters=("is_actual", "sum"),
-            as_of=("as_of", "first"),
-        )
-        pace = np.minimum(1.0, g["as_of"].astype("datetime64[s]").dt.dayofyear / DAYS_IN_YEAR) * 100
+        g = self.d["quarterly_watch"]
+        g = g[g["fiscal_year"] == year]
+        pace = np.minimum(1.0, g["as_of"].dt.dayofyear.astype(float) / DAYS_IN_YEAR) * 100
         rate = g["actual"].astype(float) * 100 / g["budget"].astype(float)
         share = g["q4"].astype(float) * 100 / g["budget"].astype(float)
         judged = g["actual_quarters"] > 0  # as the app: no executed quarter printed, no pace alert
@@ -388,142 +473,88 @@ class PandasPeer:
         n += int((share >= Q4_SHARE_LIMIT).sum())
         return n
 
-    def _training_lines(self, tr):
+    def _training_lines(self):
         # as training_result_key.in_task_total: a line restating another line of its 과제 is never summed
-        lines = tr[tr["task_item_id"].notna() & ~tr["repeat"].eq(REPEAT_IN_TASK).fillna(False).astype(bool)]
-        return lines.assign(gk=self._name_key(lines["group_name"]))
+        lines = self.d["result_key"]
+        return lines[lines["in_task_total"]]
 
     @staticmethod
     def _name_key(s):
-        return s.fillna("").str.replace(r"\([^)]*\)", "", regex=True).str.replace(r"[^0-9A-Za-z가-힣]", "", regex=True)
+        return (
+            s.astype(object)
+            .fillna("")
+            .str.replace(r"\([^)]*\)", "", regex=True)
+            .str.replace(r"[^0-9A-Za-z가-힣]", "", regex=True)
+        )
 
-    def _training_by_task(self, tt, tr, bl, year: int):
+    def _training_by_task(self, year: int):
+        tt = self.fr["training_target"]
         targets = (
             tt[tt["task_item_id"].notna() & (tt["fiscal_year"] == year)]
-            .groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False)
+            .groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False, observed=True)
             .agg(target_courses=("target_courses", "sum"), target_trainees=("target_trainees", "sum"))
         )
-        lines = self._training_lines(tr)[["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
+        lines = self._training_lines()[["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
         m = targets.merge(lines, on=["doc_id", "task_item_id"], how="left", suffixes=("", "_l"))
         same = m["fiscal_year_l"] == m["fiscal_year"]
         m["plan"] = m["trainees"].where((m["kind"] == "계획") & same)
         m["actual"] = m["trainees"].where((m["kind"] == "실적") & same)
         m["prev"] = m["trainees"].where((m["kind"] == "실적") & (m["fiscal_year_l"] == m["fiscal_year"] - 1))
-        out = m.groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False).agg(
+        out = m.groupby(["doc_id", "task_item_id", "fiscal_year"], as_index=False, observed=True).agg(
             target=("target_trainees", "first"), plan=("plan", "sum"), actual=("actual", "sum"), prev=("prev", "sum")
         )
-        names = bl[bl["source_section"] == SUMMARY_SECTION][["doc_id", "item_id", "name", "task_no"]]
-        out = out.merge(names, left_on=["doc_id", "task_item_id"], right_on=["doc_id", "item_id"], how="left")
-        out["rate"] = (out["actual"] * 100 / out["target"]).round(1)
+        out = out.merge(
+            self.d["task_name"], left_on=["doc_id", "task_item_id"], right_on=["doc_id", "item_id"], how="left"
+        )
+        out["rate"] = (out["actual"].astype(float) * 100 / out["target"].astype(float)).round(1)
         return out
 
-    def _training_by_line(self, tt, tr, year: int):
-        t = tt[tt["fiscal_year"] == year]
-        t = t.assign(gk=self._name_key(t["target_name"]))
-        lines = self._training_lines(tr)[["doc_id", "task_item_id", "gk", "kind", "fiscal_year", "courses", "trainees"]]
+    def _training_by_line(self, year: int):
+        t = self.d["target_key"]
+        t = t[t["fiscal_year"] == year]
+        lines = self._training_lines()[["doc_id", "task_item_id", "gk", "kind", "fiscal_year", "courses", "trainees"]]
         m = t.merge(lines, on=["doc_id", "task_item_id", "gk"], how="left", suffixes=("", "_l"))
         same = m["fiscal_year_l"] == m["fiscal_year"]
         m["actual"] = m["trainees_l"].where((m["kind"] == "실적") & same) if "trainees_l" in m else m["trainees"]
         m["plan"] = m["courses"].where((m["kind"] == "계획") & same)
-        return m.groupby(["doc_id", "source_section", "target_name"], sort=False, as_index=False).agg(
+        return m.groupby(["doc_id", "source_section", "target_name"], sort=False, as_index=False, observed=True).agg(
             target=("target_trainees", "first"), actual=("actual", "sum"), plan=("plan", "sum")
         )
 
     # ---------------------------------------------------------- pages
-    def run(self, page: str, year: int) -> tuple[float, float, dict]:
-        """(total seconds, compute seconds after loading, check figures)."""
+    def run(self, page: str, year: int) -> tuple[float, dict]:
+        """(seconds for one filter change on the in-memory frames, check figures)."""
         t0 = time.perf_counter()
-        frames = self._load(page)
-        t1 = time.perf_counter()
-        checks = getattr(self, f"page_{page}")(frames, year)
-        t2 = time.perf_counter()
-        return t2 - t0, t2 - t1, checks
+        checks = getattr(self, f"page_{page}")(year)
+        return time.perf_counter() - t0, checks
 
-    def _load(self, page: str) -> dict:
-        need = {
-            "overview": {
-                "budget_line": self.BL,
-                "quarterly_execution": None,
-                "training_target": None,
-                "training_result": None,
-                "call_center_daily": self.CC,
-            },
-            "budget": {"budget_line": self.BL},
-            "quarterly": {"budget_line": self.BL, "quarterly_execution": None},
-            "training": {
-                "budget_line": ["doc_id", "source_section", "item_id", "name", "task_no"],
-                "training_target": None,
-                "training_result": None,
-                "training_overview": None,
-            },
-            "indicators": {
-                "training_target": None,
-                "indicator": None,
-                "budget_line": ["doc_id", "source_section", "item_id", "name", "task_no"],
-            },
-            "callcenter": {"call_center_daily": self.CC, "budget_line": self.BL, "indicator": None},
-            "insights": {
-                "budget_line": self.BL,
-                "quarterly_execution": None,
-                "training_target": None,
-                "training_result": None,
-                "call_center_daily": ["call_date", "topic", "inbound", "is_sample"],
-            },
-            "sources": {
-                "source_document": None,
-                **{
-                    t: None
-                    for t in (
-                        "budget_line",
-                        "quarterly_execution",
-                        "training_target",
-                        "training_result",
-                        "training_overview",
-                        "indicator",
-                        "headcount",
-                        "org_unit",
-                        "call_center_daily",
-                    )
-                },
-            },
-        }[page]
-        from core.pipeline.schema import TABLES
-
-        out = {}
-        for table, cols in need.items():
-            if cols is None:
-                cols = [c.name for c in TABLES[table].columns]
-            if page == "sources" and table != "source_document":
-                have = {c.name for c in TABLES[table].columns}
-                cols = [c for c in ("doc_id", "as_of", "unit", "call_date") if c in have]
-            out[table] = self.load(table, cols)
-        return out
-
-    def page_overview(self, fr, year):
-        bl, qe, cc = fr["budget_line"], fr["quarterly_execution"], fr["call_center_daily"]
-        cards = self._budget_cards(bl, year)
-        self._training_by_task(fr["training_target"], fr["training_result"], bl, year)
-        calls = self._calls_year(cc, year)
-        kpis = self._kpis(calls)
-        alerts = self._execution_watch(bl, qe, year)
-        self._quarterly(bl, qe, year)
-        self._group_kpis(calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")), "month")
+    def page_overview(self, year):
+        cards = self._budget_cards(year)
+        self._training_by_task(year)
+        day = self.d["cc_day"]
+        kpis = self._kpis(day[day["year"] == year])
+        alerts = self._execution_watch(year)
+        self._quarterly(year)
+        month = self.d["cc_month"]
+        self._group_kpis(month[month["year"] == year], "month")
         return {
             "budget_cards": len(cards),
-            "budget_cards_won": float(sum(cards)),
+            "budget_cards_won": float(cards.sum()),
             "answer_rate": kpis["answer_rate"],
             "alerts": alerts,
         }
 
-    def page_budget(self, fr, year):
-        bl = fr["budget_line"]
-        top = bl[bl["parent_item_id"].isna() & ~bl["is_total"] & (bl["fiscal_year"] == year)]
-        tables = top.groupby(["doc_id", "source_section"], sort=False).size()
+    def page_budget(self, year):
+        bl = self.fr["budget_line"]
+        tables = self.d["top_tables"]
+        tables = tables[tables["fiscal_year"] == year]
         if tables.empty:
             return {"tables": 0}
-        doc, section = tables.index[0]
-        rows = top[(top["doc_id"] == doc) & (top["source_section"] == section)]
-        items = rows.groupby("item_id", sort=False).agg(
+        doc, section = tables["doc_id"].iloc[0], tables["source_section"].iloc[0]
+        table = (bl["doc_id"] == doc) & (bl["source_section"] == section) & bl["parent_item_id"].isna()
+        table &= bl["fiscal_year"] == year
+        rows = bl[table & ~bl["is_total"]]
+        items = rows.groupby("item_id", sort=False, observed=True).agg(
             name=("name", "first"),
             bo=("budget_original", "sum"),
             bc=("budget_current", "sum"),
@@ -531,47 +562,44 @@ class PandasPeer:
             sp=("spent", "sum"),
             po=("prior_original", "sum"),
         )
-        children = set(bl.loc[bl["doc_id"] == doc, "parent_item_id"].dropna())
+        parent = self.d["parent"]
+        children = parent.loc[parent["doc_id"] == doc, "item_id"]
         items["has_children"] = items.index.isin(children)
-        items["rate"] = (items["cm"] * 100 / items["bc"]).round(1)
-        bl[
-            (bl["doc_id"] == doc)
-            & (bl["source_section"] == section)
-            & bl["parent_item_id"].isna()
-            & bl["is_total"]
-            & (bl["fiscal_year"] == year)
-        ]
+        items["rate"] = (items["cm"].astype(float) * 100 / items["bc"].astype(float)).round(1)
+        bl[table & bl["is_total"]]  # the printed 계 row
         return {"tables": len(tables), "items": len(items), "budget_original": float(items["bo"].sum()) / 1000}
 
-    def _quarterly(self, bl, qe, year: int):
-        q = qe[qe["source_section"] == SUMMARY_SECTION]
-        b = bl[~bl["is_total"] & (bl["fiscal_year"] == year)]
-        keys = q[["doc_id", "item_id"]].drop_duplicates()
+    def _quarterly(self, year: int):
+        planned, q = self.d["planned"], self.d["q_summary"]
         tasks = (
-            b.merge(keys, on=["doc_id", "item_id"])
-            .groupby(["doc_id", "item_id"], sort=False, as_index=False)
+            planned[planned["fiscal_year"] == year]
+            .groupby(["doc_id", "item_id"], sort=False, as_index=False, observed=True)
             .agg(name=("name", "first"), budget=("budget_original", "first"), fiscal_year=("fiscal_year", "first"))
         )
-        wide = tasks.merge(
-            q[["doc_id", "item_id", "fiscal_year", "quarter", "amount"]], on=["doc_id", "item_id", "fiscal_year"]
-        ).pivot_table(index=["doc_id", "item_id"], columns="quarter", values="amount", aggfunc="sum", sort=False)
+        q = q.loc[q["fiscal_year"] == year, ["doc_id", "item_id", "fiscal_year", "quarter", "amount"]]
+        wide = tasks.merge(q, on=["doc_id", "item_id", "fiscal_year"]).pivot_table(
+            index=["doc_id", "item_id"], columns="quarter", values="amount", aggfunc="sum", sort=False, observed=True
+        )
         totals = wide.sum()
         return wide, totals
 
-    def page_quarterly(self, fr, year):
-        wide, _totals = self._quarterly(fr["budget_line"], fr["quarterly_execution"], year)
+    def page_quarterly(self, year):
+        wide, _totals = self._quarterly(year)
         return {"tasks": len(wide), "quarter_sum": float(wide.sum(axis=1).sum()) / 1000}
 
-    def page_training(self, fr, year):
-        tt, tr, bl = fr["training_target"], fr["training_result"], fr["budget_line"]
+    def page_training(self, year):
+        tr = self.fr["training_result"]
         cats = tr.loc[tr["category"].notna() & (tr["fiscal_year"] == year), "category"].unique()
-        tasks = self._training_by_task(tt, tr, bl, year)
-        lines = self._training_by_line(tt, tr, year)
-        r = tr[tr["task_item_id"].notna() & (tr["fiscal_year"] == year)]
+        tasks = self._training_by_task(year)
+        lines = self._training_by_line(year)
+        r = self.d["result_key"]
+        r = r[r["fiscal_year"] == year]
         r.assign(
-            plan=r["trainees"].where(r["kind"] == "계획"), actual=r["trainees"].where(r["kind"] == "실적")
-        ).groupby([r["category"].fillna("(구분 없음)"), "fiscal_year"])[["plan", "actual"]].sum()
-        ov = fr["training_overview"]
+            plan=r["trainees"].where(r["kind"] == "계획"),
+            actual=r["trainees"].where(r["kind"] == "실적"),
+            category=r["category"].astype(object).fillna("(구분 없음)"),
+        ).groupby(["category", "fiscal_year"], observed=True)[["plan", "actual"]].sum()
+        ov = self.fr["training_overview"]
         ov[ov["fiscal_year"] == year]
         return {
             "categories": len(cats),
@@ -580,44 +608,43 @@ class PandasPeer:
             "actual_trainees": float(tasks["actual"].sum()),
         }
 
-    def page_callcenter(self, fr, year):
+    def page_callcenter(self, year):
         import pandas as pd
 
-        cc, bl, ind = fr["call_center_daily"], fr["budget_line"], fr["indicator"]
-        calls = self._calls_year(cc, year)
+        bl, ind = self.fr["budget_line"], self.fr["indicator"]
+        day, month = self.d["cc_day"], self.d["cc_month"]
+        calls = day[day["year"] == year]
         kpis = self._kpis(calls)
         if kpis["inbound"]:
             first = pd.Timestamp(kpis["first"]) - pd.DateOffset(years=1)
             last = pd.Timestamp(kpis["last"]) - pd.DateOffset(years=1)
-            dates = cc["call_date"].astype("datetime64[s]")
-            self._kpis(cc[(dates >= first) & (dates <= last)])
-        monthly = self._group_kpis(
-            calls.assign(month=calls["call_date"].astype("datetime64[s]").dt.to_period("M")), "month"
-        )
-        self._group_kpis(calls, "topic").sort_values("inbound", ascending=False)
-        self._group_kpis(calls, "channel").sort_values("inbound", ascending=False)
+            self._kpis(day[(day["call_date"] >= first) & (day["call_date"] <= last)])
+        months = month[month["year"] == year]
+        monthly = self._group_kpis(months, "month")
+        self._group_kpis(months, "topic").sort_values("inbound", ascending=False)
+        self._group_kpis(months, "channel").sort_values("inbound", ascending=False)
         b = bl[~bl["is_total"] & (bl["fiscal_year"] == year)]
         b[b["name"].str.contains("콜센터|민원", regex=True, na=False)]
         ind[
             (ind["fiscal_year"] == year)
             & (
-                ind["indicator"].str.contains("민원|콜센터|공문|정보공개", regex=True)
-                | ind["source_section"].str.contains("민원|공문", regex=True)
+                ind["indicator"].str.contains("민원|콜센터|공문|정보공개", regex=True, na=False)
+                | ind["source_section"].str.contains("민원|공문", regex=True, na=False)
                 | (ind["doc_id"] == "003")
             )
         ]
         return {"inbound": kpis["inbound"], "answer_rate": kpis["answer_rate"], "months": len(monthly)}
 
-    def page_insights(self, fr, year):
-        bl, qe, cc = fr["budget_line"], fr["quarterly_execution"], fr["call_center_daily"]
-        alerts = self._execution_watch(bl, qe, year)
-        self._training_by_line(fr["training_target"], fr["training_result"], year)
-        months = cc["call_date"].astype("datetime64[s]").dt.to_period("M")
-        distinct = months.drop_duplicates().sort_values()
+    def page_insights(self, year):
+        bl = self.fr["budget_line"]
+        alerts = self._execution_watch(year)
+        self._training_by_line(year)
+        month = self.d["cc_month"]
+        distinct = month["month"].drop_duplicates().sort_values()
         if len(distinct):
             base = distinct.iloc[-1]
-            window = cc[(months >= base - 15) & (months <= base)]
-            window.groupby([window["topic"], months[window.index]])["inbound"].sum().unstack()
+            window = month[(month["month"] >= base - 15) & (month["month"] <= base)]
+            window.groupby(["topic", "month"], observed=True)["inbound"].sum().unstack()
         # year on year: printed prior, else the same item's previous-year row
         b = bl[~bl["is_total"] & bl["budget_original"].notna() & (bl["fiscal_year"] == year)]
         prev = bl[bl["fiscal_year"] == year - 1][["doc_id", "item_id", "source_section", "budget_original"]]
@@ -630,43 +657,40 @@ class PandasPeer:
         change[change < 0].nsmallest(5)
         return {"alerts": alerts, "months": len(distinct), "yoy_up_max": float(up.max()) if len(up) else None}
 
-    def page_indicators(self, fr, year):
+    def page_indicators(self, year):
         """Quantity targets and 목표 indicators of the year, each with its linked actuals of the year."""
         import pandas as pd
 
-        tt, ind = fr["training_target"], fr["indicator"]
+        tt, ind = self.fr["training_target"], self.fr["indicator"]
+        cols = ["doc_id", "fiscal_year", "name", "target", "unit"]
         targets = pd.concat(
             [
                 tt[tt["target_quantity"].notna() & (tt["fiscal_year"] == year)][
                     ["doc_id", "fiscal_year", "target_name", "target_quantity", "quantity_unit"]
-                ].set_axis(["doc_id", "fiscal_year", "name", "target", "unit"], axis=1),
+                ]
+                .set_axis(cols, axis=1)
+                .astype({"doc_id": object, "name": object, "unit": object}),
                 ind[(ind["kind"] == "목표") & ind["target_ref"].isna() & (ind["fiscal_year"] == year)][
                     ["doc_id", "fiscal_year", "indicator", "value", "unit"]
-                ].set_axis(["doc_id", "fiscal_year", "name", "target", "unit"], axis=1),
+                ]
+                .set_axis(cols, axis=1)
+                .astype({"doc_id": object, "name": object, "unit": object}),
             ]
         )
-        actual = ind[(ind["kind"] == "실적") & ind["target_ref"].notna()]
-        actual = actual.groupby(["doc_id", "target_ref", "fiscal_year"], as_index=False).agg(value=("value", "sum"))
+        actual = ind[(ind["kind"] == "실적") & ind["target_ref"].notna() & (ind["fiscal_year"] == year)]
+        actual = actual.groupby(["doc_id", "target_ref", "fiscal_year"], as_index=False, observed=True).agg(
+            value=("value", "sum")
+        )
         m = targets.merge(
-            actual,
+            actual.astype({"doc_id": object, "target_ref": object}),
             left_on=["doc_id", "name", "fiscal_year"],
             right_on=["doc_id", "target_ref", "fiscal_year"],
             how="left",
         )
         return {"targets": len(m), "with_actual": int(m["value"].notna().sum())}
 
-    def page_sources(self, fr, year):
-        total = 0
-        for table, df in fr.items():
-            if table == "source_document":
-                continue
-            date = "call_date" if "call_date" in df else ("as_of" if "as_of" in df else None)
-            aggs = {"n": ("doc_id", "size")}
-            if date:
-                aggs.update(first=(date, "min"), last=(date, "max"))
-            g = df.groupby("doc_id").agg(**aggs)
-            total += int(g["n"].sum())
-        return {"rows": float(total)}
+    def page_sources(self, year):
+        return {"rows": float(self.d["row_count"]["n"].sum())}
 
 
 # ================================================================ workers (one process each)
@@ -790,13 +814,15 @@ def _worker_app(data_dir: Path, proto) -> None:
     _serve(handle, proto)
 
 
-def _worker_pandas(data_dir: Path, proto) -> None:
-    peer = PandasPeer(data_dir / "extracts")
+def _worker_pandas(data_dir: Path, proto, backend: str = "numpy") -> None:
+    peer = PandasPeer(data_dir / "extracts", backend)  # loaded once, before the first filter change
 
     def handle(msg: dict) -> dict:
+        if msg["cmd"] == "load":
+            return {"load_s": round(peer.load_s, 3), "prepare_s": round(peer.prepare_s, 3)}
         if msg["cmd"] == "page":
-            total, compute, checks = peer.run(msg["page"], int(msg["year"]))
-            return {"ms": _ms(total), "compute_ms": _ms(compute), "checks": checks}
+            took, checks = peer.run(msg["page"], int(msg["year"]))
+            return {"ms": _ms(took), "checks": checks}
         raise KeyError(msg["cmd"])
 
     _serve(handle, proto)
@@ -965,8 +991,14 @@ def run_benchmark(
 
         app = Worker("app", work, work / "app-worker.log")
         pandas_w = Worker("pandas", work, work / "pandas-worker.log")
+        arrow_w = Worker("pandas_arrow", work, work / "pandas-arrow-worker.log")
         bare = Worker("bare", work, work / "bare-worker.log")
-        workers = [app, pandas_w, bare]
+        workers = [app, pandas_w, arrow_w, bare]
+        peers = {"numpy": pandas_w, "pyarrow": arrow_w}
+        loaded = {k: w.ask(cmd="load") for k, w in peers.items()}
+        result["pandas_load_s"] = {k: v["load_s"] for k, v in loaded.items()}
+        result["pandas_prepare_s"] = {k: v["prepare_s"] for k, v in loaded.items()}
+        log(f"pandas 적재 {result['pandas_load_s']} s, 파생 표 {result['pandas_prepare_s']} s")
         years = app.ask(cmd="years")["years"]
         if len(years) < 3:
             raise RuntimeError(f"벤치마크에는 연도가 셋 이상 필요합니다: {years}")
@@ -987,7 +1019,7 @@ def run_benchmark(
                     "query",
                     "query_cached",
                     "pandas",
-                    "pandas_compute",
+                    "pandas_arrow",
                     "bare",
                 )
             }
@@ -1004,6 +1036,7 @@ def run_benchmark(
                 info[page][f"checks_app_{y}"] = q["checks"]
             for y in (year_a, year_b):  # warm the peer's page cache and the bare connection too
                 info[page][f"checks_pandas_{y}"] = pandas_w.ask(cmd="page", page=page, year=y)["checks"]
+                info[page][f"checks_pandas_arrow_{y}"] = arrow_w.ask(cmd="page", page=page, year=y)["checks"]
                 bare.ask(cmd="run", page=page, year=y)
             log(f"  준비 {page}: 첫 실행 {setup['first_run_ms']:.0f} ms, 예열 {setup['warm_ms']}")
 
@@ -1020,9 +1053,8 @@ def run_benchmark(
             samples[page]["query_cached"].append(q["cached_ms"])
 
         def step_pandas(page, y, other):
-            r = pandas_w.ask(cmd="page", page=page, year=y)
-            samples[page]["pandas"].append(r["ms"])
-            samples[page]["pandas_compute"].append(r["compute_ms"])
+            samples[page]["pandas"].append(pandas_w.ask(cmd="page", page=page, year=y)["ms"])
+            samples[page]["pandas_arrow"].append(arrow_w.ask(cmd="page", page=page, year=y)["ms"])
 
         def step_bare(page, y, other):
             samples[page]["bare"].append(bare.ask(cmd="run", page=page, year=y)["ms"])
@@ -1054,18 +1086,26 @@ def run_benchmark(
                 "query_cached_ms_median": median(s["query_cached"]),
                 "pandas_ms_median": median(s["pandas"]),
                 "pandas_ms_p95": p95(s["pandas"]),
-                "pandas_compute_ms_median": median(s["pandas_compute"]),
+                "pandas_arrow_ms_median": median(s["pandas_arrow"]),
+                "pandas_arrow_ms_p95": p95(s["pandas_arrow"]),
                 "bare_ms_median": median(s["bare"]),
                 "bare_ms_p95": p95(s["bare"]),
                 "samples": s,
             }
             out.update(info[page])
             checks_ok = all(
-                _checks_match(info[page][f"checks_app_{y}"], info[page][f"checks_pandas_{y}"]) for y in (year_a, year_b)
+                _checks_match(info[page][f"checks_app_{y}"], info[page][f"checks_{peer}_{y}"])
+                for y in (year_a, year_b)
+                for peer in ("pandas", "pandas_arrow")
             )
             out["peer_checks_match"] = checks_ok
             result["pages"][page] = out
-        rss = {"app": app.ask(cmd="rss"), "pandas": pandas_w.ask(cmd="rss"), "bare": bare.ask(cmd="rss")}
+        rss = {
+            "app": app.ask(cmd="rss"),
+            "pandas": pandas_w.ask(cmd="rss"),
+            "pandas_arrow": arrow_w.ask(cmd="rss"),
+            "bare": bare.ask(cmd="rss"),
+        }
         result["peak_rss_mb"] = {k: v["rss_mb"] for k, v in rss.items()}
         result["ru_maxrss_mb"] = {k: v["ru_maxrss_mb"] for k, v in rss.items()}
         result["finished"] = dt.datetime.now().replace(microsecond=0).isoformat()
@@ -1107,6 +1147,21 @@ def _fmt(v, digits: int = 0) -> str:
     if isinstance(v, bool):
         return "✅" if v else "❌"
     return f"{v:,.{digits}f}"
+
+
+PEERS = {"pandas numpy": "pandas_ms_median", "pandas pyarrow": "pandas_arrow_ms_median"}
+
+
+def _winner(p: dict) -> str:
+    """Who is faster on the page, DuckDB's queries (cache cleared) or the faster pandas peer, and by how much;
+    a pandas win is shown as one."""
+    q = p.get("query_ms_median")
+    peers = {name: p[k] for name, k in PEERS.items() if p.get(k) is not None}
+    if q is None or not peers:
+        return "–"
+    name, best = min(peers.items(), key=lambda kv: kv[1])
+    q, best = max(q, 0.01), max(best, 0.01)  # a figure rounded to 0.00 ms
+    return f"DuckDB {best / q:.1f}×" if q <= best else f"{name} {q / best:.1f}×"
 
 
 def _size(rows: int) -> str:
@@ -1316,7 +1371,7 @@ def main(argv: list[str] | None = None) -> int:
         "--samples", type=int, default=20, help="--browser: 페이지마다 첫 방문·변경 측정 횟수 (기본 20)"
     )
     parser.add_argument("files", nargs="*", type=Path, help="--markdown 에 쓸 JSON 파일들")
-    parser.add_argument("--worker", choices=["app", "pandas", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["app", "pandas", "pandas_arrow", "bare"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -1324,7 +1379,13 @@ def main(argv: list[str] | None = None) -> int:
         proto = os.fdopen(os.dup(1), "w", encoding="utf-8")
         os.dup2(2, 1)  # anything else the libraries print goes to the worker's log, not the protocol
         sys.stdout = sys.stderr
-        {"app": _worker_app, "pandas": _worker_pandas, "bare": _worker_bare}[args.worker](args.data, proto)
+        workers = {
+            "app": _worker_app,
+            "pandas": _worker_pandas,
+            "pandas_arrow": lambda data, proto: _worker_pandas(data, proto, "pyarrow"),
+            "bare": _worker_bare,
+        }
+        workers[args.worker](args.data, proto)
         return 0
     if args.markdown and not args.rows:
         if not args.files:
@@ -1362,11 +1423,15 @@ def main(argv: list[str] | None = None) -> int:
     result["total_s"] = round(time.perf_counter() - started, 1)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-    print(f"\n{'page':<11} {'run med':>9} {'run p95':>9} {'queries':>9} {'pandas':>9} {'bare':>9}")
+    print(
+        f"\n{'page':<11} {'run med':>9} {'run p95':>9} {'queries':>9} {'pd numpy':>9} {'pd arrow':>9} {'bare':>9}"
+        "  winner"
+    )
     for page, p in result["pages"].items():
         print(
             f"{page:<11} {p['rerun_ms_median']:>9.0f} {p['rerun_ms_p95']:>9.0f} {p['query_ms_median']:>9.1f} "
-            f"{p['pandas_ms_median']:>9.0f} {p['bare_ms_median']:>9.1f}"
+            f"{p['pandas_ms_median']:>9.1f} {p['pandas_arrow_ms_median']:>9.1f} {p['bare_ms_median']:>9.1f}  "
+            + _winner(p)
             + ("" if p["peer_checks_match"] else "  (peer figures differ)")
         )
     print(
