@@ -301,6 +301,8 @@ class PandasPeer:
         self.backend = backend
         t = time.perf_counter()
         self.fr = {table: self.load(table, cols) for table, cols in self.COLUMNS.items()}
+        if backend == "numpy":
+            self._share_categories()
         self.load_s = time.perf_counter() - t
         t = time.perf_counter()
         self.d = self._prepare()
@@ -319,6 +321,33 @@ class PandasPeer:
             return df.astype({c: "timestamp[s][pyarrow]" for c in columns if kinds[c] == "date"})
         df = pd.read_parquet(self.extracts / table, columns=columns)
         return df.assign(**{c: self._numpy(df[c], kinds[c]) for c in columns})
+
+    # Join keys, one dtype per key across the tables, so that a merge keeps it (with each table's own categories
+    # pandas falls back to its Arrow-backed strings): 문서 as one categorical, item ids (mostly distinct, where a
+    # categorical only slows group-bys and pivots) as objects.
+    SHARED_CATEGORIES = (tuple((t, "doc_id") for t in COLUMNS),)
+    SHARED_OBJECTS = (
+        (
+            ("budget_line", "item_id"),
+            ("budget_line", "parent_item_id"),
+            ("budget_line", "counterpart_item_id"),
+            ("quarterly_execution", "item_id"),
+            ("training_target", "task_item_id"),
+            ("training_result", "task_item_id"),
+        ),
+    )
+
+    def _share_categories(self) -> None:
+        import pandas as pd
+
+        for columns in self.SHARED_CATEGORIES:
+            values = pd.concat([self.fr[t][c].astype(object) for t, c in columns]).dropna().unique()
+            dtype = pd.CategoricalDtype(sorted(values))
+            for t, c in columns:
+                self.fr[t][c] = self.fr[t][c].astype(object).astype(dtype)
+        for columns in self.SHARED_OBJECTS:
+            for t, c in columns:
+                self.fr[t][c] = self.fr[t][c].astype(object)
 
     @staticmethod
     def _numpy(s, kind: str):
@@ -350,7 +379,7 @@ class PandasPeer:
         fr["budget_line"] = bl
         # budget_parent
         parents = bl.loc[bl["parent_item_id"].notna(), ["doc_id", "parent_item_id"]].drop_duplicates()
-        d["parent"] = parents.set_axis(["doc_id", "item_id"], axis=1).astype(object).assign(has_children=True)
+        d["parent"] = parents.set_axis(["doc_id", "item_id"], axis=1).assign(has_children=True)
         # budget_first_table per 기관 and year, and each top-level table's figures (the overview's cards)
         top = bl[bl["parent_item_id"].isna()]
         rows = top[~top["is_total"]]
@@ -408,7 +437,7 @@ class PandasPeer:
             as_of=("as_of", "first"),
         )
         # budget_planned: the budget rows of items with a quarterly plan in the summary table
-        keys = q[["doc_id", "item_id"]].drop_duplicates().astype(object)
+        keys = q[["doc_id", "item_id"]].drop_duplicates()
         d["planned"] = bl[~bl["is_total"]].merge(keys, on=["doc_id", "item_id"])
         # training_result_key / training_target_key / training_task_name
         tr, tt = fr["training_result"], fr["training_target"]
@@ -418,7 +447,14 @@ class PandasPeer:
             in_task_total=~lines["repeat"].eq(REPEAT_IN_TASK).fillna(False).astype(bool),
         )
         d["target_key"] = tt.assign(gk=self._name_key(tt["target_name"]))
-        d["task_name"] = bl.loc[bl["source_section"] == SUMMARY_SECTION, ["doc_id", "item_id", "name", "task_no"]]
+        named = tt[["doc_id", "task_item_id"]].dropna().drop_duplicates().set_axis(["doc_id", "item_id"], axis=1)
+        names = bl[["doc_id", "item_id", "name", "task_no", "source_section"]].merge(named, on=["doc_id", "item_id"])
+        names = names.assign(elsewhere=names["source_section"] != SUMMARY_SECTION)  # the summary table's row first
+        d["task_name"] = (
+            names.sort_values("elsewhere", kind="stable")
+            .drop_duplicates(["doc_id", "item_id"])[["doc_id", "item_id", "name", "task_no"]]
+            .reset_index(drop=True)
+        )
         # call_center_day and call_center_month
         day = cc.groupby(["agency", "division", "call_date"], as_index=False, observed=True)[self.MEASURES].sum()
         d["cc_day"] = day.assign(year=day["call_date"].dt.year)
@@ -439,7 +475,7 @@ class PandasPeer:
             counts.append(df.groupby("doc_id", observed=True).agg(**aggs).assign(table=table))
         import pandas as pd
 
-        d["row_count"] = pd.concat(counts)
+        d["row_count"] = pd.concat(counts).astype({"table": "category"})
         return d
 
     # ---------------------------------------------------------- shared pieces
@@ -517,6 +553,7 @@ class PandasPeer:
             .agg(target_courses=("target_courses", "sum"), target_trainees=("target_trainees", "sum"))
         )
         lines = self._training_lines()[["doc_id", "task_item_id", "kind", "fiscal_year", "courses", "trainees"]]
+        lines = lines[lines["fiscal_year"].isin([year, year - 1])]  # the year's plan and actual, last year's actual
         m = targets.merge(lines, on=["doc_id", "task_item_id"], how="left", suffixes=("", "_l"))
         same = m["fiscal_year_l"] == m["fiscal_year"]
         m["plan"] = m["trainees"].where((m["kind"] == "계획") & same)
@@ -535,6 +572,7 @@ class PandasPeer:
         t = self.d["target_key"]
         t = t[t["fiscal_year"] == year]
         lines = self._training_lines()[["doc_id", "task_item_id", "gk", "kind", "fiscal_year", "courses", "trainees"]]
+        lines = lines[lines["fiscal_year"] == year]
         m = t.merge(lines, on=["doc_id", "task_item_id", "gk"], how="left", suffixes=("", "_l"))
         same = m["fiscal_year_l"] == m["fiscal_year"]
         m["actual"] = m["trainees_l"].where((m["kind"] == "실적") & same) if "trainees_l" in m else m["trainees"]
