@@ -1,7 +1,9 @@
 """Benchmark every page at a given data size against a pandas peer and bare DuckDB.
 
     python -m bench --rows 1000000 --json bench-1m.json [--repeats 7] [--seed 7] [--keep DIR]
-    python -m bench --markdown BENCHMARKS.md bench-100k.json bench-1m.json bench-10m.json
+    python -m bench --markdown BENCHMARKS.md bench-100k.json bench-1m.json bench-10m.json browser-10m.json …
+
+(--markdown takes in-process and browser-timed JSON files together: the browser figures and the targets first.)
 
 A run generates synthetic extracts (``bench.scale``) into a temporary folder, times the normal
 build (``core.pipeline.build.build``), then measures each page of the app with four methods, interleaved
@@ -201,9 +203,13 @@ def page_queries(page: str, year: str) -> dict:
         return {"targets": len(v.targets), "with_actual": v.with_actual}
     if page == "callcenter":
         v = callcenter_queries.callcenter_view(f, UNIT)
+        cur = v.current if v.current is not None else {}
         return {
-            "inbound": _num(None if v.current is None else v.current["inbound"]),
-            "answer_rate": _num(None if v.current is None else v.current["answer_rate"]),
+            "inbound": _num(cur.get("inbound")),
+            "answer_rate": _num(cur.get("answer_rate")),
+            "abandon_rate": _num(cur.get("abandon_rate")),
+            "service_level": _num(cur.get("service_level")),
+            "aht": _num(cur.get("aht_seconds")),
             "months": len(v.monthly),
         }
     if page == "insights":
@@ -693,7 +699,8 @@ class PandasPeer:
                 | (ind["doc_id"] == "003")
             )
         ]
-        return {"inbound": kpis["inbound"], "answer_rate": kpis["answer_rate"], "months": len(monthly)}
+        shown = ("inbound", "answer_rate", "abandon_rate", "service_level", "aht")
+        return {**{k: kpis[k] for k in shown}, "months": len(monthly)}
 
     def page_insights(self, year):
         bl = self.fr["budget_line"]
