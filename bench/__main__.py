@@ -1642,6 +1642,8 @@ def main(argv: list[str] | None = None) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
         print(f"peak RSS app {result['peak_rss_mb']['app']} MB · total {result['total_s']} s → {args.json}")
+        if args.markdown:  # as after an in-process run: the report from the files given and this one
+            write_markdown(args.markdown, [*args.files, args.json])
         return 0
     started = time.perf_counter()
     result = run_benchmark(
