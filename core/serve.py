@@ -126,7 +126,9 @@ def _quote(value: str) -> str:
 def nginx_config(plan: Plan) -> str:
     run = plan.run_dir
     user = f"user {plan.worker_user};\n" if plan.worker_user else ""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={REPLICA_FAIL_TIMEOUT_S}s;" for p in plan.replica_ports)
+    servers = "\n".join(
+        f"        server 127.0.0.1:{p} max_fails=1 fail_timeout={REPLICA_FAIL_TIMEOUT_S}s;" for p in plan.replica_ports
+    )
     hosts = "\n".join(f"        {_quote(h)} 1;" for h in plan.allowed_hosts)
     origins = "\n".join(f"        {_quote(o)} 1;" for o in plan.allowed_origins)
     names = " ".join(dict.fromkeys(_quote(hostname(h)) for h in plan.allowed_hosts))
