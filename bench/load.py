@@ -14,7 +14,7 @@ before clicking again. Timed: the first visit and every interaction, in millisec
   script run finished. Drawing is the reader's own PC's work and is not included, so the load generator takes
   little of the 2 cores the servers run on.
 - ``--client browser``: each reader is a Chromium context (Playwright), timed until the page first showed the
-  state it settled in (no running indicator, no skeleton, text then unchanged for 0.75 s, not counted). On a
+  state it settled in (its last change before no running indicator, no skeleton and text unchanged for 0.75 s). On a
   2-core machine a few dozen Chromium renderers measure Chromium, not the server; use it for small counts.
 
 An error is an interaction that does not finish within ``--interaction-timeout`` or shows an exception.
@@ -70,8 +70,19 @@ SETTLE_JS = """() => {
     return [main ? main.innerText.length : 0,
             document.querySelectorAll('[data-testid="stSkeleton"]').length,
             document.querySelectorAll('[data-testid="stStatusWidget"] button, [data-testid="stAppRunningIcon"]').length,
-            document.querySelectorAll('[data-testid="stException"]').length];
+            document.querySelectorAll('[data-testid="stException"]').length,
+            window.__lastChange || 0];
 }"""
+# Installed in every page before its own scripts: the wall-clock time (ms) of the page's last change (elements
+# added or removed, text or attributes changed). A wait then ends at the moment the page last changed, not at the
+# poll (every 0.25 s) that first saw the final state, which would add up to a quarter second to every figure.
+LAST_CHANGE_JS = """(() => {
+    window.__lastChange = 0;
+    new MutationObserver(() => { window.__lastChange = performance.timeOrigin + performance.now(); })
+        .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+})();"""
+POLL_S = 0.25
+QUIET_POLLS = 3  # the page's state unchanged over this many polls (0.75 s): it has settled
 
 
 class Unsettled(Exception):
@@ -107,25 +118,34 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
 
 
-async def settle(page, timeout: float) -> float:
+async def new_context(browser, **options):
+    """A fresh browser context (no cookies, no cache) whose pages record when they last changed."""
+    context = await browser.new_context(**options)
+    await context.add_init_script(LAST_CHANGE_JS)
+    return context
+
+
+async def settle(page, timeout: float, started: float) -> float:
     """Until the script run is over: no skeletons, no running indicator, text length unchanged for ~0.75 s.
-    Returns when (time.monotonic) the page first showed the state it settled in: the quiet period that proves
-    the page is done is not part of the wait a reader has."""
-    deadline = time.monotonic() + timeout
-    last, stable, since = None, 0, time.monotonic()
-    while time.monotonic() < deadline:
-        seen = time.monotonic()
+    Returns the seconds from ``started`` (``time.time()``) until the page last changed before it settled: the
+    quiet period that proves the page is done is not part of the wait a reader has."""
+    deadline = time.time() + timeout
+    last, stable, since = None, 0, time.time()
+    while time.time() < deadline:
+        seen = time.time()
         state = await page.evaluate(SETTLE_JS)
         if state[3]:
             raise Unsettled("exception shown")
-        if state == last and state[0] and not state[1] and not state[2]:
+        if state[:4] == last and state[0] and not state[1] and not state[2]:
             stable += 1
         else:
             stable, since = 0, seen
-        if stable >= 3:
-            return since
-        last = state
-        await asyncio.sleep(0.25)
+        if stable >= QUIET_POLLS:
+            # the last change, unless the page kept changing something that is not its content (then the poll)
+            changed = state[4] / 1000 if state[4] else since
+            return max(0.0, min(since, changed) - started)
+        last = state[:4]
+        await asyncio.sleep(POLL_S)
     raise Unsettled(f"not settled in {timeout:.0f} s")
 
 
@@ -213,16 +233,16 @@ class BrowserReader(Reader):
         self.page = None
 
     async def _settled_since(self, started: float) -> float:
-        return await settle(self.page, self.timeout) - started
+        return await settle(self.page, self.timeout, started)
 
     async def first_visit(self) -> float:
         self.page = await self.context.new_page()
-        started = time.monotonic()
+        started = time.time()
         await self.page.goto(self.base + "/", timeout=self.timeout * 1000)
         return await self._settled_since(started)
 
     async def choose_year(self, year: str) -> float:
-        started = time.monotonic()
+        started = time.time()
         box = self.page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="연도")
         await box.click(timeout=self.timeout * 1000)
         await self.page.get_by_role("option", name=year, exact=True).click(timeout=self.timeout * 1000)
@@ -231,7 +251,7 @@ class BrowserReader(Reader):
     async def move(self, name: str) -> float:
         from core.navigation import page as nav_page
 
-        started = time.monotonic()
+        started = time.time()
         await (
             self.page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
             .filter(has_text=nav_page(name).label)
@@ -313,7 +333,7 @@ async def run_load(args, base: str, kill: tuple[float, int] | None):
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=LOAD_CHROMIUM_ARGS)
         readers = []
         for i in range(args.sessions):
-            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            context = await new_context(browser, viewport={"width": 1280, "height": 900})
             readers.append(BrowserReader(context, base, *common, i, until, args.think, log))
         await asyncio.gather(*(arrive(r, spread(r.index)) for r in readers), *([killer()] if kill else []))
         await browser.close()
