@@ -1433,7 +1433,11 @@ def _browser_section(runs: list[dict]) -> list[str]:
             rows.append(f"| {page} | " + " | ".join(cells) + " |")
         return [*rows, ""]
 
-    described = [f"{_size(r['rows'])} ({r['rows']:,} rows, {r.get('samples')} samples)" for r in runs]
+    described = [
+        f"{_size(r['rows'])} ({r['rows']:,} rows, {r.get('samples')} samples, "
+        f"{r.get('return_samples', r.get('samples'))} returning visits)"
+        for r in runs
+    ]
     out = ["", "## Browser-timed", "", f"Sizes: {', '.join(described)}.", ""]
     out += table("First visit (ms)", [("median", "first_load_ms_median"), ("p95", "first_load_ms_p95")])
     out += table(

@@ -59,6 +59,7 @@ def _audit(upload) -> None:
 
 def render(_f: Filters) -> None:
     from core.pipeline import upload  # the offline pipeline, loaded only when an admin opens this page
+    from core.pipeline.cli import SHRINK_HELP
     from core.pipeline.parsing import TRIANGLE_DECREASE, TRIANGLE_INCREASE
     from core.pipeline.schema import TABLES
 
@@ -111,7 +112,29 @@ def render(_f: Filters) -> None:
     )
     triangle = c1.radio("▲의 뜻", [NO_TRIANGLE, TRIANGLE_INCREASE, TRIANGLE_DECREASE], key="admin_triangle")
     accept = c2.checkbox(
-        "공식 문서 자체의 합계 불일치를 그대로 보존", key="admin_accept", help="데이터 출처·품질 화면에 표시됩니다."
+        "공식 문서 자체의 합계 불일치를 그대로 보존 (--accept-total-differences)",
+        key="admin_accept",
+        help="데이터 출처·품질 화면에 표시됩니다.",
+    )
+    replace_official = c2.checkbox(
+        "보고서 전사본 묶음(seed-…, sample-…) 교체 허용 (--replace-official)",
+        key="admin_replace_official",
+        help="공식 값을 실수로 덮어쓰지 않도록 기본은 거부합니다.",
+    )
+    allow_shrink = c2.checkbox("데이터가 크게 줄어도 적재 (--allow-shrink)", key="admin_allow_shrink", help=SHRINK_HELP)
+    has_xlsx = any(f.name.lower().endswith(".xlsx") for f in files or [])
+    sheet = c1.text_input(
+        "읽을 시트 (XLSX, --sheet)",
+        key="admin_sheet",
+        max_chars=31,  # Excel's limit for a sheet name
+        disabled=not has_xlsx,
+        help="생략하면 파일을 저장할 때 보이던 활성 시트를 읽습니다. 숨긴 시트는 읽지 않습니다.",
+    )
+    values = c2.text_area(
+        "파일에 없는 열을 모든 행에 채움 (열=값, 한 줄에 하나, --value)",
+        key="admin_values",
+        height=68,
+        help="예: 문서=D01. 열은 한국어 이름·영문 이름·별칭으로 씁니다. 파일에 이미 있는 열이면 거부합니다.",
     )
     if not files:
         _audit(upload)
@@ -122,6 +145,10 @@ def render(_f: Filters) -> None:
         table=None if table == AUTO_TABLE else table,
         triangle=None if triangle == NO_TRIANGLE else triangle,
         accept_total_differences=accept,
+        sheet=(sheet.strip() or None) if has_xlsx else None,
+        values=tuple(line.strip() for line in values.splitlines() if line.strip()),
+        replace_official=replace_official,
+        allow_shrink=allow_shrink,
     )
     checked = (tuple((u.name, u.sha256) for u in uploads), options)
     if st.button("검증하고 미리 보기", key="admin_preview", type="secondary"):

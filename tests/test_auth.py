@@ -256,6 +256,72 @@ def test_a_bad_file_changes_nothing_and_says_which_row_and_column(data):
     assert list(log_table["결과"]) == ["거부"] and "budget_line_bad_total.csv" in log_table["파일"].iat[0]
 
 
+def _workbook_with_a_cover(path, table_sheet: str) -> bytes:
+    """An export as offices save them: a cover sheet (the active one) and the table on another sheet."""
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    cover.title = "표지"
+    cover["A1"] = "2024 예산 현황"
+    table = wb.create_sheet(table_sheet)
+    with open(FIXTURES_DIR / "budget_line_valid.csv", encoding="utf-8-sig", newline="") as f:
+        for row in csv.reader(f):
+            table.append(row)
+    wb.active = 0
+    wb.save(path)
+    return path.read_bytes()
+
+
+def test_an_admin_names_the_sheet_and_fills_a_missing_column_as_the_cli_does(data, tmp_path):
+    """The CLI's --sheet and --value on the page: the cover sheet is refused with the sheets it could read, the
+    named sheet is read; a column the file lacks is filled on every row."""
+    xlsx = _workbook_with_a_cover(tmp_path / "budget_sheets.xlsx", "예산")
+    at = session(ADMIN_PAGE, user=ADMIN, secrets=SECRETS)
+    at.get("file_uploader")[0].set_value(("budget_sheets.xlsx", xlsx, "application/octet-stream"))
+    at.run()
+    at.button(key="admin_preview").click()
+    at.run()
+    shown = " ".join(texts(at.error) + texts(at.markdown))
+    assert "적재 실패" in shown and "'예산'" in shown  # the cover has no table: the visible sheets are named
+
+    at.text_input(key="admin_sheet").input("예산")
+    at.run()
+    at.button(key="admin_preview").click()
+    at.run()
+    assert not at.error, texts(at.error)
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["묶음"], row["추가 행"]) == ("budget_sheets", 4)
+
+    # the same rows as a CSV without the 부서 column, filled from the page
+    lines = (FIXTURES_DIR / "budget_line_valid.csv").read_text(encoding="utf-8-sig").splitlines()
+    head = lines[0].split(",")
+    col = head.index("부서")
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for cells in csv.reader(lines):
+        writer.writerow(cells[:col] + cells[col + 1 :])
+    at = session(ADMIN_PAGE, user=ADMIN, secrets=SECRETS)
+    at.get("file_uploader")[0].set_value(("budget_no_division.csv", out.getvalue().encode("utf-8"), "text/csv"))
+    at.text_area(key="admin_values").input("부서=총무과")
+    at.run()
+    at.button(key="admin_preview").click()
+    at.run()
+    assert not at.error, texts(at.error)
+    assert at.dataframe[0].value.iloc[0]["추가 행"] == 4
+    at.button(key="admin_load").click()
+    at.run()
+    assert any("적재했습니다" in t for t in texts(at.success))
+    log = [json.loads(line) for line in (data / "audit" / "ingest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert log[-1]["action"] == "load" and log[-1]["options"] == {"values": ["부서=총무과"]}
+    assert log[1]["options"] == {"sheet": "예산"}
+
+
 def test_the_audit_log_holds_both_attempts_and_is_downloadable(data):
     at = _upload(session(ADMIN_PAGE, user=ADMIN, secrets=SECRETS), "budget_line_bad_total.csv")
     at = _upload(session(ADMIN_PAGE, user=ADMIN, secrets=SECRETS), "budget_line_valid.csv")
@@ -277,3 +343,21 @@ def test_the_secrets_template_is_commented_and_the_real_file_is_ignored():
     assert ".streamlit/secrets.toml" in ignored and "datasets/audit/" in ignored
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     assert "/oauth2callback" in readme and "audit/ingest.jsonl" in readme and "[dashboard.roles]" in readme
+
+
+def test_a_working_copy_left_by_a_killed_server_is_removed_by_the_next_preview(data):
+    """A server killed mid-preview leaves its copy of the extracts in the data folder; the next preview removes
+    it once it is hours old, and leaves a recent one (it may be another session's, still running) alone."""
+    import os
+    import time
+
+    from core.pipeline import upload
+
+    stale, recent = data / f"{upload.SCRATCH_PREFIX}killed", data / f"{upload.SCRATCH_PREFIX}running"
+    for folder in (stale, recent):
+        (folder / "extracts").mkdir(parents=True)
+    hours_ago = time.time() - upload.STALE_SCRATCH_S - 60
+    os.utime(stale, (hours_ago, hours_ago))
+    csv = (FIXTURES_DIR / "budget_line_valid.csv").read_bytes()
+    assert upload.preview([upload.Upload("budget_line_valid.csv", csv)], upload.Options()).ok
+    assert not stale.exists() and recent.exists()

@@ -38,6 +38,8 @@ AUDIT_FILE = "ingest.jsonl"
 UPLOAD_TYPES = ("csv", "xlsx")
 MESSAGES_KEPT = 50  # problems written to the audit log per attempt
 PREVIEW_LOCK_WAIT = 10.0  # seconds a preview waits for a running load before it says so
+SCRATCH_PREFIX = ".preview-"  # a preview's or load's working copy in the data folder, removed when it ends
+STALE_SCRATCH_S = 6 * 3600  # older than this, a working copy is left from a server that was killed mid-way
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -53,10 +55,20 @@ class Upload:
 
 @dataclass(frozen=True)
 class Options:
+    """The CLI's ingest options (``python -m core ingest --help``), as the admin page sets them."""
+
     batch: str | None = None
     table: str | None = None
     triangle: str | None = None
     accept_total_differences: bool = False
+    sheet: str | None = None
+    values: tuple[str, ...] = ()  # '열=값' fills a column the files lack (--value)
+    replace_official: bool = False
+    allow_shrink: bool = False
+
+    def chosen(self) -> dict:
+        """The options that differ from the defaults, for the audit log."""
+        return {k: v for k, v in asdict(self).items() if v not in (None, False, ()) and k not in ("batch", "table")}
 
 
 @dataclass
@@ -174,6 +186,9 @@ def _ingest(paths: list[Path], options: Options, root: Path) -> list[Path]:
         accept_total_differences=options.accept_total_differences,
         root=root,
         triangle=options.triangle,
+        sheet=options.sheet,
+        values=list(options.values),
+        replace_official=options.replace_official,
     )
 
 
@@ -184,11 +199,22 @@ def _failed(e: Exception) -> Result:
     return Result(ok=False, head=reported[0], messages=list(reported[1]))
 
 
+def _scratch() -> tempfile.TemporaryDirectory:
+    """A working folder beside the extracts (hard links need the same file system), after removing the ones a
+    killed server left behind: no preview or load runs for hours, so an old one belongs to nobody."""
+    folder = data_dir()
+    for old in folder.glob(f"{SCRATCH_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if old.is_dir() and dt.datetime.now().timestamp() - old.stat().st_mtime > STALE_SCRATCH_S:
+                shutil.rmtree(old, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=folder)
+
+
 def preview(uploads: list[Upload], options: Options) -> Result:
     """Validate the uploads into a copy of the extracts and count what a load would change; nothing real changes."""
     extracts = extracts_dir()
     try:
-        with _saved(uploads) as paths, tempfile.TemporaryDirectory(prefix=".preview-", dir=data_dir()) as scratch:
+        with _saved(uploads) as paths, _scratch() as scratch:
             stage = Path(scratch) / "extracts"
             # A consistent copy: a load that is swapping folders right now finishes first.
             with safety.writer_lock(db_path().parent, wait=PREVIEW_LOCK_WAIT):
@@ -207,7 +233,7 @@ def load(uploads: list[Upload], options: Options) -> Result:
     counts: dict[str, int] = {}
     extracts = extracts_dir()
     try:
-        with _saved(uploads) as paths, tempfile.TemporaryDirectory(prefix=".preview-", dir=data_dir()) as scratch:
+        with _saved(uploads) as paths, _scratch() as scratch:
             before = Path(scratch) / "before"
 
             def run() -> list[Path]:
@@ -219,6 +245,10 @@ def load(uploads: list[Upload], options: Options) -> Result:
                     batch=options.batch,
                     accept_total_differences=options.accept_total_differences,
                     triangle=options.triangle,
+                    sheet=options.sheet,
+                    values=list(options.values),
+                    replace_official=options.replace_official,
+                    allow_shrink=options.allow_shrink,
                     report=counts.update,
                 )
 
@@ -245,6 +275,7 @@ def audit(who: str, action: str, uploads: list[Upload], options: Options, result
         "files": [{"name": safe_name(u.name), "sha256": u.sha256, "bytes": len(u.data)} for u in uploads],
         "batch": options.batch,
         "table": options.table,
+        "options": options.chosen(),
         "result": "ok" if result.ok else "refused",
         "rows": [asdict(c) for c in result.changes],
         "problems": ([result.head] if result.head else []) + result.messages[:MESSAGES_KEPT],
