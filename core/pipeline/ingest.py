@@ -172,11 +172,15 @@ def parse_file(
         )
     try:
         _first, grid, encoding = parsing.read_rows(path, sheet=sheet)
-        shape = header_mod.find(path, grid, table_name, header_mod.parse_value_options(values))
-        _number_rows(path, shape, table_name)
     except FileFormatError as e:
         raise IngestError(e.messages) from e
-    except header_mod.HeaderError as e:
+    try:
+        shape = header_mod.find(path, grid, table_name, header_mod.parse_value_options(values))
+    except (FileFormatError, header_mod.HeaderError) as e:
+        raise IngestError(e.messages + parsing.other_sheets_hint(path, sheet)) from e
+    try:
+        _number_rows(path, shape, table_name)
+    except (FileFormatError, header_mod.HeaderError) as e:
         raise IngestError(e.messages) from e
     table, header, rows, constants = shape.table, shape.header, shape.rows, shape.constants
     problems = _constant_errors(path, shape)

@@ -246,6 +246,30 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int
     return header, rows, "xlsx"
 
 
+def other_sheets_hint(path: Path, sheet: str | None) -> list[str]:
+    """When no table was found on the active sheet of an XLSX file: its other visible sheets, where the table
+    may be (an export often opens on a cover or a summary sheet)."""
+    if path.suffix.lower() != ".xlsx" or sheet is not None:
+        return []
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except _XLSX_BROKEN:
+        return []
+    try:
+        active = wb.active.title if wb.active is not None else ""
+        others = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != active]
+    finally:
+        wb.close()
+    if not others:
+        return []
+    return [
+        f"{path.name}: 읽은 시트는 파일을 저장할 때 보이던 '{active}' 시트입니다. "
+        f"기대: 표가 든 시트를 --sheet 로 지정 (다른 보이는 시트: {', '.join(f'{t!r}' for t in others)})"
+    ]
+
+
 def _broken_message(path: Path, e: Exception) -> str:
     return (
         f"{path.name}: XLSX 파일이 손상되었거나 잘렸습니다 ({type(e).__name__}). "
