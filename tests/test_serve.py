@@ -372,14 +372,20 @@ def test_a_reader_on_a_killed_replica_reconnects_to_a_live_one_with_its_filters(
     from bench.sessions import WireSession
 
     base = f"http://{proxy_server.host}"
-    if not all(_listening(port) for port in proxy_server.replica_ports):  # an earlier test killed one
-        for port in proxy_server.replica_ports:  # the supervisor starts it again
-            _wait_for(lambda port=port: _listening(port), 90, f"replica {port} is not up", proxy_server.log)
-        time.sleep(serve.REPLICA_FAIL_TIMEOUT_S + 1)  # and nginx sends it new connections again after this
+    for port in proxy_server.replica_ports:  # an earlier test may have killed one: the supervisor restarts it
+        _wait_for(lambda port=port: _listening(port), 90, f"replica {port} is not up", proxy_server.log)
+    # A routing cookie per replica. Right after a replica failed, nginx sends its cookies to the other one for a
+    # while: keep probing until each chosen cookie, asked again, still lands on its replica.
     routes: dict[int, str] = {}
-    while len(routes) < len(proxy_server.replica_ports):
+    deadline = time.monotonic() + 3 * serve.REPLICA_FAIL_TIMEOUT_S
+    while not (
+        len(routes) == len(proxy_server.replica_ports)
+        and all(_replica_for(proxy_server, r) == port for port, r in routes.items())
+    ):
+        assert time.monotonic() < deadline, f"no stable routing cookie for each replica: {routes}"
         route = uuid.uuid4().hex
-        routes.setdefault(_replica_for(proxy_server, route), route)
+        routes[_replica_for(proxy_server, route)] = route
+        time.sleep(0.05)
     victim, survivor = proxy_server.replica_ports
 
     async def scenario() -> tuple[WireSession, WireSession, str]:
