@@ -25,7 +25,7 @@ from openpyxl.utils.cell import get_column_letter
 
 from core.settings import extracts_dir
 
-from . import consistency, hierarchy, parsing
+from . import consistency, hierarchy, parsing, xlsx
 from . import header as header_mod
 from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
@@ -177,7 +177,7 @@ def parse_file(
     try:
         shape = header_mod.find(path, grid, table_name, header_mod.parse_value_options(values))
     except (FileFormatError, header_mod.HeaderError) as e:
-        raise IngestError(e.messages + parsing.other_sheets_hint(path, sheet)) from e
+        raise IngestError(e.messages + xlsx.other_sheets_hint(path, sheet)) from e
     try:
         _number_rows(path, shape, table_name)
     except (FileFormatError, header_mod.HeaderError) as e:
