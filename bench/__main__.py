@@ -1607,6 +1607,13 @@ def write_markdown(path: Path, json_files: list[Path]) -> str:
 # ================================================================ command line
 
 
+def _save(result: dict, started: float, path: Path) -> None:
+    """A run's JSON, with its total time, for --markdown to read."""
+    result["total_s"] = round(time.perf_counter() - started, 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="페이지별 성능 벤치마크")
     parser.add_argument("--rows", type=int, help="생성할 전체 행 수")
@@ -1658,9 +1665,7 @@ def main(argv: list[str] | None = None) -> int:
             args.pages.split(",") if args.pages else PAGES,
             log=lambda s: print(s, flush=True),
         )
-        result["total_s"] = round(time.perf_counter() - started, 1)
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        _save(result, started, args.json)
         print(f"peak RSS app {result['peak_rss_mb']['app']} MB · total {result['total_s']} s → {args.json}")
         if args.markdown:  # as after an in-process run: the report from the files given and this one
             write_markdown(args.markdown, [*args.files, args.json])
@@ -1674,9 +1679,7 @@ def main(argv: list[str] | None = None) -> int:
         args.pages.split(",") if args.pages else None,
         log=lambda s: print(s, flush=True),
     )
-    result["total_s"] = round(time.perf_counter() - started, 1)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    _save(result, started, args.json)
     print(
         f"\n{'page':<11} {'run med':>9} {'run p95':>9} {'queries':>9} {'pd numpy':>9} {'pd arrow':>9} {'bare':>9}"
         "  winner"

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -205,7 +206,7 @@ def _scratch() -> tempfile.TemporaryDirectory:
     folder = data_dir()
     for old in folder.glob(f"{SCRATCH_PREFIX}*"):
         with contextlib.suppress(OSError):
-            if old.is_dir() and dt.datetime.now().timestamp() - old.stat().st_mtime > STALE_SCRATCH_S:
+            if old.is_dir() and time.time() - old.stat().st_mtime > STALE_SCRATCH_S:
                 shutil.rmtree(old, ignore_errors=True)
     return tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=folder)
 
