@@ -389,36 +389,68 @@ WATCH_RUNS_JS = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!window.__runStates) {
         window.__runStates = [];
-        new MutationObserver(() => window.__runStates.push(app.getAttribute('data-test-script-state')))
-            .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+        // Each record's old value, then the value now: a run that starts and ends between two
+        // callbacks still leaves 'running' followed by 'notRunning' in the list.
+        new MutationObserver(records => {
+            for (const r of records) window.__runStates.push(r.oldValue);
+            window.__runStates.push(app.getAttribute('data-test-script-state'));
+        }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
     }
     window.__runStates.length = 0;
 }"""
-RUN_ENDED_JS = """() => { const s = window.__runStates, i = s.indexOf('running');
+# The press took ('rerunRequested', then usually 'running') and the run ended ('notRunning' after it). A fast
+# run's 'running' and 'notRunning' reach the front end together and React draws only the last, so
+# 'rerunRequested' straight to 'notRunning' is a finished run too.
+RUN_ENDED_JS = """() => { const s = window.__runStates, i = s.findIndex(x => x !== 'notRunning');
                        return i >= 0 && s.slice(i).includes('notRunning'); }"""
 CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 
 
-async def rerun(page, url_path: str) -> dict:
-    """Rerun the page's script in its live session (the 'r' shortcut): new queries, no page reload."""
+async def page_state(page) -> str:
+    """The page's connection and script state as its front end shows them, for a failure message."""
+    try:
+        return await asyncio.wait_for(
+            page.evaluate(
+                """() => { const a = document.querySelector('[data-testid="stApp"]');
+                           return a ? `${a.getAttribute('data-test-connection-state')}, `
+                                    + `${a.getAttribute('data-test-script-state')}` : 'no app'; }"""
+            ),
+            5,
+        )
+    except Exception as e:  # a hung or crashed renderer is itself the answer
+        return f"unreadable ({type(e).__name__})"
+
+
+async def rerun(page, url_path: str, step=lambda what: None) -> dict:
+    """Rerun the page's script in its live session (the 'r' shortcut): new queries, no page reload.
+
+    ``step`` is told what the rerun is waiting for, so a session that finishes nothing can be explained."""
     started = time.monotonic()
+    step("waiting for the connection")
     await page.locator(CONNECTED).wait_for(state="attached", timeout=VISIT_TIMEOUT_MS)
-    # A key press can be lost while the page is busy, and React may render 'running' and 'notRunning'
-    # in one commit so the observer never sees the run: press again, a bounded number of times.
+    # A key press can be lost while the page is busy: press again, a bounded number of times.
     for attempt in range(RERUN_ATTEMPTS):
-        await page.evaluate(WATCH_RUNS_JS)
-        await page.keyboard.press("r")
+        step(f"press {attempt + 1}: watching the script state")
+        await asyncio.wait_for(page.evaluate(WATCH_RUNS_JS), RERUN_WAIT_MS / 1000)
+        step(f"press {attempt + 1}: pressing 'r'")
+        await asyncio.wait_for(page.keyboard.press("r"), RERUN_WAIT_MS / 1000)
+        step(f"press {attempt + 1}: waiting for the run to end")
         try:
             await page.wait_for_function(RUN_ENDED_JS, timeout=RERUN_WAIT_MS)
             break
-        except Exception:
+        except Exception as e:
             if attempt == RERUN_ATTEMPTS - 1:
-                raise
+                seen = await page.evaluate("() => window.__runStates")
+                raise AssertionError(
+                    f"no run ended after {RERUN_ATTEMPTS} presses of 'r'; page {await page_state(page)}; "
+                    f"states after the last press {seen}"
+                ) from e
     await page.wait_for_timeout(200)
     titles = await page.get_by_role("heading", name=page_title(url_path)).count()
     return {
         "page": url_path,
         "query": "rerun",
+        "presses": attempt + 1,
         "exceptions": await page.locator('[data-testid="stException"]').count(),
         "not_found": 0 if titles else 1,
         "figure": None,
@@ -449,6 +481,8 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
         "b_start": None,
         "last": None,
         "server_side": ServerSide(),
+        "doing": {},  # session -> (what it is waiting for, since when)
+        "idle": {},  # session -> what it was waiting for when phase (b) ended without a finished visit
     }
     t0 = time.monotonic()
     all_loaded, checked = asyncio.Event(), asyncio.Event()
@@ -495,6 +529,9 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
             ]
             pages = [await c.new_page() for c in contexts]
 
+            def mark(i: int, what: str) -> None:
+                run["doing"][i] = (what, time.monotonic())
+
             def record(i: int, v: dict) -> None:
                 v.update(session=i, phase="b" if run["b_start"] and v["began"] >= run["b_start"] else "a")
                 run["visits"].append(v)
@@ -520,9 +557,10 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
                         url_path, query = first_page, "rerun"
                     try:
                         if query == "rerun":
-                            record(i, await rerun(pages[i], url_path))
+                            record(i, await rerun(pages[i], url_path, lambda what, i=i: mark(i, what)))
                             await asyncio.sleep(RERUN_PAUSE_SECONDS)
                         else:
+                            mark(i, f"opening {url_path} {query}")
                             record(i, await visit(pages[i], base, url_path, query))
                     except Exception as e:
                         run["failures"].append(f"session {i} {url_path} {query}: {type(e).__name__}: {e}"[:600])
@@ -557,6 +595,10 @@ async def drive(base: str, versions: Versions, log_path: Path) -> dict:
                 run["b_start"] = time.monotonic()
                 await asyncio.to_thread(rebuild_loop)
                 stop["at"] = time.monotonic()
+                active = {v["session"] for v in run["visits"] if v["began"] >= run["b_start"]}
+                for i in set(range(BROWSER_SESSIONS)) - active:
+                    what, since = run["doing"].get(i, ("nothing recorded", stop["at"]))
+                    run["idle"][i] = f"{what} for {stop['at'] - since:.0f} s; page {await page_state(pages[i])}"
 
             tasks = [asyncio.create_task(session(i)) for i in range(BROWSER_SESSIONS)]
             await conductor()
@@ -604,9 +646,13 @@ def _summary(visits: list[dict]) -> str:
     for v in visits:
         if v["query"] != "rerun":
             per_page[v["page"]] = per_page.get(v["page"], 0) + 1
-    reruns = sum(1 for v in visits if v["query"] == "rerun")
+    reruns = [v for v in visits if v["query"] == "rerun"]
+    repressed = sum(v["presses"] - 1 for v in reruns)
     slow = max((v["seconds"] for v in visits if v["query"] != "rerun"), default=0)
-    return f"{sum(per_page.values())} page loads {per_page} (slowest {slow:.1f} s) and {reruns} reruns in place"
+    return (
+        f"{sum(per_page.values())} page loads {per_page} (slowest {slow:.1f} s) and {len(reruns)} reruns in place "
+        f"({repressed} presses of 'r' repeated)"
+    )
 
 
 def test_a_browser_sessions_at_once_never_show_an_exception(browser_run):
@@ -642,7 +688,10 @@ def test_b_rebuilds_under_load_show_old_or_new_figure_never_an_error(browser_run
         assert [v for v in b if v["page"] == "overview" and v["began"] > done], "no overview after a rebuild"
     # Phase (b) runs until every session has finished something begun in it (or a bound passes).
     idle = set(range(BROWSER_SESSIONS)) - {v["session"] for v in b}
-    assert not idle, f"sessions {sorted(idle)} finished nothing begun during the rebuilds: {_summary(b)}"
+    assert not idle, (
+        f"sessions {sorted(idle)} finished nothing begun during the rebuilds: {_summary(b)}; "
+        f"when it ended they were {run['idle']}"
+    )
     figures = [v["figure"] for v in run["visits"] if v["page"] == "overview"]
     allowed = {env.figures[0], env.figures[1]}
     assert set(figures) <= allowed, set(figures) - allowed
