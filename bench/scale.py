@@ -3,7 +3,7 @@
     python -m bench.scale --rows 1000000 --out /tmp/scale [--seed 7]
 
 writes ``DIR/extracts/<table>/<batch>.parquet`` in exactly the project's schema (through
-``ingest.write_batches`` with the ``core.pipeline.schema`` tables, so every type matches what ingestion
+``extracts.write_batches`` with the ``core.pipeline.schema`` tables, so every type matches what ingestion
 writes); ``core.pipeline.build.build(root=DIR/'extracts', target=...)`` turns them into DuckDB.
 
 **The organisation.** All 17 시도교육청 and their 176 교육지원청, 193 agencies, from 965,000 rows up
@@ -78,7 +78,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from core.pipeline.ingest import arrow_schema, write_batches
+from core.pipeline.extracts import arrow_schema, write_batches
 from core.pipeline.sample_callcenter import CHANNELS, TOPICS
 from core.pipeline.schema import (
     BUDGET_LINE,

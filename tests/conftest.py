@@ -101,7 +101,7 @@ def describe_test_documents(dest: Path) -> Path:
     """Write the source_document rows of TEST_DOCUMENTS into the extracts folder ``dest``."""
     import pandas as pd
 
-    from core.pipeline.ingest import write_batches
+    from core.pipeline.extracts import write_batches
     from core.pipeline.schema import TABLES
 
     frame = pd.DataFrame({"doc_id": list(TEST_DOCUMENTS), "title": list(TEST_DOCUMENTS.values())})

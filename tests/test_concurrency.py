@@ -51,7 +51,7 @@ from core.dashboard.queries import overview as overview_queries
 from core.dashboard.queries import quarterly as quarterly_queries
 from core.dashboard.queries import training as training_queries
 from core.pipeline.build import build
-from core.pipeline.ingest import write_batches
+from core.pipeline.extracts import write_batches
 from core.pipeline.schema import BUDGET_LINE
 
 SESSIONS = 20

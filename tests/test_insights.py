@@ -1,6 +1,6 @@
 """The warning rules of core.dashboard.queries.insights, on data whose answers were worked out by hand.
 
-A tiny extracts folder is written with core.pipeline.ingest.write_batches into a tmp folder and built
+A tiny extracts folder is written with core.pipeline.extracts.write_batches into a tmp folder and built
 into its own DuckDB file (never datasets/). Every number asserted below is derived in the
 comment beside it from the rule text in rules.RULES:
 
@@ -27,7 +27,7 @@ from core.dashboard.queries import insights as insights_queries
 from core.dashboard.queries import quarterly as quarterly_queries
 from core.dashboard.queries import training as training_queries
 from core.pipeline.build import build
-from core.pipeline.ingest import write_batches
+from core.pipeline.extracts import write_batches
 from core.pipeline.schema import BUDGET_LINE, CALL_CENTER_DAILY, QUARTERLY_EXECUTION, TRAINING_RESULT, TRAINING_TARGET
 
 AGENCY = "시험교육청"

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from core.settings import SCHEMA_VERSION, db_path, extracts_dir
 
 from . import derived, reconcile, safety
-from .ingest import arrow_schema
+from .extracts import arrow_schema
 from .schema import TABLES, Table
 
 log = logging.getLogger(__name__)

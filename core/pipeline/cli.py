@@ -20,7 +20,8 @@ from core.settings import db_path, extracts_dir
 
 from . import build as build_mod
 from . import reconcile, safety
-from .ingest import IngestError, ingest_files
+from .errors import IngestError
+from .ingest import ingest_files
 from .parsing import TRIANGLE_DECREASE, TRIANGLE_INCREASE
 from .seed import seed_extracts
 

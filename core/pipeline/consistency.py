@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from core.settings import SATISFACTION_SCALE
 
+from .extracts import arrow_schema, read_extract, to_arrow
 from .schema import TABLES
 
 if TYPE_CHECKING:
@@ -51,8 +52,6 @@ class Loaded:
         """The rows of one table as this ingest would leave them, without the batch ``replacing`` (and, with
         ``docs``, only those documents' rows), in the schema's types; only ``columns`` when given, so a check
         of two columns reads two columns of a large table."""
-        from .ingest import to_arrow
-
         table = TABLES[table_name]
         replaced = {b for pf, b in self.pending if pf.table.name == table_name}
         if replacing:
@@ -71,8 +70,6 @@ class Loaded:
         self, table_name: str, batch: str, docs: set[str] | None = None, columns: list[str] | None = None
     ) -> pa.Table | None:
         """One extract file as the current schema types it (columns added later read as empty)."""
-        from .ingest import arrow_schema, read_extract
-
         path = self.root / table_name / f"{batch}.parquet"
         if not path.exists():
             return None
@@ -300,7 +297,6 @@ def total_errors(parsed: ParsedFile, loaded: Loaded, batch: str) -> list[str]:
     total row loaded after its items, in a batch of its own, is checked against them, and items added under
     a loaded total are checked against it. A difference the loaded data already had (an official
     document's own inconsistency, kept with --accept-total-differences) is not this file's."""
-    from .ingest import to_arrow
     from .reconcile import differences_for_frame
 
     table = parsed.table

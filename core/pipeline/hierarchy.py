@@ -25,6 +25,7 @@ from pathlib import Path
 from openpyxl.utils.cell import get_column_letter
 
 from . import parsing
+from .errors import IngestError
 from .schema import BUDGET_LINE, TABLES
 
 # K-에듀파인's 세출 structure, outermost first: 사업 (정책사업 › 단위사업 › 세부사업), then the
@@ -61,8 +62,6 @@ def number_rows(
     layout = _Layout(path, header, errors, header_where)
     out = (header, rows) if errors else layout.rewrite(rows)
     if errors:
-        from .ingest import IngestError  # ingest imports this module
-
         raise IngestError(errors)
     return out
 

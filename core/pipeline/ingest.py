@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,16 +19,17 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from openpyxl.utils.cell import get_column_letter
 
 from core.settings import extracts_dir
 
 from . import consistency, hierarchy, parsing, xlsx
 from . import header as header_mod
+from .errors import IngestError
+from .extracts import read_extract, write_batches
 from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
-from .schema import BATCH_COLUMN, MONEY_UNITS, Column, Table
+from .schema import MONEY_UNITS, Column, Table
 
 MAX_ERRORS_SHOWN = 30
 MAX_INPUT_BYTES = 2 * 1024**3  # one export file; larger ones are split by batch
@@ -40,14 +40,6 @@ PARSE_SECONDS_VARIABLE = "DASHBOARD_INGEST_SECONDS"
 DEFAULT_PARSE_SECONDS = 900
 
 
-class IngestError(Exception):
-    """Raised with every problem found; nothing has been written when it is raised."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("\n".join(messages))
-
-
 @dataclass
 class ParsedFile:
     path: Path
@@ -56,24 +48,6 @@ class ParsedFile:
     row_numbers: list[int]
     encoding: str
     errors: list[str] = field(default_factory=list)
-
-
-_ARROW_TYPES = {
-    "text": pa.string(),
-    "int": pa.int64(),
-    "money": pa.int64(),
-    "rate": pa.float64(),
-    "number": pa.float64(),
-    "date": pa.date32(),
-    "year": pa.int32(),
-    "quarter": pa.int32(),
-    "bool": pa.bool_(),
-}
-
-
-def arrow_schema(table: Table) -> pa.Schema:
-    cols = list(table.columns) + [BATCH_COLUMN]
-    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.kind]) for c in cols])
 
 
 def map_header(
@@ -402,23 +376,6 @@ def _past(deadline: float, path: Path, line: int) -> IngestError | None:
     )
 
 
-def read_extract(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """A loaded extract file, read to compare a new file with it (only ``columns`` that the file has, when
-    given); a damaged one is named, not a traceback."""
-    try:
-        if columns is not None:
-            present = set(pq.read_schema(path).names)
-            columns = [c for c in columns if c in present]
-        return pq.read_table(path, columns=columns)
-    except (OSError, pa.ArrowException) as e:
-        raise IngestError(
-            [
-                f"{path.parent.name}/{path.name}: 이미 적재된 추출 파일을 읽을 수 없어 새 파일과 대조할 수 없습니다 "
-                f"({type(e).__name__}). 기대: 그 묶음의 원본을 다시 적재하거나 그 파일을 지운 뒤 다시 시도"
-            ]
-        ) from e
-
-
 def _existing_keys(table: Table, batch: str, root: Path, new: pd.DataFrame) -> pd.DataFrame | None:
     """The key columns of loaded rows (other batches) that can equal a key of ``new``: rows whose text key
     values all occur in the new file, so a small file is not compared with every row of a large table."""
@@ -595,36 +552,3 @@ def total_row_number(parsed: ParsedFile, d) -> int | None:
         ):
             return parsed.row_numbers[i]
     return None
-
-
-def to_arrow(table: Table, frame: pd.DataFrame, batch: str) -> pa.Table:
-    """A parsed frame as its extract file holds it: the schema's types, the batch name on every row."""
-    frame = frame.copy()
-    for name in table.names:  # a column the frame lacks is empty, of no dtype pandas would have to guess
-        if name not in frame:
-            frame[name] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    frame = frame[table.names]
-    frame["batch"] = batch
-    return pa.Table.from_pandas(frame, schema=arrow_schema(table), preserve_index=False)
-
-
-def write_batches(items: list[tuple[Table, pd.DataFrame, str]], root: Path | None = None) -> list[Path]:
-    """Write each frame to a temp file beside its target, then move all into place."""
-    root = Path(root) if root else extracts_dir()
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for table, frame, batch in items:
-            folder = root / table.name
-            folder.mkdir(parents=True, exist_ok=True)
-            arrow = to_arrow(table, frame, batch)
-            fd, tmp = tempfile.mkstemp(prefix=f".{batch}.", suffix=".parquet.tmp", dir=folder)
-            os.close(fd)
-            pq.write_table(arrow, tmp, compression="zstd")
-            staged.append((Path(tmp), folder / f"{batch}.parquet"))
-    except Exception:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, final in staged:
-        os.replace(tmp, final)
-    return [final for _, final in staged]

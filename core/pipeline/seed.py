@@ -7,7 +7,8 @@ from pathlib import Path
 
 from core.settings import SEED_DIR, extracts_dir
 
-from .ingest import ingest_files, write_batches
+from .extracts import write_batches
+from .ingest import ingest_files
 from .safety import replace_extracts
 from .sample_callcenter import generate
 from .schema import CALL_CENTER_DAILY

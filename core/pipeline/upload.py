@@ -31,7 +31,9 @@ import pandas as pd
 from core.settings import data_dir, db_path, extracts_dir
 
 from . import cli, safety
-from .ingest import IngestError, ingest_files, read_extract
+from .errors import IngestError
+from .extracts import read_extract
+from .ingest import ingest_files
 from .schema import TABLES
 
 AUDIT_FOLDER = "audit"
