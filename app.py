@@ -6,7 +6,8 @@ from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import common as common_queries
 from core.dashboard.queries import overview as overview_queries
-from core.widgets import charts, frame, ui
+from core.widgets import charts, controls, frame, ui
+from core.widgets.text import escape_markdown
 
 TASKS_CHARTED = 8  # tasks furthest behind their training target
 
@@ -26,8 +27,8 @@ def budget_cards(cards: list, unit: str) -> None:
         with st.container(border=True, key=f"budget_card_{i}"):
             year = "연도 미상" if card.year is None else f"{card.year}년"
             st.markdown(
-                f"**{ui.escape_markdown(card.agency)}** · {year} · {ui.escape_markdown(card.doc_id)} · "
-                f"{ui.escape_markdown(card.section)}"
+                f"**{escape_markdown(card.agency)}** · {year} · {escape_markdown(card.doc_id)} · "
+                f"{escape_markdown(card.section)}"
             )
             ui.note_context(as_of=card.as_of)
             c1, c2, c3 = st.columns(3)
@@ -64,17 +65,17 @@ def training_cards(cards: list) -> None:
     for i, card in enumerate(cards):
         with st.container(key=f"training_card_{i}"):
             ui.note_context(as_of=card.as_of)
-            title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {ui.escape_markdown(card.agency)}"
+            title = "연수 목표 진도" if len(cards) == 1 else f"연수 목표 진도 · {escape_markdown(card.agency)}"
             st.metric(title, f"{card.on_pace} / {card.tasks} 과제", help=ui.term_help("연수 목표 진도"))
             pace = "" if card.elapsed is None else f"연중 경과 {card.elapsed:.1f}% 이상 달성한 과제 수 · "
             st.caption(
-                f"{ui.escape_markdown(card.agency)} {card.year}년 · {pace}과제별 달성률(실적 인원 ÷ 목표 인원) "
+                f"{escape_markdown(card.agency)} {card.year}년 · {pace}과제별 달성률(실적 인원 ÷ 목표 인원) "
                 f"중앙값 {card.median_rate:.1f}% · 기준일 {ui.fmt_date(card.as_of)} · 과제를 넘어 인원을 더하지 않음"
             )
 
 
 def render(f: Filters) -> Filters:
-    f, unit = ui.unit_choice(f)
+    f, unit = controls.unit_choice(f)
     view = overview_queries.overview_view(f, unit)
     h = view.headline
 
@@ -107,7 +108,7 @@ def render(f: Filters) -> Filters:
             doc_ids = common_queries.source_doc(tasks[labels.SOURCE])
             for i, r in enumerate(tasks.to_dict("records")):
                 frame.task_link(f, doc_ids.iat[i], r[labels.TASK_ID], f"[{r['점검']}] {r['사업명']}")
-                st.caption(ui.escape_markdown(r["이유"]))
+                st.caption(escape_markdown(r["이유"]))
             frame.page_link("insights", "점검·경보 전체 보기 (판정 규칙 포함)")
 
     left, right = st.columns(2)

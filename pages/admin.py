@@ -7,6 +7,7 @@ import streamlit as st
 from core import auth
 from core.dashboard.filters import Filters
 from core.widgets import frame, ui
+from core.widgets.text import escape_markdown
 
 PREVIEW = "_admin_preview"  # (what was checked, its result)
 LOADED = "_admin_loaded"  # the last load's result, shown once after the page is drawn again
@@ -18,9 +19,9 @@ NO_TRIANGLE = "(▲ 없음: ▲가 든 셀은 거부)"
 
 def _problems(result) -> None:
     """A refusal: the head line and every problem (they quote file names and cells, so they are escaped)."""
-    st.error(ui.escape_markdown(result.head), icon="⛔")
+    st.error(escape_markdown(result.head), icon="⛔")
     if result.messages:
-        st.markdown("\n".join(f"- {ui.escape_markdown(m)}" for m in result.messages))
+        st.markdown("\n".join(f"- {escape_markdown(m)}" for m in result.messages))
 
 
 def _changes(result, done: bool) -> None:

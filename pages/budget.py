@@ -5,30 +5,31 @@ import streamlit as st
 from core import labels as column_labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
-from core.widgets import charts, frame, ui
+from core.widgets import charts, controls, frame, ui
+from core.widgets.text import escape_markdown
 
 
 def render(f: Filters) -> Filters:
     tables = budget_queries.budget_tables(f)
     if tables.empty:
-        ui.empty_state(f, "예산", "budget")
+        controls.empty_state(f, "예산", "budget")
         return f
 
     labels = [budget_queries.table_label(r.doc_id, r.source_section) for r in tables.itertuples()]
-    f = ui.page_choice(f, "table", "예산 표", labels)
+    f = controls.page_choice(f, "table", "예산 표", labels)
     table_row = tables.iloc[labels.index(f.get("table"))]
     doc_id, section = table_row["doc_id"], table_row["source_section"]
-    f, unit = ui.unit_choice(f)
-    view = budget_queries.budget_view(f, doc_id, section, ui.remembered("item"), unit)
+    f, unit = controls.unit_choice(f)
+    view = budget_queries.budget_view(f, doc_id, section, controls.remembered("item"), unit)
     f = f.with_extra("item", view.parent)
     path, rows, totals = view.path, view.rows, view.totals
 
     crumbs = ["전체"] + [p["name"] for p in path]
-    st.caption("위치: " + ui.escape_markdown(" › ".join(crumbs)))
+    st.caption("위치: " + escape_markdown(" › ".join(crumbs)))
     ui.as_of_caption(table_row["as_of"], f"금액 단위 {unit} (보고서 인쇄 단위 {table_row['unit']}) · {f.year_label()}")
 
     if rows.empty:
-        ui.empty_state(f, "이 표의")
+        controls.empty_state(f, "이 표의")
     else:
         shown = rows.drop(columns=["하위 항목"])
         event = ui.table(
@@ -36,8 +37,8 @@ def render(f: Filters) -> Filters:
         )
         selected = event.selection.rows if event and event.selection else []
         if selected and rows["하위 항목"].iat[selected[0]]:
-            ui.remember("item", rows["항목 ID"].iat[selected[0]])
-            ui.sync_url(f.with_extra("item", rows["항목 ID"].iat[selected[0]]))
+            controls.remember("item", rows["항목 ID"].iat[selected[0]])
+            controls.sync_url(f.with_extra("item", rows["항목 ID"].iat[selected[0]]))
             st.rerun()
         elif selected:  # a row without sub-items: everything about it is on its task page
             frame.open_task(f, doc_id, rows["항목 ID"].iat[selected[0]])
@@ -58,8 +59,8 @@ def render(f: Filters) -> Filters:
             frame.task_link(f, doc_id, path[-1]["item_id"], f"과제 한눈에: {path[-1]['name']}")
         if path and st.button("⬆️ 상위로", key="budget_up"):
             up = path[-2]["item_id"] if len(path) > 1 else None
-            ui.remember("item", up)
-            ui.sync_url(f.with_extra("item", up))
+            controls.remember("item", up)
+            controls.sync_url(f.with_extra("item", up))
             st.rerun()
         ui.downloads(
             budget_queries.with_printed_totals(rows, totals),
@@ -118,7 +119,7 @@ def years_side_by_side(f: Filters, doc_id: str, section: str, parent: str | None
             "증감은 위 표에 있습니다. 다른 보고서의 표와는 기관·측정값이 달라 나란히 놓지 않습니다."
         )
         return f
-    f, first, second = ui.year_pair_choice(f, years)
+    f, first, second = controls.year_pair_choice(f, years)
     table = budget_queries.years_side_by_side(f, doc_id, section, parent, first, second, unit)
     st.caption(f"같은 표의 같은 항목만 두 해를 견줍니다 · 금액 단위 {unit} · 증감 = {second}년 − {first}년")
     ui.table(table, unit)

@@ -5,17 +5,17 @@ import streamlit as st
 from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import callcenter as callcenter_queries
-from core.widgets import charts, frame, ui
+from core.widgets import charts, controls, frame, ui
 
 
 def render(f: Filters) -> Filters:
-    f, unit = ui.unit_choice(f)
+    f, unit = controls.unit_choice(f)
     view = callcenter_queries.callcenter_view(f, unit)
     current, previous = view.current, view.previous
 
     st.subheader("콜센터 운영 지표")
     if current is None:
-        ui.empty_state(f, "콜센터", "callcenter")
+        controls.empty_state(f, "콜센터", "callcenter")
     else:
         if current["is_sample"]:
             ui.sample_notice()
@@ -84,7 +84,7 @@ def render(f: Filters) -> Filters:
     st.subheader("보고서에 인쇄된 민원·콜센터 수치")
     budget, indicators = view.reported_budget, view.reported_indicators
     if budget.empty and indicators.empty:
-        ui.empty_state(f, "보고서의 민원·콜센터")
+        controls.empty_state(f, "보고서의 민원·콜센터")
     if not budget.empty:
         st.markdown("**예산·집행** (실제 보고서 값)")
         ui.table(budget, unit)

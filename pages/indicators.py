@@ -5,14 +5,14 @@ import streamlit as st
 from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import indicators as indicator_queries
-from core.widgets import frame, ui
+from core.widgets import controls, frame, ui
 
 
 def render(f: Filters) -> Filters:
     view = indicator_queries.indicator_view(f)
     targets = view.targets
     if targets.empty:
-        ui.empty_state(f, "성과지표 목표", "indicators")
+        controls.empty_state(f, "성과지표 목표", "indicators")
         return f
     ui.note_context(as_of=targets["기준일"].max())
     only_with_actual = st.toggle("실적이 인쇄된 목표만", value=False, key="indicators_with_actual")

@@ -7,11 +7,11 @@ from core.dashboard import rules
 from core.dashboard.filters import Filters
 from core.dashboard.queries import common as common_queries
 from core.dashboard.queries import insights as insights_queries
-from core.widgets import frame, ui
+from core.widgets import controls, frame, ui
 
 
 def render(f: Filters) -> Filters:
-    f, unit = ui.unit_choice(f)
+    f, unit = controls.unit_choice(f)
     with st.expander("판정 규칙", expanded=False):
         for name, rule in rules.RULES.items():
             st.markdown(f"- **{name}**: {rule}")
@@ -41,7 +41,7 @@ def render(f: Filters) -> Filters:
     st.caption("추정치입니다. 실적이 아닙니다. " + rules.RULES["목표 미달 우려"])
     projection = view.projection
     if projection.empty:
-        ui.empty_state(f, "목표·중간 실적")
+        controls.empty_state(f, "목표·중간 실적")
     else:
         event = ui.table(projection, unit, on_select="rerun", selection_mode="single-row", key="projection_rows")
         frame.open_selected_task(f, projection, event)
@@ -58,9 +58,9 @@ def render(f: Filters) -> Filters:
     st.subheader("민원 조기경보")
     months = view.months
     if not months:
-        ui.empty_state(f, "콜센터")
+        controls.empty_state(f, "콜센터")
     else:
-        f = ui.page_choice(f, "month", "기준 월", list(reversed(months)), months[-1])
+        f = controls.page_choice(f, "month", "기준 월", list(reversed(months)), months[-1])
         warning = insights_queries.complaint_early_warning(f, f.get("month"))
         if warning.empty:
             st.info("전년 같은 달 자료가 없어 예상할 수 없습니다. 1년 이상 쌓인 달을 고르세요.")
@@ -75,7 +75,7 @@ def render(f: Filters) -> Filters:
     st.subheader("전년 대비 증감")
     up, down = view.up, view.down
     if up.empty and down.empty:
-        ui.empty_state(f, "전년 비교")
+        controls.empty_state(f, "전년 비교")
     else:
         c1, c2 = st.columns(2)
         for col, df, title, key in (

@@ -6,15 +6,16 @@ import streamlit as st
 from core import labels
 from core.dashboard.filters import Filters
 from core.dashboard.queries import quarterly as quarterly_queries
-from core.widgets import charts, frame, ui
+from core.widgets import charts, controls, frame, ui
+from core.widgets.text import escape_markdown
 
 
 def render(f: Filters) -> Filters:
-    f, unit = ui.unit_choice(f)
+    f, unit = controls.unit_choice(f)
     view = quarterly_queries.quarterly_view(f, unit)
     tasks, totals = view.tasks, view.totals
     if tasks.empty:
-        ui.empty_state(f, "분기별 집행", "quarterly")
+        controls.empty_state(f, "분기별 집행", "quarterly")
         return f
 
     as_of = tasks["기준일"].dropna().max()
@@ -70,7 +71,7 @@ def render(f: Filters) -> Filters:
         more = len(names) - charts.CHART_BARS
         st.warning(
             f"분기 합이 예산액과 다른 과제 {int(gap.sum()):,}건: "
-            + ", ".join(ui.escape_markdown(n) for n in names.head(charts.CHART_BARS))
+            + ", ".join(escape_markdown(n) for n in names.head(charts.CHART_BARS))
             + (f" 외 {more:,}건 ('차이' 열)" if more > 0 else "")
             + " (데이터 출처·품질 페이지 참고)"
         )
@@ -80,14 +81,14 @@ def render(f: Filters) -> Filters:
 
     selected = event.selection.rows if event and event.selection else []
     if selected:  # a row picked in the grid becomes the task in the URL
-        ui.remember("task", tasks[labels.ITEM_ID].iat[selected[0]])
-    wanted = ui.remembered("task")
+        controls.remember("task", tasks[labels.ITEM_ID].iat[selected[0]])
+    wanted = controls.remembered("task")
     at = [i for i, v in enumerate(tasks[labels.ITEM_ID]) if v == wanted]
     if at:
         f = f.with_extra("task", wanted)
         task = tasks.iloc[at[0]]
         doc_id = view.doc_ids[at[0]]
-        st.subheader(f"세부 집행계획: {ui.escape_markdown(task['사업명'])}")
+        st.subheader(f"세부 집행계획: {escape_markdown(task['사업명'])}")
         frame.task_link(f, doc_id, task["항목 ID"], f"과제 한눈에: {task['사업명']} (예산·연수·경보 모두)")
         subs = quarterly_queries.quarterly_subitems(doc_id, task["항목 ID"], unit)
         if subs.empty:

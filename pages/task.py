@@ -6,22 +6,23 @@ from core import labels
 from core.dashboard import export
 from core.dashboard.filters import Filters, describe
 from core.dashboard.queries import task as task_queries
-from core.widgets import frame, ui
+from core.widgets import controls, frame, ui
+from core.widgets.text import escape_markdown
 
 
 def search_results(f: Filters) -> None:
-    text = ui.task_search_text()
+    text = controls.task_search_text()
     if not text:
         task_list(f)
         return
     found, matches = task_queries.find_tasks(text, f)
     if found.empty:
-        st.warning(f"'{ui.escape_markdown(text[:40])}'에 맞는 과제가 없습니다. 이름의 일부나 번호로 찾아 보세요.")
+        st.warning(f"'{escape_markdown(text[:40])}'에 맞는 과제가 없습니다. 이름의 일부나 번호로 찾아 보세요.")
         return
     outside = int((~found["in_filter"]).sum())
     shown = f"{matches}건 가운데 {len(found)}건" if matches > len(found) else f"{matches}건"
     st.caption(
-        f"'{ui.escape_markdown(text[:40])}' 검색 결과 {shown}"
+        f"'{escape_markdown(text[:40])}' 검색 결과 {shown}"
         + (f" · {outside}건은 현재 기관 필터 밖에 있습니다 (필터 밖 표시)" if f.agencies and outside else "")
     )
     for r in found.to_dict("records"):
@@ -42,7 +43,7 @@ def task_list(f: Filters) -> None:
         "사이드바의 '🔎 과제 찾기'에 이름의 일부, 인쇄된 번호(예: 2-1-1) 또는 부서를 넣어 찾거나, 아래 목록에서 행을 고르세요."
     )
     if tasks.empty:
-        ui.empty_state(f, "과제", "budget")
+        controls.empty_state(f, "과제", "budget")
         return
     more = f" (앞의 {len(tasks)}개)" if total > len(tasks) else ""
     st.markdown(f"**현재 필터의 과제 {total:,}개{more}** · 예산표의 맨 윗단 항목, 보고서 순서")
@@ -51,11 +52,11 @@ def task_list(f: Filters) -> None:
 
 
 def render(f: Filters) -> Filters:
-    f, unit = ui.unit_choice(f)
-    key = ui.chosen_task()
+    f, unit = controls.unit_choice(f)
+    key = controls.chosen_task()
     view = task_queries.task_view(key, unit) if key else None
     if key and view is None:
-        st.warning(f"과제 '{ui.escape_markdown(key.item_id[:40])}'을(를) 데이터에서 찾지 못했습니다.", icon="⚠️")
+        st.warning(f"과제 '{escape_markdown(key.item_id[:40])}'을(를) 데이터에서 찾지 못했습니다.", icon="⚠️")
     if view is None:
         search_results(f)
         return f
@@ -63,15 +64,15 @@ def render(f: Filters) -> Filters:
     h = view.header
     for as_of in h.sources["기준일"].dropna().unique():
         ui.note_context(as_of=as_of)
-    if ui.task_search_text():
+    if controls.task_search_text():
         with st.expander("검색 결과", expanded=False):
             search_results(f)
 
-    st.subheader(ui.escape_markdown(task_queries.task_label({"task_no": h.number, "name": h.name})))
+    st.subheader(escape_markdown(task_queries.task_label({"task_no": h.number, "name": h.name})))
     years = ", ".join(f"{y}년" for y in h.years) or "연도 미상"
     st.markdown(
-        f"**{ui.escape_markdown(h.agency)}** · {ui.escape_markdown(h.division or '부서 미기재')} · "
-        f"{ui.escape_markdown(h.level)} · {years}"
+        f"**{escape_markdown(h.agency)}** · {escape_markdown(h.division or '부서 미기재')} · "
+        f"{escape_markdown(h.level)} · {years}"
     )
     if h.parent:
         frame.task_link(f, key.doc_id, h.parent["item_id"], f"상위: {h.parent['name']}")
@@ -79,9 +80,9 @@ def render(f: Filters) -> Filters:
         st.caption(f"{labels.SHARED_MARK}: 여러 부서가 함께 운영하는 과제입니다. 금액은 부서끼리 나누지 않습니다.")
     with st.expander(f"출처 표 {len(h.sources)}개", expanded=False):
         ui.table(h.sources)
-    if ui.filter_excludes(f, h.agency, h.years):
+    if controls.filter_excludes(f, h.agency, h.years):
         st.caption(
-            f"이 과제는 현재 필터({ui.escape_markdown(describe(f))}) 밖에 있습니다. 과제의 모든 연도를 보여 줍니다."
+            f"이 과제는 현재 필터({escape_markdown(describe(f))}) 밖에 있습니다. 과제의 모든 연도를 보여 줍니다."
         )
 
     st.markdown("#### 🚨 경보")
@@ -152,7 +153,7 @@ def render(f: Filters) -> Filters:
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    ui.remember_task_url(key)
+    controls.remember_task_url(key)
     return f
 
 

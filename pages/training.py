@@ -4,20 +4,20 @@ import streamlit as st
 
 from core.dashboard.filters import Filters
 from core.dashboard.queries import training as training_queries
-from core.widgets import charts, frame, ui
+from core.widgets import charts, controls, frame, ui
 
 MID_YEAR_MARK = 50  # % of the target: where a task that keeps pace stands at mid-year
 
 
 def render(f: Filters) -> Filters:
     categories = training_queries.training_categories(f)
-    f = ui.page_choice(f, "category", "연수 구분", ["전체", *categories], "전체", widget="selectbox")
+    f = controls.page_choice(f, "category", "연수 구분", ["전체", *categories], "전체", widget="selectbox")
     category = None if f.get("category") == "전체" else f.get("category")
 
     view = training_queries.training_view(f, category)
     tasks = view.tasks
     if tasks.empty:
-        ui.empty_state(f, "연수 목표", "training")
+        controls.empty_state(f, "연수 목표", "training")
         return f
     as_of = tasks["기준일"].dropna().max()
     ui.as_of_caption(
@@ -75,7 +75,7 @@ def render(f: Filters) -> Filters:
     years = training_queries.category_years(f)
     if len(years) >= 2:
         st.subheader("두 해 나란히 (연수 구분별 실적)")
-        f, first, second = ui.year_pair_choice(f, years)
+        f, first, second = controls.year_pair_choice(f, years)
         side, basis = training_queries.categories_side_by_side(f, first, second)
         st.caption(f"과정마다 한 번만 센 실적 줄의 합 · {basis}")
         ui.table(side, "")

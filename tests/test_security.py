@@ -433,7 +433,7 @@ def test_text_from_data_or_a_url_renders_as_itself_in_markdown(text):
     test_markup checks the rendered pages)."""
     import re
 
-    from core.widgets.ui import escape_markdown
+    from core.widgets.text import escape_markdown
 
     out = escape_markdown(text)
     assert not re.search(r"(?<!\\)[\[\]()<>#*!]", out), out

@@ -19,7 +19,8 @@ from core.dashboard.db import DataUnavailable, connection
 from core.dashboard.filters import Filters, describe
 from core.dashboard.queries import sources as sources_queries
 from core.dashboard.queries.common import source_doc
-from core.widgets import charts, ui
+from core.widgets import charts, controls, ui
+from core.widgets.text import escape_markdown
 
 Render = Callable[[Filters], Filters | None]
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
     if page in navigation.ADMIN_PAGES and not who.is_admin:
         st.title(page.heading)
         st.error(
-            f"{ui.escape_markdown(who.name)} 님은 열람자라 '{page.title}' 화면을 쓸 수 없습니다. 데이터 적재는 관리자만 "
+            f"{escape_markdown(who.name)} 님은 열람자라 '{page.title}' 화면을 쓸 수 없습니다. 데이터 적재는 관리자만 "
             "할 수 있습니다. 권한이 필요하면 대시보드 관리자에게 요청하세요.",
             icon="🚫",
         )
@@ -88,7 +89,7 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
     if not filters:
         _remember_search()
         if searched:  # the search box works from here too: the task page lists the matches
-            ui.remember("task", None)
+            controls.remember("task", None)
             st.switch_page(navigation.page("task").script)
         try:
             render(Filters())
@@ -98,11 +99,11 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
         with st.sidebar:
             _draw_user(who)
         return
-    with ui.shared_by_every_page():
-        f = ui.sidebar_filters(default_agency=who.agency)
+    with controls.shared_by_every_page():
+        f = controls.sidebar_filters(default_agency=who.agency)
     _remember_search()
     if searched:  # after the filter's widgets were drawn, so that the switch keeps their values
-        ui.remember("task", None)  # the search lists its matches; the reader picks one
+        controls.remember("task", None)  # the search lists its matches; the reader picks one
         st.switch_page(navigation.page("task").script)
     # The line is drawn first (it stays the first thing under the title) and filled once the page has said
     # what its figures are as of and in which unit.
@@ -120,11 +121,11 @@ def run_page(name: str, render: Render, filters: bool = True) -> None:
         shown = f
     built = sources_queries.build_time()[:16]
     line.caption(
-        "필터: " + ui.escape_markdown(ui.context_line(f, built, sources_queries.document_as_of(f.agencies))),
+        "필터: " + escape_markdown(ui.context_line(f, built, sources_queries.document_as_of(f.agencies))),
         help="사이드바에서 기관·부서·연도를 바꿀 수 있습니다. 기준일은 화면의 값이 가리키는 날(표마다 다르면 범위, 표가 "
         "밝히지 않으면 보고서의 기준일), 빌드 시각은 화면의 데이터 파일을 만든 때입니다.",
     )
-    ui.sync_url(shown if shown is not None else f)
+    controls.sync_url(shown if shown is not None else f)
     with st.sidebar:  # last, below the filters: who is reading and how to sign out
         _draw_user(who)
 
@@ -157,7 +158,7 @@ def _draw_user(who: auth.Identity) -> None:
             "다른 컴퓨터에서 보게 하려면 로그인을 설정하세요(README '로그인과 권한')."
         )
         return
-    st.markdown(f"👤 **{ui.escape_markdown(who.name)}** · {auth.ROLE_LABELS[who.role]}")
+    st.markdown(f"👤 **{escape_markdown(who.name)}** · {auth.ROLE_LABELS[who.role]}")
     if st.button("로그아웃", key="logout"):
         st.logout()
 
@@ -168,11 +169,11 @@ def _draw_navigation(current: navigation.Page, who: auth.Identity) -> bool:
         for p in navigation.PAGES:
             st.page_link(p.script, label=p.label, icon=p.icon)
         st.divider()
-        ui.hold_search_over_page_switch()
-        with ui.shared_by_every_page():
+        controls.hold_search_over_page_switch()
+        with controls.shared_by_every_page():
             text = st.text_input(
                 "🔎 과제 찾기",
-                key=ui.SEARCH_KEY,
+                key=controls.SEARCH_KEY,
                 placeholder="이름 일부, 번호(2-1-1), 부서",
                 help="과제 이름의 일부, 인쇄된 번호 또는 부서로 찾아 '과제 한눈에'에서 엽니다.",
                 max_chars=100,
@@ -181,7 +182,7 @@ def _draw_navigation(current: navigation.Page, who: auth.Identity) -> bool:
 
 
 def _remember_search() -> None:
-    text = st.session_state.get(ui.SEARCH_KEY) or ""
+    text = st.session_state.get(controls.SEARCH_KEY) or ""
     st.session_state["_search_opened"] = text
 
 
@@ -190,18 +191,18 @@ def task_link(f: Filters, doc_id: str, item_id: str, label: str) -> None:
     p = navigation.page("task")
     st.page_link(
         p.script,
-        label=ui.escape_markdown(label),  # a link's label renders markdown; names come from data
+        label=escape_markdown(label),  # a link's label renders markdown; names come from data
         icon=p.icon,
-        query_params={**ui.context_params(f), "doc": doc_id, "task": item_id},
+        query_params={**controls.context_params(f), "doc": doc_id, "task": item_id},
     )
 
 
 def open_task(f: Filters, doc_id: str, item_id: str) -> None:
     """Switch to the task page for one task (a row or bar the reader picked), keeping the context."""
-    ui.remember("doc", doc_id)
-    ui.remember("task", item_id)
+    controls.remember("doc", doc_id)
+    controls.remember("task", item_id)
     st.switch_page(
-        navigation.page("task").script, query_params={**ui.context_params(f), "doc": doc_id, "task": item_id}
+        navigation.page("task").script, query_params={**controls.context_params(f), "doc": doc_id, "task": item_id}
     )
 
 
@@ -226,7 +227,7 @@ def open_charted_task(
 def page_link_with(name: str, label: str, f: Filters, **choices: str) -> None:
     """A link to another page with the reader's context and that page's own choices (``task=…``)."""
     p = navigation.page(name)
-    st.page_link(p.script, label=label, icon=p.icon, query_params={**ui.context_params(f), **choices})
+    st.page_link(p.script, label=label, icon=p.icon, query_params={**controls.context_params(f), **choices})
 
 
 def page_link(name: str, label: str | None = None) -> None:
