@@ -28,7 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from core.serve import STREAM_PATH
+from core.nginx import STREAM_PATH
 
 WIDGET_KINDS = ("selectbox", "multiselect", "radio")  # the filters a reader changes, by their label
 RECONNECT_PAUSE_S = 0.5  # between reconnect attempts, as the front end backs off

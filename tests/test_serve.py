@@ -26,9 +26,9 @@ from pathlib import Path
 import pytest
 from conftest import PROJECT_DIR, dashboard_env
 
-from core import serve
+from core import nginx, serve
 
-NGINX = serve.find_nginx()
+NGINX = nginx.find_nginx()
 START_SECONDS = 150
 HEADERS = {
     "Content-Security-Policy": "frame-ancestors 'none'",
@@ -39,16 +39,16 @@ HEADERS = {
 needs_nginx = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (python3 run.py test installs it)")
 
 
-def _plan(tmp: Path, public: str | None = None) -> serve.Plan:
-    return serve.Plan(port=18080, replica_ports=[18601, 18602], run_dir=tmp, public_host=public, max_upload_mb=20)
+def _plan(tmp: Path, public: str | None = None) -> nginx.Plan:
+    return nginx.Plan(port=18080, replica_ports=[18601, 18602], run_dir=tmp, public_host=public, max_upload_mb=20)
 
 
 # ---------------------------------------------------------------- the generated configuration
 
 
 def test_the_config_is_sticky_by_cookie_and_upgrades_websockets():
-    conf = serve.nginx_config(_plan(Path("/run/x")))
-    assert "hash $route_key consistent;" in conf and f"map $cookie_{serve.ROUTE_COOKIE} $route_key" in conf
+    conf = nginx.nginx_config(_plan(Path("/run/x")))
+    assert "hash $route_key consistent;" in conf and f"map $cookie_{nginx.ROUTE_COOKIE} $route_key" in conf
     assert "server 127.0.0.1:18601" in conf and "server 127.0.0.1:18602" in conf
     assert "proxy_http_version 1.1;" in conf and "proxy_set_header Upgrade $http_upgrade;" in conf
     assert "proxy_read_timeout 1d;" in conf and "proxy_next_upstream error timeout" in conf
@@ -61,7 +61,7 @@ def test_the_public_host_is_allowed_over_https_only():
     plan = _plan(Path("/run/x"), public="dash.example.go.kr")
     assert plan.allowed_hosts == ["127.0.0.1:18080", "localhost:18080", "dash.example.go.kr"]
     assert plan.allowed_origins == ["http://127.0.0.1:18080", "http://localhost:18080", "https://dash.example.go.kr"]
-    conf = serve.nginx_config(plan)
+    conf = nginx.nginx_config(plan)
     assert '"https://dash.example.go.kr" 1;' in conf and '"http://dash.example.go.kr"' not in conf
     assert 'server_name "127.0.0.1" "localhost" "dash.example.go.kr";' in conf
 
@@ -70,21 +70,21 @@ def test_the_upload_limit_follows_the_streamlit_config(tmp_path):
     import tomllib
 
     limit = tomllib.loads((PROJECT_DIR / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
-    plan = serve.make_plan(18080, 2, 18601, tmp_path)
+    plan = nginx.make_plan(18080, 2, 18601, tmp_path)
     assert plan.max_upload_mb == limit
-    assert f"client_max_body_size {limit + serve.UPLOAD_MARGIN_MB}m;" in serve.nginx_config(plan)
+    assert f"client_max_body_size {limit + nginx.UPLOAD_MARGIN_MB}m;" in nginx.nginx_config(plan)
 
 
 def test_replicas_accept_the_public_name_the_proxy_passes_on(tmp_path, monkeypatch):
-    monkeypatch.setenv(serve.PUBLIC_HOST_ENV, "Dash.Example.go.kr")
-    plan = serve.make_plan(18080, 2, 18601, tmp_path)
+    monkeypatch.setenv(nginx.PUBLIC_HOST_ENV, "Dash.Example.go.kr")
+    plan = nginx.make_plan(18080, 2, 18601, tmp_path)
     assert plan.public_host == "dash.example.go.kr"
     cmd = serve.Replica(18601, plan, {}).command()
     allowed = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--server.allowedHosts"]
     assert allowed == ["localhost", "127.0.0.1", "dash.example.go.kr"]
-    monkeypatch.setenv(serve.PUBLIC_HOST_ENV, "https://dash.example.go.kr/")
-    with pytest.raises(SystemExit, match=serve.PUBLIC_HOST_ENV):
-        serve.make_plan(18080, 2, 18601, tmp_path)
+    monkeypatch.setenv(nginx.PUBLIC_HOST_ENV, "https://dash.example.go.kr/")
+    with pytest.raises(SystemExit, match=nginx.PUBLIC_HOST_ENV):
+        nginx.make_plan(18080, 2, 18601, tmp_path)
 
 
 def test_run_py_serves_and_installs_nginx_for_the_tests():
@@ -115,9 +115,9 @@ def test_a_public_name_without_sign_in_is_refused_before_anything_starts(tmp_pat
 
 
 def test_nginx_accepts_the_config_in_a_run_folder(tmp_path):
-    plan = serve.make_plan(18080, 2, 18601, tmp_path)
+    plan = nginx.make_plan(18080, 2, 18601, tmp_path)
     conf = tmp_path / "nginx.conf"
-    conf.write_text(serve.nginx_config(plan))
+    conf.write_text(nginx.nginx_config(plan))
     out = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-e", "stderr", "-c", str(conf)], capture_output=True)
     assert out.returncode == 0, out.stderr.decode()
 
@@ -127,8 +127,8 @@ def test_a_run_folder_the_worker_cannot_reach_is_named(tmp_path):
     closed = tmp_path / "closed"
     (closed / "run").mkdir(parents=True)
     closed.chmod(0o700)
-    assert serve.unreachable_folder(closed / "run", serve._worker_user()) == closed
-    assert serve.unreachable_folder(Path(tempfile.gettempdir()), serve._worker_user()) is None
+    assert nginx.unreachable_folder(closed / "run", nginx._worker_user()) == closed
+    assert nginx.unreachable_folder(Path(tempfile.gettempdir()), nginx._worker_user()) is None
 
 
 # ---------------------------------------------------------------- the running proxy
@@ -147,9 +147,9 @@ def _free_ports(n: int) -> list[int]:
 
 def _reachable_temp() -> str:
     """A temp folder nginx's worker can pass through (TMPDIR may sit in a private folder)."""
-    user = serve._worker_user()
+    user = nginx._worker_user()
     for folder in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"):
-        if Path(folder).is_dir() and (user is None or serve.unreachable_folder(Path(folder), user) is None):
+        if Path(folder).is_dir() and (user is None or nginx.unreachable_folder(Path(folder), user) is None):
             return folder
     return tempfile.gettempdir()
 
@@ -225,7 +225,7 @@ def proxy_server(dashboard_data, tmp_path_factory):
     run_dir, log = Path(tempfile.mkdtemp(prefix="serve-test-", dir=_reachable_temp())), folder / "serve.log"
     port, *replica_ports = _free_ports(3)
     env = dashboard_env(dashboard_data)
-    env.pop(serve.PUBLIC_HOST_ENV, None)
+    env.pop(nginx.PUBLIC_HOST_ENV, None)
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "core.serve", "--replicas", "2", "--port", str(port)]
@@ -265,11 +265,11 @@ def test_every_response_carries_the_security_headers(proxy_server):
     assert status == 200 and b"<html" in body.lower()
     for name, value in HEADERS.items():
         assert headers[name] == value, name
-    assert re.match(rf"{serve.ROUTE_COOKIE}=\w+; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
+    assert re.match(rf"{nginx.ROUTE_COOKIE}=\w+; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
     # also on a refusal, and the cookie only until the browser has one
     status, headers, _ = proxy_server.websocket("http://evil.example")
     assert status == 403 and all(headers[n] == v for n, v in HEADERS.items())
-    _, headers, _ = proxy_server.request("/", {"Cookie": f"{serve.ROUTE_COOKIE}=abc"})
+    _, headers, _ = proxy_server.request("/", {"Cookie": f"{nginx.ROUTE_COOKIE}=abc"})
     assert headers["Set-Cookie"] is None
 
 
@@ -282,7 +282,7 @@ def test_a_foreign_host_gets_no_page(proxy_server):
 
 
 def test_an_upload_over_the_limit_is_refused_at_the_proxy(proxy_server):
-    limit = serve.streamlit_settings()["server"]["maxUploadSize"] + serve.UPLOAD_MARGIN_MB
+    limit = nginx.streamlit_settings()["server"]["maxUploadSize"] + nginx.UPLOAD_MARGIN_MB
     conn = http.client.HTTPConnection("127.0.0.1", proxy_server.port, timeout=10)
     try:  # the declared length is enough: nginx answers before any of the body is sent
         conn.putrequest("PUT", "/_stcore/upload_file/session/file", skip_host=True)
@@ -313,10 +313,10 @@ def test_a_browser_stays_on_one_replica(proxy_server):
         }
 
     for _ in range(5):
-        proxy_server.request("/_stcore/health?same", {"Cookie": f"{serve.ROUTE_COOKIE}=one-browser"})
+        proxy_server.request("/_stcore/health?same", {"Cookie": f"{nginx.ROUTE_COOKIE}=one-browser"})
     assert len(upstreams("same")) == 1
     for _ in range(24):  # fresh browsers spread over the replicas
-        proxy_server.request("/_stcore/health?fresh", {"Cookie": f"{serve.ROUTE_COOKIE}={uuid.uuid4().hex}"})
+        proxy_server.request("/_stcore/health?fresh", {"Cookie": f"{nginx.ROUTE_COOKIE}={uuid.uuid4().hex}"})
     assert upstreams("fresh") == {f"127.0.0.1:{p}" for p in proxy_server.replica_ports}
 
 
@@ -329,7 +329,7 @@ def _open_overview(browser, base: str) -> None:
         pg.goto(base, timeout=60_000)
         pg.get_by_role("heading", name=page("overview").title).wait_for(timeout=60_000)
         assert pg.locator('[data-testid="stException"]').count() == 0
-        assert any(c["name"] == serve.ROUTE_COOKIE for c in ctx.cookies())
+        assert any(c["name"] == nginx.ROUTE_COOKIE for c in ctx.cookies())
     finally:
         ctx.close()
 
@@ -343,7 +343,7 @@ def test_the_dashboard_loads_through_the_proxy_and_survives_a_dead_replica(proxy
     _wait_for(lambda: not _listening(victim), 10, "the killed replica still listens", proxy_server.log)
     # new browsers whose cookie hashes to the dead replica are sent to the live one
     for _ in range(12):
-        status, _, _ = proxy_server.request("/", {"Cookie": f"{serve.ROUTE_COOKIE}={uuid.uuid4().hex}"})
+        status, _, _ = proxy_server.request("/", {"Cookie": f"{nginx.ROUTE_COOKIE}={uuid.uuid4().hex}"})
         assert status == 200
     _open_overview(browser, base)
     # and the supervisor starts the dead one again
@@ -353,7 +353,7 @@ def test_the_dashboard_loads_through_the_proxy_and_survives_a_dead_replica(proxy
 def _replica_for(proxy: Proxy, route: str) -> int:
     """The replica port nginx sends a browser with this routing cookie to (read back from the access log)."""
     probe = uuid.uuid4().hex
-    status, _, _ = proxy.request(f"/_stcore/health?probe={probe}", {"Cookie": f"{serve.ROUTE_COOKIE}={route}"})
+    status, _, _ = proxy.request(f"/_stcore/health?probe={probe}", {"Cookie": f"{nginx.ROUTE_COOKIE}={route}"})
     assert status == 200
     lines: list[str] = []
 
@@ -377,7 +377,7 @@ def test_a_reader_on_a_killed_replica_reconnects_to_a_live_one_with_its_filters(
     # A routing cookie per replica. Right after a replica failed, nginx sends its cookies to the other one for a
     # while: keep probing until each chosen cookie, asked again, still lands on its replica.
     routes: dict[int, str] = {}
-    deadline = time.monotonic() + 3 * serve.REPLICA_FAIL_TIMEOUT_S
+    deadline = time.monotonic() + 3 * nginx.REPLICA_FAIL_TIMEOUT_S
     while not (
         len(routes) == len(proxy_server.replica_ports)
         and all(_replica_for(proxy_server, r) == port for port, r in routes.items())
@@ -392,7 +392,7 @@ def test_a_reader_on_a_killed_replica_reconnects_to_a_live_one_with_its_filters(
         readers = {}
         for port in (victim, survivor):
             reader = WireSession(base, timeout=60)
-            reader.cookies[serve.ROUTE_COOKIE] = routes[port]
+            reader.cookies[nginx.ROUTE_COOKIE] = routes[port]
             await reader.open()
             older_year = reader.widgets["연도"][2][2]  # 전체 연도, the latest year, then the one before it
             await reader.choose("연도", older_year)
