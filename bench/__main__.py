@@ -1285,15 +1285,16 @@ def judge(browser: dict | None, in_process: dict | None) -> list[dict]:
     run of the same size (the pandas peer): [{target, figure, met}], met None where no run measures it."""
     out = []
 
-    def per_page(pages: dict, key: str, t: Target, unit: str, digits: int = 0) -> dict:
+    def per_page(pages: dict, key: str, t: Target, show) -> dict:
+        """``show(page, figure)``: how a page's figure reads in the sentence."""
         figures = {p: v.get(key) for p, v in pages.items() if v.get(key) is not None}
         if not figures:
             return {"target": t, "figure": "not measured", "met": None}
         bad = [p for p, v in figures.items() if not t.met(v)]
         worst = (min if t.at_least else max)(figures, key=figures.get)
-        text = f"worst {worst} {_fmt(figures[worst], digits)}{unit}"
+        text = f"worst {worst} {show(worst, figures[worst])}"
         if bad:
-            text += "; missed by " + ", ".join(f"{p} {_fmt(figures[p], digits)}{unit}" for p in bad)
+            text += "; missed by " + ", ".join(f"{p} {show(p, figures[p])}" for p in bad)
         return {"target": t, "figure": text, "met": not bad}
 
     for t in TARGETS:
@@ -1302,7 +1303,7 @@ def judge(browser: dict | None, in_process: dict | None) -> list[dict]:
             if browser is None:
                 out.append({"target": t, "figure": "no browser run", "met": None})
             else:
-                out.append(per_page(browser["pages"], key, t, " ms"))
+                out.append(per_page(browser["pages"], key, t, lambda _, v: f"{_fmt(v)} ms"))
         elif t.key == "app_peak_mb":
             run = browser or in_process
             mb = (run or {}).get("peak_rss_mb", {}).get("app")
@@ -1316,9 +1317,10 @@ def judge(browser: dict | None, in_process: dict | None) -> list[dict]:
                 out.append({"target": t, "figure": "no in-process run of this size", "met": None})
             else:
                 pages = {p: {"x": _speedup(v)} for p, v in in_process["pages"].items()}
-                row = per_page(pages, "x", t, "×", 1)
+                row = per_page(pages, "x", t, lambda p, _: _winner(in_process["pages"][p]))
                 row["figure"] += (
-                    f" (how many times faster the DuckDB queries are than the faster pandas peer; below 1: pandas faster; in-process {_size(in_process['rows'])})"
+                    " (per page the faster of DuckDB's queries and the faster pandas peer, and how many times faster;"
+                    f" in-process {_size(in_process['rows'])})"
                 )
                 out.append(row)
     return out
