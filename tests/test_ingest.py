@@ -465,6 +465,44 @@ def test_a_hidden_active_sheet_or_a_missing_sheet_is_refused_naming_the_visible_
     assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
 
 
+def _cover_first(path: Path, cover_text: str = "2024 예산 현황") -> Path:
+    """The table on sheet '예산' behind an active cover sheet '표지' (blank when ``cover_text`` is empty)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "표지"
+    if cover_text:
+        cover["A1"] = cover_text
+    _fill_budget(wb.create_sheet("예산"), "X01")
+    wb.active = 0
+    wb.save(path)
+    return path
+
+
+OTHER_SHEETS = "기대: 표가 든 시트를 --sheet 로 지정 (다른 보이는 시트: '예산')"
+
+
+def test_a_cover_sheet_is_refused_pointing_to_the_other_sheets_whether_or_not_the_table_is_named(root, tmp_path):
+    path = _cover_first(tmp_path / "export.xlsx")
+    assert OTHER_SHEETS in refused([path], root)  # no table named: none of the tables' columns on the cover
+    assert OTHER_SHEETS in refused([path], root, table_name="budget_line")  # named: no header on the cover
+    blank = _cover_first(tmp_path / "blank_cover.xlsx", cover_text="")
+    message = refused([blank], root, table_name="budget_line")
+    assert "'표지' 시트에 열 이름 행이 없습니다" in message and "(다른 보이는 시트: '예산')" in message
+    got = read_extract(ingest_files([path], root=root, table_name="budget_line", sheet="예산")[0])
+    assert got["item_id"] == ["X01-1", "X01-2", "X01-T"]
+
+
+def test_a_wrong_value_option_is_not_blamed_on_the_sheet(root, tmp_path):
+    path = _two_sheets(tmp_path / "budget_line_two.xlsx", hide_first=False)  # the table is on the active sheet
+    message = refused([path], root, values=["없는열=1"])
+    assert "--value 없는열=1: '없는열'은(는) budget_line 표의 열이 아닙니다" in message
+    assert "--sheet" not in message
+    message = refused([path], root, values=["등호없음"])
+    assert "--value '등호없음'" in message and "--sheet" not in message
+
+
 def test_sheet_option_with_a_csv_file_is_refused(root, tmp_path):
     message = refused([fixture("budget_line_valid.csv", tmp_path)], root, sheet="예산")
     assert "budget_line_valid.csv: --sheet 는 XLSX 파일에만 쓸 수 있습니다" in message

@@ -47,6 +47,10 @@ DATA_CELLS_ABOVE_HEADER = 2  # numeric cells that make a skipped row look like d
 Row = tuple[int, list[object]]
 
 
+class NoTableFound(FileFormatError):
+    """No row among the first rows names a table's columns: the table may be on another sheet."""
+
+
 class HeaderError(ValueError):
     """Problems with the header or the --value options; each message names the file and where."""
 
@@ -319,6 +323,7 @@ class Shape:
     sources: dict[str, str] = field(default_factory=dict)  # column name -> where its constant comes from
     fiscal_year: int | None = None  # the year the header's year groups are read against
     year_groups: list[int] = field(default_factory=list)  # absolute years the header groups columns under
+    header_guessed: bool = False  # no row qualified as the header, so the first row was taken
 
     @property
     def where(self) -> str:
@@ -416,6 +421,7 @@ def find(path: Path, grid: list[Row], table_name: str | None, values: list[tuple
                 raise _unknown_table(path, grid[i][0])
             found = (i, t, cand)
         break
+    guessed = found is None
     if found is None:  # no header in sight: the first row is the header, and its columns are named as unknown
         first_line, first = grid[0]
         table = named
@@ -431,6 +437,7 @@ def find(path: Path, grid: list[Row], table_name: str | None, values: list[tuple
     if len(cand.rows) == 2 and "fiscal_year" in constants:  # year groups are read against the given fiscal year
         cand.cells = _trim(_flatten(*cand.rows, table, _option_year(constants)))
     shape = Shape(table, cand.cells, cand.lines, grid[i + len(cand.lines) :], constants=constants, sources=sources)
+    shape.header_guessed = guessed
     _read_above(path, grid[:i], shape)
     in_file = {c.column.name for c in shape.cells if c.column is not None}
     problems = []
@@ -457,8 +464,8 @@ def find(path: Path, grid: list[Row], table_name: str | None, values: list[tuple
     return shape
 
 
-def _unknown_table(path: Path, line: int) -> FileFormatError:
-    return FileFormatError(
+def _unknown_table(path: Path, line: int) -> NoTableFound:
+    return NoTableFound(
         f"{path.name}: {line}행: 열 이름으로 대상 표를 알아낼 수 없습니다. "
         f"기대: --table 로 {', '.join(TABLES)} 중 하나를 지정하거나 표의 열 이름 사용"
     )

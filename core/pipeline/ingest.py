@@ -149,9 +149,15 @@ def parse_file(
     except FileFormatError as e:
         raise IngestError(e.messages) from e
     try:
-        shape = header_mod.find(path, grid, table_name, header_mod.parse_value_options(values))
-    except (FileFormatError, header_mod.HeaderError) as e:
+        values = header_mod.parse_value_options(values)
+    except header_mod.HeaderError as e:
+        raise IngestError(e.messages) from e
+    try:
+        shape = header_mod.find(path, grid, table_name, values)
+    except header_mod.NoTableFound as e:  # nothing on this sheet looks like a table: say where else to look
         raise IngestError(e.messages + xlsx.other_sheets_hint(path, sheet)) from e
+    except (FileFormatError, header_mod.HeaderError) as e:
+        raise IngestError(e.messages) from e
     try:
         _number_rows(path, shape, table_name)
     except (FileFormatError, header_mod.HeaderError) as e:
@@ -161,7 +167,9 @@ def parse_file(
     try:
         columns = map_header(path, shape.cells, table, shape.where, shape.sources)
     except IngestError as e:
-        raise IngestError(e.messages + problems) from e
+        # A named table whose header was nowhere to be found: the same sheet hint as for an unknown table.
+        hint = xlsx.other_sheets_hint(path, sheet) if shape.header_guessed else []
+        raise IngestError(e.messages + problems + hint) from e
     if problems:
         raise IngestError(problems)
     header_positions = {c.name: i for i, c in enumerate(columns)}

@@ -48,6 +48,7 @@ def read(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list
             # and would silently drop the rows and columns outside it.
             ws.reset_dimensions()
             header, header_row, rows = _sheet_rows(ws)
+            others = [t for t in _visible_titles(wb) if t != ws.title]
             computed = 0
             if _has_formulas(archive, ws._worksheet_path):
                 pending = _calculation_pending(archive)
@@ -62,8 +63,9 @@ def read(path: Path, sheet: str | None) -> tuple[list[str], list[tuple[int, list
         finally:
             wb.close()
     if header is None:
+        elsewhere = f", 또는 표가 든 시트를 --sheet 로 지정 (다른 보이는 시트: {_quoted(others)})" if others else ""
         raise FileFormatError(
-            f"{path.name}: '{ws.title}' 시트에 열 이름 행이 없습니다. 기대: 첫 행에 열 이름 (다른 시트는 --sheet)"
+            f"{path.name}: '{ws.title}' 시트에 열 이름 행이 없습니다. 기대: 첫 행에 열 이름{elsewhere}"
         )
     if computed:
         log.warning(
@@ -90,15 +92,23 @@ def other_sheets_hint(path: Path, sheet: str | None) -> list[str]:
         return []
     try:
         active = wb.active.title if wb.active is not None else ""
-        others = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title != active]
+        others = [t for t in _visible_titles(wb) if t != active]
     finally:
         wb.close()
     if not others:
         return []
     return [
         f"{path.name}: 읽은 시트는 파일을 저장할 때 보이던 '{active}' 시트입니다. "
-        f"기대: 표가 든 시트를 --sheet 로 지정 (다른 보이는 시트: {', '.join(f'{t!r}' for t in others)})"
+        f"기대: 표가 든 시트를 --sheet 로 지정 (다른 보이는 시트: {_quoted(others)})"
     ]
+
+
+def _visible_titles(wb) -> list[str]:
+    return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
+def _quoted(titles: list[str]) -> str:
+    return ", ".join(f"'{t}'" for t in titles)
 
 
 def _broken_message(path: Path, e: Exception) -> str:
@@ -159,8 +169,7 @@ def _calculation_pending(archive: zipfile.ZipFile) -> bool:
 
 def _choose_sheet(path: Path, wb, wanted: str | None):
     """The active worksheet (what the user saw when saving), or the one named; never a hidden one."""
-    visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
-    shown = ", ".join(f"'{t}'" for t in visible) or "없음"
+    shown = _quoted(_visible_titles(wb)) or "없음"
     if wanted is None:
         ws = wb.active
         if ws is None or not any(ws is w for w in wb.worksheets):
