@@ -42,7 +42,6 @@ import argparse
 import base64
 import datetime as dt
 import json
-import math
 import os
 import pickle
 import platform
@@ -61,6 +60,8 @@ from core import navigation
 from core.dashboard.rules import PACE_FACTOR, Q4_SHARE_LIMIT
 from core.labels import REPEAT_IN_TASK
 from core.settings import DAYS_IN_YEAR, DEFAULT_UNIT, PROJECT_DIR, SUMMARY_SECTION
+
+from .load import percentile
 
 # Pages that read data per filter, each with a pandas peer. 과제 한눈에 (a task chosen by the reader, its default a
 # capped task list) and 용어 설명 (definitions only) are not timed.
@@ -104,10 +105,8 @@ def median(xs: list[float]) -> float | None:
 
 def p95(xs: list[float]) -> float | None:
     """Nearest-rank 95th percentile (the maximum for fewer than 20 samples)."""
-    if not xs:
-        return None
-    s = sorted(xs)
-    return round(s[max(0, math.ceil(0.95 * len(s)) - 1)], 2)
+    value = percentile(xs, 0.95)
+    return None if value is None else round(value, 2)
 
 
 def _load() -> list[float]:
@@ -996,12 +995,6 @@ def machine() -> dict:
     import pandas as pd
     import streamlit
 
-    from .load import CHROMIUM
-
-    try:  # the browser the browser-timed runs drive, named in the report's machine section
-        chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        chromium = None
     return {
         "cores": os.cpu_count(),
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
@@ -1011,7 +1004,6 @@ def machine() -> dict:
         "pandas": pd.__version__,
         "streamlit": streamlit.__version__,
         "platform": platform.platform(),
-        "chromium": chromium,
     }
 
 
@@ -1329,7 +1321,7 @@ def judge(browser: dict | None, in_process: dict | None) -> list[dict]:
 def markdown(results: list[dict], notes: str = "") -> str:
     browser = sorted((r for r in results if _is_browser(r)), key=lambda r: r["rows"])
     results = sorted((r for r in results if not _is_browser(r)), key=lambda r: r["rows"])
-    m = results[-1]["machine"] if results else machine()
+    m = results[-1]["machine"] if results else {}
     lines = [
         "# Benchmarks",
         "",
@@ -1403,18 +1395,27 @@ def markdown(results: list[dict], notes: str = "") -> str:
         loads = r.get("load_avg", {}).get("per_repetition") or []
         span = f"{min(loads):.2f}–{max(loads):.2f} over the repetitions" if loads else "–"
         lines.append(f"- in-process {_size(r['rows'])}: {span}")
-    busy = [r for r in results if max(r.get("load_avg", {}).get("per_repetition") or [0]) > (m.get("cores") or 1)]
-    if browser:  # there Chromium and the server are the benchmark: a load near the core count is its own
+    # Each in-process run against its own machine's cores. A browser run is not judged: Chromium and the server
+    # are the benchmark there, so a load near the core count is its own.
+    busy = [
+        r
+        for r in results
+        if max(r.get("load_avg", {}).get("per_repetition") or [0]) > (r.get("machine", {}).get("cores") or 1)
+    ]
+    if browser:
+        cores = browser[-1].get("cores") or m.get("cores")  # runs before "cores" was recorded: the in-process one
         lines += [
             "",
             "In a browser run the benchmark itself (Chromium drawing the page, the server answering it, the driver) "
-            "keeps the 2 cores busy, so its load average near or above 2 is the run's own.",
+            f"keeps the {cores} cores busy, so its load average near or above {cores} is the run's own."
+            if cores
+            else "keeps the cores busy, so a load average near the core count is the run's own.",
         ]
     if busy:
         lines += [
             "",
             "⚠️ The 1-minute load average exceeded the core count during the "
-            + ", ".join(f"{'browser' if _is_browser(r) else 'in-process'} {_size(r['rows'])}" for r in busy)
+            + ", ".join(f"in-process {_size(r['rows'])}" for r in busy)
             + " run(s): other work shared the machine and those times are inflated.",
         ]
     if browser:
@@ -1524,11 +1525,8 @@ def _in_process_section(results: list[dict]) -> list[str]:
                 f"{_ratio(q, p.get('pandas_arrow_ms_median'))} | {_winner(p)} | {_fmt(ratio, 2)} | "
                 f"{_fmt(p.get('peer_checks_match'))} |"
             )
-    by_size = {r["rows"]: r for r in results}
-    small = [n for n in by_size if 900_000 <= n <= 1_100_000]
-    large = [n for n in by_size if 9_000_000 <= n <= 11_000_000]
-    if small and large:
-        a, b = by_size[small[0]], by_size[large[0]]
+    a, b = _same_size(results, 1_000_000), _same_size(results, 10_000_000)
+    if a and b:
         factor = b["rows"] / a["rows"]
         lines += [
             "",
@@ -1553,7 +1551,7 @@ def _in_process_section(results: list[dict]) -> list[str]:
             f"| build s | {_fmt(a['build_s'], 1)} | {_fmt(b['build_s'], 1)} | "
             f"{_fmt(b['build_s'] / a['build_s'], 2)}× | | | | | | |"
         )
-    lines += ["", "### In-process checks", "", _checks_table(results[-1], by_size)]
+    lines += ["", "### In-process checks", "", _checks_table(results[-1], results)]
     return lines
 
 
@@ -1570,7 +1568,7 @@ def _targets_table(browser: dict | None, in_process: dict | None) -> str:
     return "\n".join(rows)
 
 
-def _checks_table(r: dict, by_size: dict) -> str:
+def _checks_table(r: dict, results: list[dict]) -> str:
     t = evaluate(r)
     pages = r["pages"]
     rows = [f"On the largest in-process run ({r['rows']:,} rows).", "", "| check | result | met |", "|---|---|:-:|"]
@@ -1579,9 +1577,8 @@ def _checks_table(r: dict, by_size: dict) -> str:
         + ", ".join(f"{p} {pages[p]['rerun_ms_median']:,.0f}/{t[p]['app_bound_ms']:,.0f}" for p in pages)
         + f" | {_fmt(all(t[p]['app_within_2x_bare_plus_overhead'] for p in pages))} |"
     )
-    small = [n for n in by_size if 900_000 <= n <= 1_100_000]
-    if small and r["rows"] >= 9_000_000:
-        a = by_size[small[0]]
+    a = _same_size(results, 1_000_000)
+    if a and _same_size([r], 10_000_000):
         factor = r["rows"] / a["rows"]
         growth = {p: pages[p]["rerun_ms_median"] / a["pages"][p]["rerun_ms_median"] for p in pages if p in a["pages"]}
         ok = all(g <= factor * IN_PROCESS_LIMITS["growth_factor_of_rows"] for g in growth.values())

@@ -37,7 +37,17 @@ from pathlib import Path
 from core import navigation
 from core.settings import PROJECT_DIR
 
-from .load import CHROMIUM, CHROMIUM_ARGS, cpu_ms, free_port, new_context, percentile, settle, wait_until_healthy
+from .load import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    chromium_version,
+    cpu_ms,
+    free_port,
+    new_context,
+    percentile,
+    settle,
+    wait_until_healthy,
+)
 
 
 def _peak_rss_mb(pid: int) -> float | None:
@@ -185,7 +195,8 @@ def run(rows: int, samples: int, seed: int, pages: list[str], log=print, timeout
     result: dict = {
         "method": "browser",
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU, {platform.system()} {platform.release()}, "
-        f"Python {platform.python_version()}, Chromium {CHROMIUM}",
+        f"Python {platform.python_version()}, {chromium_version()}",
+        "cores": os.cpu_count(),
         "samples": samples,
         "return_samples": return_samples(samples),
         "load_avg": {"start": [round(x, 2) for x in os.getloadavg()]},

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import platform
 import random
@@ -42,16 +43,24 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from core.nginx import DIRECT
 from core.settings import PROJECT_DIR
-
-from .sessions import WireSession
 
 # Debian's chromium, launched as every browser test launches it (tests/conftest.py imports these), plus a flag
 # for many pages at once in a container's small /dev/shm.
 CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_version() -> str:
+    """What ``chromium --version`` says, for the machine line of a run that drives it; the path when it cannot say."""
+    try:
+        return subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return f"Chromium {CHROMIUM}"
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -101,7 +110,7 @@ def wait_until_healthy(base: str, proc: subprocess.Popen, log_path: Path, ready=
     deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+            with DIRECT.open(base + "/_stcore/health", timeout=2) as r:
                 if r.status == 200 and ready():
                     return
         except OSError:
@@ -112,10 +121,12 @@ def wait_until_healthy(base: str, proc: subprocess.Popen, log_path: Path, ready=
 
 
 def percentile(values: list[float], q: float) -> float | None:
+    """Nearest rank: the smallest sample with at least ``q`` of the samples at or below it (p95 of fewer than 20
+    samples is the slowest)."""
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 async def new_context(browser, **options):
@@ -180,6 +191,7 @@ class Reader:
             entry["ms"] = await action() * 1000
         except Exception as e:  # any failure of the action or the page is this interaction's error
             entry["error"] = f"{type(e).__name__}: {str(e)[:120]}"
+        entry["end"] = time.monotonic()
         if self.reconnects() > reconnects:
             entry["reconnected"] = True
         self.log.append(entry)
@@ -206,6 +218,8 @@ class Reader:
 class WireReader(Reader):
     def __init__(self, base: str, timeout: float, *args):
         super().__init__(*args)
+        from .sessions import WireSession  # websockets and Streamlit's protobufs, only for the wire client
+
         self.session = WireSession(base, timeout)
 
     def reconnects(self) -> int:
@@ -340,7 +354,9 @@ async def run_load(args, base: str, kill: tuple[float, int] | None):
     return log, killed
 
 
-def summarise(log: list[dict], killed: dict) -> dict:
+def summarise(log: list[dict], killed: dict, sees_reconnects: bool = True) -> dict:
+    """Counts, medians and p95 per kind of interaction; with a kill, who was affected. ``sees_reconnects``: the
+    client can tell a reconnect (the wire client can; a browser reader cannot), else those figures are None."""
     ok = [e for e in log if "ms" in e]
     errors = [e for e in log if "error" in e]
     out = {
@@ -350,23 +366,26 @@ def summarise(log: list[dict], killed: dict) -> dict:
     }
     for kind in ("first_visit", "filter_change", "page_change"):
         ms = [e["ms"] for e in ok if e["kind"] == kind]
-        out[kind] = {"n": len(ms), "median_ms": percentile(ms, 0.5), "p95_ms": percentile(ms, 0.95)}
+        out[kind] = {"n": len(ms), "median_ms": statistics.median(ms) if ms else None, "p95_ms": percentile(ms, 0.95)}
     every = [e["ms"] for e in ok if e["kind"] != "first_visit"]
     out["interaction_p95_ms"] = percentile(every, 0.95)
     out["interaction_median_ms"] = statistics.median(every) if every else None
     if killed:
         at = killed["at"]
-        after = [e for e in log if e["at"] + e.get("ms", 0) / 1000 >= at]  # running or begun after the kill
+        after = [e for e in log if e["end"] >= at]  # running at the kill (an error included) or begun after it
         moved = {e["session"] for e in after if e.get("reconnected")}
         hit = {e["session"] for e in after if "error" in e}
         out["kill"] = {
             "replica_port": killed["port"],
             "sessions_active_after_the_kill": len({e["session"] for e in after}),
-            "sessions_reconnected_to_a_live_replica": len(moved),
-            "of_those_finished_again": len({e["session"] for e in after if e["session"] in moved and "ms" in e}),
             "sessions_with_an_error_after_the_kill": len(hit),
-            "of_those_not_on_the_killed_replica": len(hit - moved),
         }
+        finished = {e["session"] for e in after if e["session"] in moved and "ms" in e}
+        out["kill"].update(
+            sessions_reconnected_to_a_live_replica=len(moved) if sees_reconnects else None,
+            of_those_finished_again=len(finished) if sees_reconnects else None,
+            of_those_not_on_the_killed_replica=len(hit - moved) if sees_reconnects else None,
+        )
     return out
 
 
@@ -390,7 +409,7 @@ def one_configuration(data_dir: Path, replicas: int, args) -> dict:
         started = time.monotonic()
         load_before = os.getloadavg()
         log, killed = asyncio.run(run_load(args, base, kill))
-        result = summarise(log, killed)
+        result = summarise(log, killed, sees_reconnects=args.client == "wire")
         result.update(
             replicas=replicas,
             sessions=args.sessions,
@@ -439,7 +458,7 @@ def markdown(results: list[dict], machine: str) -> str:
         )
     for r in results:
         if "kill" in r:
-            k = r["kill"]
+            k = {key: "?" if v is None else v for key, v in r["kill"].items()}  # a browser reader cannot see reconnects
             lines.append(
                 f"\n복제본 {r['replicas']}개 중 하나(포트 {k['replica_port']})를 {r.get('kill_after', '')}초에 강제 종료: "
                 f"그 뒤 활동한 세션 {k['sessions_active_after_the_kill']}개 중 살아 있는 복제본으로 다시 연결된 세션 "

@@ -28,7 +28,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from core.nginx import STREAM_PATH
+from core.nginx import DIRECT, STREAM_PATH
 
 WIDGET_KINDS = ("selectbox", "multiselect", "radio")  # the filters a reader changes, by their label
 RECONNECT_PAUSE_S = 0.5  # between reconnect attempts, as the front end backs off
@@ -57,7 +57,7 @@ class WireSession:
     def _get_index(self) -> None:
         """The page request a browser makes first: it sets the proxy's routing cookie."""
         request = urllib.request.Request(self.base + "/", headers=self._cookie_header())
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+        with DIRECT.open(request, timeout=self.timeout) as response:
             response.read()
             for header in response.headers.get_all("Set-Cookie") or []:
                 for name, morsel in SimpleCookie(header).items():
@@ -76,6 +76,7 @@ class WireSession:
             max_size=None,
             open_timeout=self.timeout,
             ping_interval=None,
+            proxy=None,  # loopback, as the page request above: never through an http_proxy of the environment
         )
 
     async def open(self, path: str = "") -> float:

@@ -21,6 +21,7 @@ import pwd
 import shutil
 import sys
 import tomllib
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,8 @@ REPLICA_FAIL_TIMEOUT_S = 10
 # sending) names the limit in its message, so the proxy's limit sits just above it.
 UPLOAD_MARGIN_MB = 1
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/bin/nginx")
+# Requests to the replicas and the proxy on loopback never go through an http_proxy set in the environment.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass

@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from core.nginx import PUBLIC_HOST_ENV, Plan, find_nginx, make_plan, nginx_config, unreachable_folder
+from core.nginx import DIRECT, PUBLIC_HOST_ENV, Plan, find_nginx, make_plan, nginx_config, unreachable_folder
 from core.settings import PROJECT_DIR
 
 DEFAULT_PORT = 8080
@@ -30,7 +30,6 @@ DEFAULT_BACKEND_PORT = 8601  # replica i listens on this + i
 MAX_REPLICAS = 16
 HEALTH_SECONDS = 120.0
 STOP_SECONDS = 10.0
-DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # health checks never go through http_proxy
 
 
 def _die_with_parent() -> None:
