@@ -50,7 +50,7 @@ def _audit(upload) -> None:
     ui.table(upload.audit_table(entries[:AUDIT_SHOWN]))
     st.download_button(
         "적재 기록 내려받기 (JSON Lines)",
-        data=upload.audit_path().read_bytes(),
+        data=upload.audit_path().read_bytes,  # read when pressed, not on every rerun
         file_name="ingest-audit.jsonl",
         mime="application/x-ndjson",
         key="audit_download",
@@ -60,7 +60,7 @@ def _audit(upload) -> None:
 
 def render(_f: Filters) -> None:
     from core.pipeline import upload  # the offline pipeline, loaded only when an admin opens this page
-    from core.pipeline.cli import SHRINK_HELP
+    from core.pipeline.cli import REPLACE_OFFICIAL_HELP, SHRINK_HELP
     from core.pipeline.parsing import TRIANGLE_DECREASE, TRIANGLE_INCREASE
     from core.pipeline.schema import TABLES
 
@@ -120,7 +120,7 @@ def render(_f: Filters) -> None:
     replace_official = c2.checkbox(
         "보고서 전사본 묶음(seed-…, sample-…) 교체 허용 (--replace-official)",
         key="admin_replace_official",
-        help="공식 값을 실수로 덮어쓰지 않도록 기본은 거부합니다.",
+        help=REPLACE_OFFICIAL_HELP,
     )
     allow_shrink = c2.checkbox("데이터가 크게 줄어도 적재 (--allow-shrink)", key="admin_allow_shrink", help=SHRINK_HELP)
     has_xlsx = any(f.name.lower().endswith(".xlsx") for f in files or [])

@@ -347,17 +347,18 @@ def test_the_secrets_template_is_commented_and_the_real_file_is_ignored():
 
 def test_a_working_copy_left_by_a_killed_server_is_removed_by_the_next_preview(data):
     """A server killed mid-preview leaves its copy of the extracts in the data folder; the next preview removes
-    it once it is hours old, and leaves a recent one (it may be another session's, still running) alone."""
+    it (its process is gone), and leaves one whose process still runs (another replica's work) alone."""
     import os
-    import time
 
     from core.pipeline import upload
 
-    stale, recent = data / f"{upload.SCRATCH_PREFIX}killed", data / f"{upload.SCRATCH_PREFIX}running"
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # a process that has ended: a killed server's pid
+    gone.wait()
+    stale = data / f"{upload.SCRATCH_PREFIX}{gone.pid}-killed"
+    recent = data / f"{upload.SCRATCH_PREFIX}{os.getpid()}-running"  # a live process: work still under way
     for folder in (stale, recent):
         (folder / "extracts").mkdir(parents=True)
-    hours_ago = time.time() - upload.STALE_SCRATCH_S - 60
-    os.utime(stale, (hours_ago, hours_ago))
     csv = (FIXTURES_DIR / "budget_line_valid.csv").read_bytes()
     assert upload.preview([upload.Upload("budget_line_valid.csv", csv)], upload.Options()).ok
     assert not stale.exists() and recent.exists()
+    assert [p.name for p in data.glob(f"{upload.SCRATCH_PREFIX}*")] == [recent.name]  # its own folder went too

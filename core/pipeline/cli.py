@@ -105,32 +105,17 @@ def _writing(run):
 
 def ingest_into_place(
     files: list[Path],
-    table: str | None = None,
-    batch: str | None = None,
-    accept_total_differences: bool = False,
-    replace_official: bool = False,
-    triangle: str | None = None,
-    sheet: str | None = None,
-    values: list[str] | None = None,
     build: bool = True,
     allow_shrink: bool = False,
     report: Callable[[dict[str, int]], None] | None = None,
+    **ingest_options,
 ) -> list[Path]:
     """Ingest ``files`` into a staging copy of the extracts, build from it and swap both in (safety.replace_extracts);
-    call under ``locked``. ``report`` gets the build's row counts (printed by default)."""
+    call under ``locked``. ``ingest_options`` are ``ingest_files``'s (table_name, batch, sheet, values, …);
+    ``report`` gets the build's row counts (printed by default)."""
     return safety.replace_extracts(
         extracts_dir(),
-        write=lambda stage: ingest_files(
-            files,
-            table_name=table,
-            batch=batch,
-            accept_total_differences=accept_total_differences,
-            root=stage,
-            replace_official=replace_official,
-            triangle=triangle,
-            sheet=sheet,
-            values=values or [],
-        ),
+        write=lambda stage: ingest_files(files, root=stage, **ingest_options),
         build=_build_into_place(allow_shrink, report) if build else None,
     )
 
@@ -139,13 +124,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     def run() -> int:
         written = ingest_into_place(
             [Path(p) for p in args.files],
-            table=args.table,
+            table_name=args.table,
             batch=args.batch,
             accept_total_differences=args.accept_total_differences,
             replace_official=args.replace_official,
             triangle=args.triangle,
             sheet=args.sheet,
-            values=args.value,
+            values=args.value or [],
             build=not args.no_build,
             allow_shrink=args.allow_shrink,
         )
@@ -192,6 +177,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return _writing(run)
 
 
+REPLACE_OFFICIAL_HELP = "보고서 전사본 묶음(seed-…, sample-…)을 교체함 (실수로 공식 값을 덮어쓰지 않도록 기본은 거부)"
 SHRINK_HELP = "새 빌드가 지금 데이터보다 크게 줄어들어도(표가 비거나 절반 아래로, 문서가 사라짐) 바꿈"
 
 
@@ -223,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--replace-official",
         action="store_true",
-        help="보고서 전사본 묶음(seed-…, sample-…)을 교체함 (실수로 공식 값을 덮어쓰지 않도록 기본은 거부)",
+        help=REPLACE_OFFICIAL_HELP,
     )
     p.add_argument("--allow-shrink", action="store_true", help=SHRINK_HELP)
     p.add_argument(

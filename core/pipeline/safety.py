@@ -54,7 +54,7 @@ class ShrinkRefused(Exception):
     pass
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except OSError as e:
@@ -121,7 +121,7 @@ def recover(extracts: Path, db_file: Path) -> list[str]:
                 done.append(f"중단된 교체를 되돌렸습니다: {olds[-1].name} → {extracts.name}")
         for p in [*parent.glob(f"{extracts.name}.*-*"), *parent.glob(f"{db_file.name}.tmp-*")]:
             m = _LEFTOVER.search(p.name.removesuffix(".wal"))
-            if m and not _pid_alive(int(m.group(2))) and p.exists():
+            if m and not pid_alive(int(m.group(2))) and p.exists():
                 shutil.rmtree(p) if p.is_dir() else p.unlink()
                 done.append(f"중단된 작업의 임시 파일을 지웠습니다: {p.name}")
     if extracts.exists():

@@ -15,13 +15,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -41,8 +41,10 @@ AUDIT_FILE = "ingest.jsonl"
 UPLOAD_TYPES = ("csv", "xlsx")
 MESSAGES_KEPT = 50  # problems written to the audit log per attempt
 PREVIEW_LOCK_WAIT = 10.0  # seconds a preview waits for a running load before it says so
-SCRATCH_PREFIX = ".preview-"  # a preview's or load's working copy in the data folder, removed when it ends
-STALE_SCRATCH_S = 6 * 3600  # older than this, a working copy is left from a server that was killed mid-way
+# A preview's or load's working folder in the data folder (.preview-<pid>-…), removed when it ends; one whose
+# process is gone was left by a server killed mid-way.
+SCRATCH_PREFIX = ".preview-"
+_SCRATCH_PID = re.compile(rf"^{re.escape(SCRATCH_PREFIX)}(\d+)-")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -51,7 +53,7 @@ class Upload:
     name: str  # the file name as uploaded (made safe to be a file name; the batch name comes from it)
     data: bytes = field(repr=False)
 
-    @property
+    @functools.cached_property  # the page asks on every rerun; a file is up to the upload limit
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
@@ -68,6 +70,18 @@ class Options:
     values: tuple[str, ...] = ()  # '열=값' fills a column the files lack (--value)
     replace_official: bool = False
     allow_shrink: bool = False
+
+    def ingest_kwargs(self) -> dict:
+        """The options as ``ingest_files`` takes them, for the preview and the load alike."""
+        return {
+            "table_name": self.table,
+            "batch": self.batch,
+            "accept_total_differences": self.accept_total_differences,
+            "triangle": self.triangle,
+            "sheet": self.sheet,
+            "values": list(self.values),
+            "replace_official": self.replace_official,
+        }
 
     def chosen(self) -> dict:
         """The options that differ from the defaults, for the audit log."""
@@ -119,18 +133,29 @@ def safe_name(name: str) -> str:
 
 
 @contextlib.contextmanager
-def _saved(uploads: list[Upload]) -> Iterator[list[Path]]:
-    """The uploaded bytes as files under their own names in a temporary folder (the batch name comes from them)."""
+def _workspace(uploads: list[Upload]) -> Iterator[tuple[Path, list[Path]]]:
+    """A working folder beside the extracts (hard links need the same file system) and the uploaded bytes saved in
+    it under their own names (the batch name comes from them); gone when the work ends.
+
+    Folders that a killed server left are removed first: their name carries the pid of the process that made them,
+    so the sweep can tell them from another replica's work in progress."""
     names = [safe_name(u.name) for u in uploads]
     if len(set(names)) != len(names):
         raise IngestError(["같은 이름의 파일을 두 번 올렸습니다. 기대: 파일마다 다른 이름"])
-    with tempfile.TemporaryDirectory(prefix="dashboard-upload-") as folder:
+    folder = data_dir()
+    for old in folder.glob(f"{SCRATCH_PREFIX}*"):
+        m = _SCRATCH_PID.match(old.name)
+        if m and old.is_dir() and not safety.pid_alive(int(m.group(1))):
+            shutil.rmtree(old, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=folder) as scratch:
+        saved = Path(scratch) / "uploads"
+        saved.mkdir()
         paths = []
         for name, u in zip(names, uploads):
-            p = Path(folder) / name
+            p = saved / name
             p.write_bytes(u.data)
             paths.append(p)
-        yield paths
+        yield Path(scratch), paths
 
 
 def _link_or_copy(src: str, dst: str) -> None:
@@ -181,20 +206,6 @@ def _changes(before: Path, after: Path, written: list[Path]) -> list[Change]:
     return changes
 
 
-def _ingest(paths: list[Path], options: Options, root: Path) -> list[Path]:
-    return ingest_files(
-        paths,
-        table_name=options.table,
-        batch=options.batch,
-        accept_total_differences=options.accept_total_differences,
-        root=root,
-        triangle=options.triangle,
-        sheet=options.sheet,
-        values=list(options.values),
-        replace_official=options.replace_official,
-    )
-
-
 def _failed(e: Exception) -> Result:
     reported = cli.failure(e)
     if reported is None:
@@ -202,30 +213,19 @@ def _failed(e: Exception) -> Result:
     return Result(ok=False, head=reported[0], messages=list(reported[1]))
 
 
-def _scratch() -> tempfile.TemporaryDirectory:
-    """A working folder beside the extracts (hard links need the same file system), after removing the ones a
-    killed server left behind: no preview or load runs for hours, so an old one belongs to nobody."""
-    folder = data_dir()
-    for old in folder.glob(f"{SCRATCH_PREFIX}*"):
-        with contextlib.suppress(OSError):
-            if old.is_dir() and time.time() - old.stat().st_mtime > STALE_SCRATCH_S:
-                shutil.rmtree(old, ignore_errors=True)
-    return tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX, dir=folder)
-
-
 def preview(uploads: list[Upload], options: Options) -> Result:
     """Validate the uploads into a copy of the extracts and count what a load would change; nothing real changes."""
     extracts = extracts_dir()
     try:
-        with _saved(uploads) as paths, _scratch() as scratch:
-            stage = Path(scratch) / "extracts"
+        with _workspace(uploads) as (scratch, paths):
+            stage = scratch / "extracts"
             # A consistent copy: a load that is swapping folders right now finishes first.
             with safety.writer_lock(db_path().parent, wait=PREVIEW_LOCK_WAIT):
                 if extracts.exists():
                     shutil.copytree(extracts, stage, copy_function=_link_or_copy)
                 else:
                     stage.mkdir(parents=True)
-            written = _ingest(paths, options, stage)
+            written = ingest_files(paths, root=stage, **options.ingest_kwargs())
             return Result(ok=True, changes=_changes(extracts, stage, written))
     except Exception as e:
         return _failed(e)
@@ -236,23 +236,14 @@ def load(uploads: list[Upload], options: Options) -> Result:
     counts: dict[str, int] = {}
     extracts = extracts_dir()
     try:
-        with _saved(uploads) as paths, _scratch() as scratch:
-            before = Path(scratch) / "before"
+        with _workspace(uploads) as (scratch, paths):
+            before = scratch / "before"
 
             def run() -> list[Path]:
                 if extracts.exists():  # what the load replaces, to count its changes afterwards
                     shutil.copytree(extracts, before, copy_function=_link_or_copy)
                 return cli.ingest_into_place(
-                    paths,
-                    table=options.table,
-                    batch=options.batch,
-                    accept_total_differences=options.accept_total_differences,
-                    triangle=options.triangle,
-                    sheet=options.sheet,
-                    values=list(options.values),
-                    replace_official=options.replace_official,
-                    allow_shrink=options.allow_shrink,
-                    report=counts.update,
+                    paths, allow_shrink=options.allow_shrink, report=counts.update, **options.ingest_kwargs()
                 )
 
             written = cli.locked(run)
