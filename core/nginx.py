@@ -241,11 +241,17 @@ http {{
 """
 
 
-def make_plan(port: int, replicas: int, backend_port: int, run_dir: Path) -> Plan:
-    settings = streamlit_settings().get("server", {})
+def public_host() -> str | None:
+    """The public name (and port) of DASHBOARD_PUBLIC_HOST, lower-cased; a URL or anything else is refused."""
     public = os.environ.get(PUBLIC_HOST_ENV, "").strip().lower() or None
     if public and ("/" in public or " " in public or '"' in public):
         sys.exit(f"{PUBLIC_HOST_ENV}에는 'dash.example.go.kr'처럼 이름(과 포트)만 적습니다: {public!r}")
+    return public
+
+
+def make_plan(port: int, replicas: int, backend_port: int, run_dir: Path) -> Plan:
+    settings = streamlit_settings().get("server", {})
+    public = public_host()
     streamlit_hosts = list(settings.get("allowedHosts", []))
     if public and streamlit_hosts and hostname(public) not in streamlit_hosts:
         streamlit_hosts.append(hostname(public))

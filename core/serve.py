@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from core.nginx import DIRECT, PUBLIC_HOST_ENV, Plan, find_nginx, make_plan, nginx_config, unreachable_folder
+from core.nginx import DIRECT, Plan, find_nginx, make_plan, nginx_config, public_host, unreachable_folder
 from core.settings import PROJECT_DIR
 
 DEFAULT_PORT = 8080
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     if any(not 1 <= p <= 65535 for p in ports) or len(set(ports)) != len(ports):
         parser.error("--port와 복제본 포트(--backend-port부터)는 1~65535에서 서로 달라야 합니다.")
 
-    public = os.environ.get(PUBLIC_HOST_ENV, "").strip()
+    public = public_host()  # refused now, before a build, if it is not a bare name
     if public:  # reachable from other machines through the front proxy: only with sign-in configured
         from core.auth import startup_problem
 

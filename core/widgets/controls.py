@@ -80,7 +80,7 @@ def sidebar_filters(default_agency: str | None = None) -> Filters:
             {**qp, **home},
             agencies,
             years + ([YEAR_UNKNOWN] if has_unknown else []),
-            {k: v for k, v in PAGE_EXTRAS.items()},
+            PAGE_EXTRAS,
         )
         if home:
             st.session_state["_home_shown"] = True
