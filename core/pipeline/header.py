@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import hierarchy, parsing
-from .parsing import CellError, FileFormatError
+from .errors import CellError, FileFormatError
 from .schema import TABLES, Column, Table
 
 HEADER_SEARCH_ROWS = 20  # non-blank rows looked at for the header; a report's title block is a few lines

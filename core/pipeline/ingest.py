@@ -23,11 +23,10 @@ from openpyxl.utils.cell import get_column_letter
 
 from core.settings import extracts_dir
 
-from . import consistency, hierarchy, parsing, xlsx
+from . import consistency, hierarchy, parsing, reading, xlsx
 from . import header as header_mod
-from .errors import IngestError
+from .errors import CellError, FileFormatError, IngestError
 from .extracts import read_extract, write_batches
-from .parsing import CellError, FileFormatError
 from .safety import OFFICIAL_BATCH
 from .schema import MONEY_UNITS, Column, Table
 
@@ -145,7 +144,7 @@ def parse_file(
             [f"{path.name}: 파일이 너무 큽니다({path.stat().st_size:,}바이트). 기대: {MAX_INPUT_BYTES:,}바이트 이하"]
         )
     try:
-        _first, grid, encoding = parsing.read_rows(path, sheet=sheet)
+        _first, grid, encoding = reading.read_rows(path, sheet=sheet)
     except FileFormatError as e:
         raise IngestError(e.messages) from e
     try:

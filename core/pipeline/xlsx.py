@@ -10,7 +10,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .parsing import FileFormatError, shown_value
+from .errors import FileFormatError
+from .parsing import shown_value
 
 log = logging.getLogger(__name__)
 
