@@ -61,7 +61,7 @@ from core.dashboard.rules import PACE_FACTOR, Q4_SHARE_LIMIT
 from core.labels import REPEAT_IN_TASK
 from core.settings import DAYS_IN_YEAR, DEFAULT_UNIT, PROJECT_DIR, SUMMARY_SECTION
 
-from .load import percentile
+from .load import peak_rss_mb, percentile
 
 # Pages that read data per filter, each with a pandas peer. 과제 한눈에 (a task chosen by the reader, its default a
 # capped task list) and 용어 설명 (definitions only) are not timed.
@@ -125,13 +125,8 @@ def _rss_mb() -> float:
     high-water mark over fork/vfork + exec, so every worker would report at least the parent's peak
     (the data generation and the build). It is still reported beside it as ``ru_maxrss_mb``.
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024.0, 1)
-    except OSError:
-        pass
-    return _ru_maxrss_mb()
+    own = peak_rss_mb()
+    return own if own is not None else _ru_maxrss_mb()
 
 
 def _ru_maxrss_mb() -> float:

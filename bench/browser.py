@@ -44,17 +44,11 @@ from .load import (
     cpu_ms,
     free_port,
     new_context,
+    peak_rss_mb,
     percentile,
     settle,
     wait_until_healthy,
 )
-
-
-def _peak_rss_mb(pid: int) -> float | None:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return None
 
 
 def _filter_choices(db_file: Path) -> tuple[list[str], list[str]]:
@@ -225,7 +219,7 @@ def run(rows: int, samples: int, seed: int, pages: list[str], log=print, timeout
         choices = _filter_choices(work / "dashboard.duckdb")
         result["filter_choices"] = {"years": choices[0], "agencies": choices[1]}
         result["pages"] = asyncio.run(_measure(base, pages, samples, server.pid, timeout, choices, log))
-        result["peak_rss_mb"] = {"app": _peak_rss_mb(server.pid)}
+        result["peak_rss_mb"] = {"app": peak_rss_mb(server.pid)}
         result["load_avg"]["end"] = [round(x, 2) for x in os.getloadavg()]
         return result
     finally:

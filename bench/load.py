@@ -301,6 +301,17 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / CLOCK_TICKS  # utime, stime
 
 
+def peak_rss_mb(pid: int | str = "self") -> float | None:
+    """The process's peak resident memory (VmHWM, its own high-water mark) in MB, from /proc."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
 def until_idle(pids: list[int], limit_s: float = 90) -> None:
     """Until the servers have finished their start-up work (each replica warms its default views): both
     configurations then start from servers doing nothing. Bounded."""

@@ -718,7 +718,7 @@ class Generator:
         n_bad = int(min(n_docs, max(MIN_FINDINGS, round(n_docs * FINDING_SHARE))))
         self.bad_docs = np.sort(rng.choice(n_docs, n_bad, replace=False))
         self.bad_kind = np.arange(n_bad) % len(FINDING_KINDS)
-        # a slip of 1,000 to 100,000 천원
+        # a slip of 1,000 to 900,000 천원 (in 원: 1,000 × 10^3..10^5 × 1..9)
         self.bad_delta = 1000 * 10 ** rng.integers(3, 6, n_bad).astype(np.int64) * rng.integers(1, 10, n_bad)
         self.findings = [
             (self.doc_ids[d], FINDING_KINDS[k], int(x))

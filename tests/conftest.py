@@ -11,7 +11,6 @@ import contextlib
 import hashlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -192,18 +191,12 @@ def _no_local_secrets():
     secrets_singleton._reset()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(data_dir: Path, log_path: Path, extra_args: tuple[str, ...] = (), port: int | None = None):
     """``streamlit run app.py`` on a free loopback port against ``data_dir``; yields its base URL.
 
     ``extra_args`` go to ``streamlit run`` (e.g. ``--secrets.files`` for a sign-in configuration)."""
-    port = port or _free_port()
+    port = port or browser_launch.free_port()
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [

@@ -13,7 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import _free_port, stop_process, streamlit_server
+from conftest import stop_process, streamlit_server
+
+from bench.load import free_port
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("oidc_provider_mock")
@@ -28,7 +30,7 @@ APP_HEADING = "교육청 예산·성과 대시보드"
 @contextlib.contextmanager
 def oidc_provider(log_path: Path):
     """oidc-provider-mock on a free loopback port with the two users above; yields its issuer URL."""
-    port = _free_port()
+    port = free_port()
     args = [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)]
     for user in USERS:
         args += ["--user-claims", json.dumps(user, ensure_ascii=False)]
@@ -57,7 +59,7 @@ def signed_in_server(dashboard_data, tmp_path_factory):
     """The dashboard with sign-in configured against the local provider; yields its base URL."""
     folder = tmp_path_factory.mktemp("auth")
     with oidc_provider(folder / "oidc.log") as issuer:
-        port = _free_port()
+        port = free_port()
         secrets = folder / "secrets.toml"
         secrets.write_text(
             "[auth]\n"

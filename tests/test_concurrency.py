@@ -27,7 +27,6 @@ import contextlib
 import gc
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -41,6 +40,7 @@ import pandas as pd
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, SHIPPED_EXTRACTS, app_pages, dashboard_env
 
+from bench.load import free_port
 from core.dashboard import db
 from core.dashboard.filters import Filters
 from core.dashboard.queries import budget as budget_queries
@@ -95,12 +95,6 @@ VISITS = [  # (page, URL filter); each session starts at a different offset in t
     ("sources", {}),
     ("training", {"year": "2018"}),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def page_title(url_path: str) -> str:
@@ -275,7 +269,7 @@ def env(tmp_path_factory):
     v = Versions(root, _extra_batch(tmp_path_factory.mktemp("extra-batch")))
     v.switch(0)
     # Start the server now; it opens the file only when the first session runs, after the checks below.
-    v.port = _free_port()
+    v.port = free_port()
     v.log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     log = open(v.log_path, "wb")  # noqa: SIM115 - the server writes to it until the fixture ends
     v.proc = subprocess.Popen(
