@@ -320,6 +320,11 @@ def test_an_admin_names_the_sheet_and_fills_a_missing_column_as_the_cli_does(dat
     log = [json.loads(line) for line in (data / "audit" / "ingest.jsonl").read_text(encoding="utf-8").splitlines()]
     assert log[-1]["action"] == "load" and log[-1]["options"] == {"values": ["부서=총무과"]}
     assert log[1]["options"] == {"sheet": "예산"}
+    from core.pipeline import upload
+
+    shown = upload.audit_table(log[::-1])  # newest first, as the page lists them
+    assert list(shown["옵션"][:2]) == ["--value 부서=총무과", "--value 부서=총무과"]  # its validation, then its load
+    assert "--sheet 예산" in list(shown["옵션"])
 
 
 def test_the_audit_log_holds_both_attempts_and_is_downloadable(data):

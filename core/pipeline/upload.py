@@ -84,7 +84,8 @@ class Options:
         }
 
     def chosen(self) -> dict:
-        """The options that differ from the defaults, for the audit log."""
+        """The options set (not left empty or off), batch and table aside (the log has them already), for the audit
+        log."""
         return {k: v for k, v in asdict(self).items() if v not in (None, False, ()) and k not in ("batch", "table")}
 
 
@@ -301,6 +302,18 @@ def audit_entries(limit: int | None = None) -> list[dict]:
     return entries[:limit] if limit else entries
 
 
+def _options_text(chosen: dict) -> str:
+    """The options of an attempt as the CLI spells them: --sheet 예산 --value 부서=총무과 --replace-official."""
+    words = []
+    for key, value in chosen.items():
+        flag = "--" + ("value" if key == "values" else key.replace("_", "-"))
+        if value is True:
+            words.append(flag)
+        else:
+            words += [f"{flag} {v}" for v in (value if isinstance(value, list | tuple) else [value])]
+    return " ".join(words)
+
+
 def audit_table(entries: list[dict]) -> pd.DataFrame:
     def rows(e: dict) -> str:
         return ", ".join(
@@ -316,11 +329,23 @@ def audit_table(entries: list[dict]) -> pd.DataFrame:
                 "파일": ", ".join(f["name"] for f in e.get("files", [])),
                 "sha256": ", ".join(f["sha256"][:12] for f in e.get("files", [])),
                 "묶음": e.get("batch") or "(파일 이름)",
+                "옵션": _options_text(e.get("options") or {}),
                 "결과": "성공" if e.get("result") == "ok" else "거부",
                 "행(추가 ~교체 -삭제)": rows(e),
                 "문제": " / ".join(e.get("problems", [])[:3]),
             }
             for e in entries
         ],
-        columns=["시각(UTC)", "사용자", "작업", "파일", "sha256", "묶음", "결과", "행(추가 ~교체 -삭제)", "문제"],
+        columns=[
+            "시각(UTC)",
+            "사용자",
+            "작업",
+            "파일",
+            "sha256",
+            "묶음",
+            "옵션",
+            "결과",
+            "행(추가 ~교체 -삭제)",
+            "문제",
+        ],
     )
